@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package torch-keycheck needs to build and test.
+# Idempotent: packages already installed are skipped, and nothing runs apt
+# when everything is present.
+set -euo pipefail
+
+packages=(
+  # Build
+  cmake ninja-build g++ pkg-config
+  # LLVM/Clang 19: LibTooling (clang-cpp + LLVM shared libraries), clang-tidy
+  # headers for the plugin, FileCheck/not/count/split-file and lit.
+  clang-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev llvm-19-tools
+  clang-tidy-19 libclang-rt-19-dev
+  # Libraries of the core
+  nlohmann-json3-dev libzip-dev zlib1g-dev
+  # Unit tests
+  libgtest-dev libgmock-dev
+  # Runtime oracle and real checkpoints
+  libtorch-dev python3-torch python3-jsonschema
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
