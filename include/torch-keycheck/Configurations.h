@@ -1,0 +1,36 @@
+//===- Configurations.h - Model configurations from the command line -*- C++ -*-===//
+//
+// A configuration binds constructor parameters to values. They come from
+// `--define NAME=VALUE` or, to analyse many in one parse, from a JSON file:
+//
+//   {"configurations": [
+//     {"class": "MlpImpl", "name": "small", "define": {"hidden": 32}}]}
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_CONFIGURATIONS_H
+#define TORCH_KEYCHECK_CONFIGURATIONS_H
+
+#include "torch-keycheck/KeySet.h"
+
+#include <string>
+#include <vector>
+
+namespace torchkc {
+
+struct ClassConfiguration {
+  std::string Class;
+  Configuration Config;
+};
+
+/// Parses `NAME=VALUE`; returns false when there is no `=` or no name.
+bool parseDefine(const std::string &Text, std::string &Name, ExprPtr &Value);
+
+/// Reads a configurations file. On failure returns false and sets Error to
+/// a message naming the file and the problem.
+bool loadConfigurations(const std::string &Path,
+                        std::vector<ClassConfiguration> &Out,
+                        std::string &Error);
+
+} // namespace torchkc
+
+#endif

@@ -1,0 +1,109 @@
+//===- Expr.h - Symbolic values of model construction ----------*- C++ -*-===//
+//
+// The value language of the registration graph: what a registered name,
+// shape or module argument is, as a tree over the constructor's parameters.
+// Extraction builds these trees from Clang's AST; key derivation binds the
+// parameters to a configuration and folds them. No Clang types appear here.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_EXPR_H
+#define TORCH_KEYCHECK_EXPR_H
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace torchkc {
+
+/// A position in a source file, kept as plain data so that the graph
+/// outlives the Clang AST it was read from.
+struct SourceLoc {
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+
+  bool valid() const { return Line != 0; }
+  std::string str() const;
+};
+
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+/// One node of a symbolic value. Which fields are meaningful depends on Kind.
+struct Expr {
+  enum class Kind {
+    Int,         ///< IntVal
+    Float,       ///< FloatVal
+    Bool,        ///< BoolVal
+    String,      ///< Name holds the string
+    List,        ///< Args are the elements (braced lists, IntArrayRef, ...)
+    Param,       ///< Name is a constructor parameter, bound at derivation
+    Unary,       ///< Name is the operator ("-", "!"), Args[0] the operand
+    Binary,      ///< Name is the operator, Args[0] and Args[1] the operands
+    Conditional, ///< Args = {condition, then, else}
+    Call,        ///< Name is a known pure function (to_string, max, min)
+    Module,      ///< a module construction: see below
+    Options,     ///< Name is the options type; Args positional, Setters
+    Tensor,      ///< Name is the factory; Args[0] the shape list, DType
+    Unknown,     ///< cannot be represented; Text says what it was
+  };
+
+  Kind K = Kind::Unknown;
+  int64_t IntVal = 0;
+  double FloatVal = 0;
+  bool BoolVal = false;
+  std::string Name;
+  std::vector<ExprPtr> Args;
+  /// Options setters (`.stride(2)`), in call order; later ones win.
+  std::vector<std::pair<std::string, ExprPtr>> Setters;
+  /// For Module: the LibTorch module name ("Linear", "Sequential") when the
+  /// class is LibTorch's own, empty for user classes (then Name is the
+  /// qualified user class).
+  std::string Builtin;
+  /// For Tensor: the dtype fixed by the source ("int64"), or empty.
+  std::string DType;
+  /// The source spelling, for messages and for Unknown.
+  std::string Text;
+  SourceLoc Loc;
+
+  static ExprPtr makeInt(int64_t V);
+  static ExprPtr makeFloat(double V);
+  static ExprPtr makeBool(bool V);
+  static ExprPtr makeString(std::string V);
+  static ExprPtr makeParam(std::string Name);
+  static ExprPtr makeUnknown(std::string Text);
+  static ExprPtr makeList(std::vector<ExprPtr> Elems);
+  static ExprPtr makeUnary(std::string Op, ExprPtr A);
+  static ExprPtr makeBinary(std::string Op, ExprPtr A, ExprPtr B);
+  static ExprPtr makeConditional(ExprPtr C, ExprPtr T, ExprPtr F);
+  static ExprPtr makeCall(std::string Fn, std::vector<ExprPtr> Args);
+
+  bool isConstant() const {
+    return K == Kind::Int || K == Kind::Float || K == Kind::Bool ||
+           K == Kind::String;
+  }
+  std::optional<int64_t> asInt() const;
+  std::optional<bool> asBool() const;
+  std::optional<std::string> asString() const;
+
+  /// C++-like spelling of a (folded) value: `hidden * 2`, `"fc"`, `[3, 3]`.
+  std::string str() const;
+};
+
+/// Values bound to parameter names during derivation.
+using Bindings = std::map<std::string, ExprPtr>;
+
+/// Substitutes Bindings for Params and folds every operation whose operands
+/// are constants. What stays symbolic keeps its shape (`hidden * 2`).
+ExprPtr fold(const ExprPtr &E, const Bindings &B);
+
+/// Parses a `--define` value: integers, floats, true/false, else a string.
+ExprPtr parseDefineValue(const std::string &Text);
+
+} // namespace torchkc
+
+#endif

@@ -1,0 +1,36 @@
+//===- Extractor.h - Clang AST to registration graph -----------*- C++ -*-===//
+//
+// The only part of the core that sees Clang's AST. It finds the module
+// classes of a translation unit and records their registrations.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_EXTRACTOR_H
+#define TORCH_KEYCHECK_EXTRACTOR_H
+
+#include "torch-keycheck/RegistrationGraph.h"
+
+#include <memory>
+
+namespace clang {
+class ASTContext;
+class ASTConsumer;
+namespace tooling {
+class FrontendActionFactory;
+}
+} // namespace clang
+
+namespace torchkc {
+
+/// Adds every user module class defined outside system and LibTorch
+/// headers in Ctx to G.
+void extractRegistrationGraph(clang::ASTContext &Ctx, RegistrationGraph &G);
+
+/// A frontend action factory whose actions parse each TU (skipping the
+/// bodies of functions in LibTorch and system headers, which extraction
+/// never reads) and merge what they extract into G.
+std::unique_ptr<clang::tooling::FrontendActionFactory>
+newExtractionActionFactory(RegistrationGraph &G);
+
+} // namespace torchkc
+
+#endif

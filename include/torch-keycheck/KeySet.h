@@ -1,0 +1,66 @@
+//===- KeySet.h - state_dict keys a configured model produces --*- C++ -*-===//
+//
+// Binds a class's registration graph to a configuration (constructor
+// arguments from defaults and --define values), expands nested user modules
+// and LibTorch built-ins, and lists the keys in the order LibTorch's
+// named_parameters() then named_buffers() yield them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_KEYSET_H
+#define TORCH_KEYCHECK_KEYSET_H
+
+#include "torch-keycheck/RegistrationGraph.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace torchkc {
+
+/// One dimension: an exact size, or the symbolic expression it depends on.
+struct Dim {
+  std::optional<int64_t> Value;
+  std::string Symbol;
+  std::string str() const { return Value ? std::to_string(*Value) : Symbol; }
+  bool operator==(const Dim &O) const {
+    return Value == O.Value && Symbol == O.Symbol;
+  }
+};
+
+struct Key {
+  enum class Kind { Parameter, Buffer };
+  std::string Name;
+  Kind K = Kind::Parameter;
+  std::optional<std::vector<Dim>> Shape; ///< nullopt: not known statically
+  std::string DType;                     ///< torch spelling, or empty
+  SourceLoc Loc;       ///< the user registration this key comes from
+  std::string Origin;  ///< `Linear`, `register_buffer`, ...
+  /// Conditions (source spelling) under which the key exists; empty when
+  /// it always does in this configuration.
+  std::vector<std::string> Conditions;
+};
+
+struct Configuration {
+  std::string Name; ///< optional label (`small`, `oracle-3`)
+  Bindings Defines; ///< constructor parameter -> value
+};
+
+struct ModelKeys {
+  std::string Class;
+  SourceLoc Loc;
+  Configuration Config;
+  std::vector<Key> Keys;
+  /// Why some keys may be missing or imprecise, each at its location.
+  std::vector<std::pair<SourceLoc, std::string>> Unresolved;
+  /// Defines that name no parameter of the chosen constructor.
+  std::vector<std::string> UnusedDefines;
+};
+
+/// Derives the keys of Class under Config. Parameters without a define or
+/// a default stay symbolic.
+ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
+                     const Configuration &Config);
+
+} // namespace torchkc
+
+#endif

@@ -1,0 +1,70 @@
+//===- RegistrationGraph.h - What a module class registers -----*- C++ -*-===//
+//
+// The registration graph is the analyzer's intermediate representation: for
+// each user module class, each constructor's parameters and the ordered
+// register_module / register_parameter / register_buffer calls it makes,
+// with symbolic names and values (Expr) and the conditions that guard them.
+// It is configuration-independent; KeySet.h binds it to a configuration.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_REGISTRATIONGRAPH_H
+#define TORCH_KEYCHECK_REGISTRATIONGRAPH_H
+
+#include "torch-keycheck/Expr.h"
+
+#include <string>
+#include <vector>
+
+namespace torchkc {
+
+struct Registration {
+  enum class Kind { Module, Parameter, Buffer };
+  Kind K = Kind::Module;
+  ExprPtr Name;  ///< usually a String after folding
+  ExprPtr Value; ///< a Module expr, or a Tensor expr, or Unknown
+  /// Conditions that must all hold for the call to run (enclosing `if`s),
+  /// each already negated for `else` branches. Empty: unconditional.
+  std::vector<ExprPtr> Guards;
+  SourceLoc Loc;       ///< the register_* call
+  SourceLoc NameLoc;   ///< the name argument
+  std::string Via;     ///< call chain when reached through helpers
+};
+
+struct ConstructorParam {
+  std::string Name;
+  std::string Type;
+  ExprPtr Default; ///< null when the parameter has no default argument
+};
+
+struct Constructor {
+  std::vector<ConstructorParam> Params;
+  std::vector<Registration> Registrations;
+  SourceLoc Loc;
+  /// Things extraction could not follow (a call with no visible body, ...),
+  /// each with where it happened.
+  std::vector<std::pair<SourceLoc, std::string>> Unresolved;
+};
+
+struct ModuleClass {
+  std::string Name;       ///< qualified Impl name: `net::EncoderImpl`
+  std::string HolderName; ///< qualified TORCH_MODULE holder, or empty
+  SourceLoc Loc;
+  std::vector<Constructor> Constructors;
+};
+
+struct RegistrationGraph {
+  std::vector<ModuleClass> Classes;
+
+  /// Finds a class by qualified or unqualified name of the Impl or of its
+  /// holder (`Net`, `NetImpl`, `ns::Net`). Returns null when none matches
+  /// and sets Ambiguous when several do.
+  const ModuleClass *find(const std::string &Name,
+                          bool *Ambiguous = nullptr) const;
+  /// Merges classes from another translation unit; a class seen in several
+  /// (a header included twice) is kept once.
+  void merge(RegistrationGraph Other);
+};
+
+} // namespace torchkc
+
+#endif

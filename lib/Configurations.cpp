@@ -1,0 +1,89 @@
+//===- Configurations.cpp - Model configurations --------------------------===//
+#include "torch-keycheck/Configurations.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace torchkc {
+
+bool parseDefine(const std::string &Text, std::string &Name, ExprPtr &Value) {
+  auto Eq = Text.find('=');
+  if (Eq == std::string::npos || Eq == 0)
+    return false;
+  Name = Text.substr(0, Eq);
+  Value = parseDefineValue(Text.substr(Eq + 1));
+  return true;
+}
+
+static bool jsonValue(const nlohmann::json &J, ExprPtr &Out) {
+  if (J.is_boolean())
+    Out = Expr::makeBool(J.get<bool>());
+  else if (J.is_number_integer())
+    Out = Expr::makeInt(J.get<int64_t>());
+  else if (J.is_number())
+    Out = Expr::makeFloat(J.get<double>());
+  else if (J.is_string())
+    Out = Expr::makeString(J.get<std::string>());
+  else
+    return false;
+  return true;
+}
+
+bool loadConfigurations(const std::string &Path,
+                        std::vector<ClassConfiguration> &Out,
+                        std::string &Error) {
+  std::ifstream In(Path);
+  if (!In) {
+    Error = Path + ": cannot open configurations file";
+    return false;
+  }
+  nlohmann::json Doc;
+  try {
+    Doc = nlohmann::json::parse(In);
+  } catch (const nlohmann::json::exception &E) {
+    Error = Path + ": not valid JSON: " + E.what();
+    return false;
+  }
+  if (!Doc.is_object() || !Doc.contains("configurations") ||
+      !Doc["configurations"].is_array()) {
+    Error = Path + ": expected an object with a \"configurations\" array";
+    return false;
+  }
+  size_t Index = 0;
+  for (const auto &C : Doc["configurations"]) {
+    std::string Where = Path + ": configurations[" + std::to_string(Index++) + "]";
+    if (!C.is_object() || !C.contains("class") || !C["class"].is_string()) {
+      Error = Where + ": needs a \"class\" string";
+      return false;
+    }
+    ClassConfiguration CC;
+    CC.Class = C["class"].get<std::string>();
+    if (C.contains("name")) {
+      if (!C["name"].is_string()) {
+        Error = Where + ": \"name\" must be a string";
+        return false;
+      }
+      CC.Config.Name = C["name"].get<std::string>();
+    }
+    if (C.contains("define")) {
+      if (!C["define"].is_object()) {
+        Error = Where + ": \"define\" must be an object";
+        return false;
+      }
+      for (const auto &[K, V] : C["define"].items()) {
+        ExprPtr E;
+        if (!jsonValue(V, E)) {
+          Error = Where + ": define '" + K + "' must be a number, bool or string";
+          return false;
+        }
+        CC.Config.Defines[K] = E;
+      }
+    }
+    Out.push_back(std::move(CC));
+  }
+  return true;
+}
+
+} // namespace torchkc

@@ -1,0 +1,318 @@
+//===- Expr.cpp - Folding and spelling symbolic values --------------------===//
+#include "torch-keycheck/Expr.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+namespace torchkc {
+
+std::string SourceLoc::str() const {
+  return File + ":" + std::to_string(Line) + ":" + std::to_string(Column);
+}
+
+static std::shared_ptr<Expr> node(Expr::Kind K) {
+  auto E = std::make_shared<Expr>();
+  E->K = K;
+  return E;
+}
+
+ExprPtr Expr::makeInt(int64_t V) {
+  auto E = node(Kind::Int);
+  E->IntVal = V;
+  return E;
+}
+ExprPtr Expr::makeFloat(double V) {
+  auto E = node(Kind::Float);
+  E->FloatVal = V;
+  return E;
+}
+ExprPtr Expr::makeBool(bool V) {
+  auto E = node(Kind::Bool);
+  E->BoolVal = V;
+  return E;
+}
+ExprPtr Expr::makeString(std::string V) {
+  auto E = node(Kind::String);
+  E->Name = std::move(V);
+  return E;
+}
+ExprPtr Expr::makeParam(std::string Name) {
+  auto E = node(Kind::Param);
+  E->Name = std::move(Name);
+  return E;
+}
+ExprPtr Expr::makeUnknown(std::string Text) {
+  auto E = node(Kind::Unknown);
+  E->Text = std::move(Text);
+  return E;
+}
+ExprPtr Expr::makeList(std::vector<ExprPtr> Elems) {
+  auto E = node(Kind::List);
+  E->Args = std::move(Elems);
+  return E;
+}
+ExprPtr Expr::makeUnary(std::string Op, ExprPtr A) {
+  auto E = node(Kind::Unary);
+  E->Name = std::move(Op);
+  E->Args = {std::move(A)};
+  return E;
+}
+ExprPtr Expr::makeBinary(std::string Op, ExprPtr A, ExprPtr B) {
+  auto E = node(Kind::Binary);
+  E->Name = std::move(Op);
+  E->Args = {std::move(A), std::move(B)};
+  return E;
+}
+ExprPtr Expr::makeConditional(ExprPtr C, ExprPtr T, ExprPtr F) {
+  auto E = node(Kind::Conditional);
+  E->Args = {std::move(C), std::move(T), std::move(F)};
+  return E;
+}
+ExprPtr Expr::makeCall(std::string Fn, std::vector<ExprPtr> Args) {
+  auto E = node(Kind::Call);
+  E->Name = std::move(Fn);
+  E->Args = std::move(Args);
+  return E;
+}
+
+std::optional<int64_t> Expr::asInt() const {
+  if (K == Kind::Int)
+    return IntVal;
+  if (K == Kind::Bool)
+    return BoolVal ? 1 : 0;
+  if (K == Kind::Float && FloatVal == std::floor(FloatVal))
+    return static_cast<int64_t>(FloatVal);
+  return std::nullopt;
+}
+
+std::optional<bool> Expr::asBool() const {
+  if (K == Kind::Bool)
+    return BoolVal;
+  if (K == Kind::Int)
+    return IntVal != 0;
+  if (K == Kind::Float)
+    return FloatVal != 0;
+  return std::nullopt;
+}
+
+std::optional<std::string> Expr::asString() const {
+  if (K == Kind::String)
+    return Name;
+  return std::nullopt;
+}
+
+static std::string quote(const std::string &S) {
+  std::string R = "\"";
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      R += '\\';
+    R += C;
+  }
+  return R + "\"";
+}
+
+static std::string operand(const ExprPtr &E) {
+  if (E->K == Expr::Kind::Binary || E->K == Expr::Kind::Conditional)
+    return "(" + E->str() + ")";
+  return E->str();
+}
+
+std::string Expr::str() const {
+  switch (K) {
+  case Kind::Int:
+    return std::to_string(IntVal);
+  case Kind::Float: {
+    std::ostringstream OS;
+    OS << FloatVal;
+    return OS.str();
+  }
+  case Kind::Bool:
+    return BoolVal ? "true" : "false";
+  case Kind::String:
+    return quote(Name);
+  case Kind::List: {
+    std::string R = "[";
+    for (size_t I = 0; I < Args.size(); ++I)
+      R += (I ? ", " : "") + Args[I]->str();
+    return R + "]";
+  }
+  case Kind::Param:
+    return Name;
+  case Kind::Unary:
+    return Name + operand(Args[0]);
+  case Kind::Binary:
+    return operand(Args[0]) + " " + Name + " " + operand(Args[1]);
+  case Kind::Conditional:
+    return operand(Args[0]) + " ? " + operand(Args[1]) + " : " +
+           operand(Args[2]);
+  case Kind::Call:
+  case Kind::Module:
+  case Kind::Options:
+  case Kind::Tensor: {
+    if (!Text.empty())
+      return Text;
+    std::string R = (K == Kind::Module && !Builtin.empty() ? Builtin : Name) + "(";
+    for (size_t I = 0; I < Args.size(); ++I)
+      R += (I ? ", " : "") + Args[I]->str();
+    R += ")";
+    for (const auto &S : Setters)
+      R += "." + S.first + "(" + S.second->str() + ")";
+    return R;
+  }
+  case Kind::Unknown:
+    return Text.empty() ? "<unknown>" : Text;
+  }
+  return "<unknown>";
+}
+
+static ExprPtr foldBinary(const std::string &Op, const ExprPtr &A,
+                          const ExprPtr &B) {
+  // Short-circuit logic decides even when one side stays symbolic.
+  if (Op == "&&" || Op == "||") {
+    auto BA = A->asBool(), BB = B->asBool();
+    bool IsAnd = Op == "&&";
+    if ((BA && *BA != IsAnd) || (BB && *BB != IsAnd))
+      return Expr::makeBool(!IsAnd);
+    if (BA && BB)
+      return Expr::makeBool(IsAnd);
+    if (BA)
+      return B;
+    if (BB)
+      return A;
+    return Expr::makeBinary(Op, A, B);
+  }
+  if (A->K == Expr::Kind::String || B->K == Expr::Kind::String) {
+    auto SA = A->asString(), SB = B->asString();
+    if (Op == "+" && SA && SB)
+      return Expr::makeString(*SA + *SB);
+    if ((Op == "==" || Op == "!=") && SA && SB)
+      return Expr::makeBool((*SA == *SB) == (Op == "=="));
+    return Expr::makeBinary(Op, A, B);
+  }
+  bool Floating = A->K == Expr::Kind::Float || B->K == Expr::Kind::Float;
+  if (!Floating) {
+    auto IA = A->asInt(), IB = B->asInt();
+    if (IA && IB) {
+      int64_t X = *IA, Y = *IB;
+      if (Op == "+") return Expr::makeInt(X + Y);
+      if (Op == "-") return Expr::makeInt(X - Y);
+      if (Op == "*") return Expr::makeInt(X * Y);
+      if (Op == "/" && Y != 0) return Expr::makeInt(X / Y);
+      if (Op == "%" && Y != 0) return Expr::makeInt(X % Y);
+      if (Op == "<<" && Y >= 0 && Y < 63) return Expr::makeInt(X << Y);
+      if (Op == ">>" && Y >= 0 && Y < 63) return Expr::makeInt(X >> Y);
+      if (Op == "<") return Expr::makeBool(X < Y);
+      if (Op == ">") return Expr::makeBool(X > Y);
+      if (Op == "<=") return Expr::makeBool(X <= Y);
+      if (Op == ">=") return Expr::makeBool(X >= Y);
+      if (Op == "==") return Expr::makeBool(X == Y);
+      if (Op == "!=") return Expr::makeBool(X != Y);
+    }
+  } else if (A->isConstant() && B->isConstant()) {
+    double X = A->K == Expr::Kind::Float ? A->FloatVal : double(*A->asInt());
+    double Y = B->K == Expr::Kind::Float ? B->FloatVal : double(*B->asInt());
+    if (Op == "+") return Expr::makeFloat(X + Y);
+    if (Op == "-") return Expr::makeFloat(X - Y);
+    if (Op == "*") return Expr::makeFloat(X * Y);
+    if (Op == "/" && Y != 0) return Expr::makeFloat(X / Y);
+    if (Op == "<") return Expr::makeBool(X < Y);
+    if (Op == ">") return Expr::makeBool(X > Y);
+    if (Op == "<=") return Expr::makeBool(X <= Y);
+    if (Op == ">=") return Expr::makeBool(X >= Y);
+    if (Op == "==") return Expr::makeBool(X == Y);
+    if (Op == "!=") return Expr::makeBool(X != Y);
+  }
+  // Algebraic identities keep symbolic shapes readable (`h * 1` is `h`).
+  if (Op == "*" && A->asInt() == 1 && A->K == Expr::Kind::Int) return B;
+  if ((Op == "*" || Op == "/") && B->asInt() == 1 && B->K == Expr::Kind::Int) return A;
+  if ((Op == "+" || Op == "-") && B->asInt() == 0 && B->K == Expr::Kind::Int) return A;
+  if (Op == "+" && A->asInt() == 0 && A->K == Expr::Kind::Int) return B;
+  return Expr::makeBinary(Op, A, B);
+}
+
+ExprPtr fold(const ExprPtr &E, const Bindings &B) {
+  if (!E)
+    return E;
+  switch (E->K) {
+  case Expr::Kind::Int:
+  case Expr::Kind::Float:
+  case Expr::Kind::Bool:
+  case Expr::Kind::String:
+  case Expr::Kind::Unknown:
+    return E;
+  case Expr::Kind::Param: {
+    auto It = B.find(E->Name);
+    return It == B.end() ? E : It->second;
+  }
+  case Expr::Kind::Unary: {
+    ExprPtr A = fold(E->Args[0], B);
+    if (E->Name == "!") {
+      if (auto V = A->asBool())
+        return Expr::makeBool(!*V);
+    } else if (E->Name == "-") {
+      if (A->K == Expr::Kind::Int)
+        return Expr::makeInt(-A->IntVal);
+      if (A->K == Expr::Kind::Float)
+        return Expr::makeFloat(-A->FloatVal);
+    } else if (E->Name == "+") {
+      return A;
+    }
+    return Expr::makeUnary(E->Name, A);
+  }
+  case Expr::Kind::Binary:
+    return foldBinary(E->Name, fold(E->Args[0], B), fold(E->Args[1], B));
+  case Expr::Kind::Conditional: {
+    ExprPtr C = fold(E->Args[0], B);
+    if (auto V = C->asBool())
+      return fold(E->Args[*V ? 1 : 2], B);
+    return Expr::makeConditional(C, fold(E->Args[1], B), fold(E->Args[2], B));
+  }
+  case Expr::Kind::Call: {
+    std::vector<ExprPtr> Args;
+    for (const auto &A : E->Args)
+      Args.push_back(fold(A, B));
+    if (E->Name == "to_string" && Args.size() == 1) {
+      if (Args[0]->K == Expr::Kind::Int)
+        return Expr::makeString(std::to_string(Args[0]->IntVal));
+    } else if ((E->Name == "max" || E->Name == "min") && Args.size() == 2) {
+      auto X = Args[0]->asInt(), Y = Args[1]->asInt();
+      if (X && Y)
+        return Expr::makeInt(E->Name == "max" ? std::max(*X, *Y)
+                                              : std::min(*X, *Y));
+    }
+    return Expr::makeCall(E->Name, std::move(Args));
+  }
+  case Expr::Kind::List:
+  case Expr::Kind::Module:
+  case Expr::Kind::Options:
+  case Expr::Kind::Tensor: {
+    auto R = std::make_shared<Expr>(*E);
+    for (auto &A : R->Args)
+      A = fold(A, B);
+    for (auto &S : R->Setters)
+      S.second = fold(S.second, B);
+    return R;
+  }
+  }
+  return E;
+}
+
+ExprPtr parseDefineValue(const std::string &Text) {
+  if (Text == "true")
+    return Expr::makeBool(true);
+  if (Text == "false")
+    return Expr::makeBool(false);
+  if (!Text.empty()) {
+    char *End = nullptr;
+    long long I = std::strtoll(Text.c_str(), &End, 0);
+    if (*End == '\0')
+      return Expr::makeInt(I);
+    double D = std::strtod(Text.c_str(), &End);
+    if (*End == '\0')
+      return Expr::makeFloat(D);
+  }
+  return Expr::makeString(Text);
+}
+
+} // namespace torchkc

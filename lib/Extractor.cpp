@@ -1,0 +1,988 @@
+//===- Extractor.cpp - Clang AST to registration graph --------------------===//
+//
+// What this computes
+// ------------------
+// A LibTorch module's state_dict keys are the dotted paths of the names it
+// passes to register_module, register_parameter and register_buffer, and
+// of the names LibTorch's own modules register in turn. Those calls run in
+// the constructor (directly, or through member functions, base-class
+// constructors and helpers it calls), so the keys can be read from source.
+//
+// For every user class deriving from torch::nn::Module, the extractor walks
+// each constructor the way it would execute: base initialisers, member
+// initialisers, then the body, inlining calls to the class's own member
+// functions and to free functions whose bodies are visible. Every
+// registration becomes a Registration in the class's RegistrationGraph,
+// with
+//   - its name and value as symbolic Exprs over the constructor's
+//     parameters (locals, members and helper arguments are substituted, so
+//     `int h = in * 2; register_module("fc", Linear(in, h))` records
+//     `Linear(in, in * 2)`),
+//   - the conditions of the enclosing `if`s as guards,
+//   - its source location.
+//
+// What is exact and what is symbolic
+// ----------------------------------
+// Constant expressions Clang can evaluate are folded here. Anything that
+// depends on a constructor parameter stays a Param node and is decided only
+// when KeySet.cpp binds the parameters to a configuration. Values the
+// extractor cannot represent (a tensor read from a file, a call whose body
+// is not visible) become Unknown with their source text; registrations
+// in loops and switch statements are recorded as unresolved with their
+// location rather than guessed.
+//
+// Nested modules are not inlined: registering a user module records a
+// Module node naming the class and its argument Exprs; key derivation
+// expands it through that class's own graph. LibTorch's modules are Module
+// nodes with a Builtin name, expanded by BuiltinModules.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "torch-keycheck/Extractor.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <functional>
+
+using namespace clang;
+
+namespace torchkc {
+namespace {
+
+/// Headers whose function bodies the analysis never needs: LibTorch's own
+/// and the system's. Their declarations are still parsed.
+bool isLibraryFile(StringRef Path) {
+  return Path.contains("/torch/csrc/") || Path.contains("/ATen/") ||
+         Path.contains("/c10/") || Path.contains("/caffe2/") ||
+         Path.contains("/torch/csrc/api/include/");
+}
+
+bool isLibraryLocation(const SourceManager &SM, SourceLocation Loc) {
+  if (Loc.isInvalid())
+    return true;
+  Loc = SM.getFileLoc(Loc);
+  if (SM.isInSystemHeader(Loc))
+    return true;
+  return isLibraryFile(SM.getFilename(Loc));
+}
+
+SourceLoc toLoc(const SourceManager &SM, SourceLocation L) {
+  SourceLoc R;
+  if (L.isInvalid())
+    return R;
+  L = SM.getFileLoc(L);
+  PresumedLoc P = SM.getPresumedLoc(L);
+  if (P.isInvalid())
+    return R;
+  R.File = P.getFilename();
+  R.Line = P.getLine();
+  R.Column = P.getColumn();
+  return R;
+}
+
+bool isTorchModuleBase(const CXXRecordDecl *RD) {
+  return RD && RD->getQualifiedNameAsString() == "torch::nn::Module";
+}
+
+/// True when RD derives, at any depth, from torch::nn::Module.
+bool derivesFromModule(const CXXRecordDecl *RD) {
+  if (!RD || !RD->hasDefinition())
+    return false;
+  RD = RD->getDefinition();
+  for (const CXXBaseSpecifier &B : RD->bases()) {
+    const CXXRecordDecl *Base = B.getType()->getAsCXXRecordDecl();
+    if (isTorchModuleBase(Base) || derivesFromModule(Base))
+      return true;
+  }
+  return false;
+}
+
+/// The Impl class a ModuleHolder-derived class (`Linear`, a TORCH_MODULE
+/// holder, `Sequential`) wraps, or null.
+const CXXRecordDecl *holderImpl(QualType T) {
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  for (int Depth = 0; RD && Depth < 8; ++Depth) {
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
+      if (Spec->getQualifiedNameAsString() == "torch::nn::ModuleHolder" &&
+          Spec->getTemplateArgs().size() >= 1)
+        return Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+    }
+    if (!RD->hasDefinition() || RD->getNumBases() != 1)
+      return nullptr;
+    RD = RD->bases_begin()->getType()->getAsCXXRecordDecl();
+  }
+  return nullptr;
+}
+
+/// The pointee class of std::shared_ptr<T>, or null.
+const CXXRecordDecl *sharedPtrPointee(QualType T) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T.getNonReferenceType()->getAsCXXRecordDecl());
+  if (!Spec || Spec->getName() != "shared_ptr" ||
+      Spec->getTemplateArgs().size() < 1)
+    return nullptr;
+  return Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+}
+
+bool inTorchNamespace(const Decl *D) {
+  std::string Q = cast<NamedDecl>(D)->getQualifiedNameAsString();
+  return StringRef(Q).starts_with("torch::") || StringRef(Q).starts_with("at::");
+}
+
+/// `torch::kLong` and its spellings, as torch names dtypes.
+std::string dtypeName(StringRef Name) {
+  static const llvm::StringMap<std::string> Names = {
+      {"kFloat", "float32"},    {"kFloat32", "float32"}, {"kDouble", "float64"},
+      {"kFloat64", "float64"},  {"kHalf", "float16"},    {"kFloat16", "float16"},
+      {"kBFloat16", "bfloat16"}, {"kLong", "int64"},     {"kInt64", "int64"},
+      {"kInt", "int32"},        {"kInt32", "int32"},     {"kShort", "int16"},
+      {"kInt16", "int16"},      {"kChar", "int8"},       {"kInt8", "int8"},
+      {"kByte", "uint8"},       {"kUInt8", "uint8"},     {"kBool", "bool"},
+      {"Float", "float32"},     {"Double", "float64"},   {"Half", "float16"},
+      {"BFloat16", "bfloat16"}, {"Long", "int64"},       {"Int", "int32"},
+      {"Short", "int16"},       {"Char", "int8"},        {"Byte", "uint8"},
+      {"Bool", "bool"},
+  };
+  auto It = Names.find(Name);
+  return It == Names.end() ? std::string() : It->second;
+}
+
+/// The dtype named anywhere in E (`torch::kLong`,
+/// `torch::TensorOptions().dtype(torch::kInt)`), or empty.
+std::string findDType(const Stmt *S) {
+  if (!S)
+    return {};
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
+    const ValueDecl *D = DRE->getDecl();
+    if (isa<EnumConstantDecl>(D) || isa<VarDecl>(D))
+      if (std::string N = dtypeName(D->getName()); !N.empty())
+        return N;
+  }
+  for (const Stmt *C : S->children())
+    if (std::string N = findDType(C); !N.empty())
+      return N;
+  return {};
+}
+
+/// Tensor factories whose first argument is the shape.
+bool isShapeFactory(StringRef Name) {
+  return llvm::StringSwitch<bool>(Name)
+      .Cases("zeros", "ones", "empty", "randn", "rand", "full", true)
+      .Cases("randint", "empty_strided", true)
+      .Default(false);
+}
+
+/// Translates one constructor, with everything it calls, into a
+/// Constructor of the registration graph.
+class ConstructorWalker {
+public:
+  ConstructorWalker(ASTContext &Ctx, Constructor &Out)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out) {}
+
+  void walkConstructor(const CXXConstructorDecl *Ctor) {
+    Frames.emplace_back();
+    for (const ParmVarDecl *P : Ctor->parameters()) {
+      ConstructorParam CP;
+      CP.Name = P->getNameAsString();
+      CP.Type = P->getType().getAsString();
+      if (P->hasDefaultArg() && !P->hasUnparsedDefaultArg() &&
+          !P->hasUninstantiatedDefaultArg()) {
+        // Defaults are evaluated in the parameter scope; earlier parameters
+        // are symbolic there too.
+        CP.Default = translate(P->getDefaultArg());
+      }
+      Out.Params.push_back(CP);
+      Frames.back().Vars[P] = Expr::makeParam(CP.Name);
+    }
+    Out.Loc = toLoc(SM, Ctor->getLocation());
+    runConstructor(Ctor);
+    Frames.pop_back();
+  }
+
+private:
+  struct Frame {
+    llvm::DenseMap<const ValueDecl *, ExprPtr> Vars;
+    ExprPtr Return;
+    bool Returned = false;
+    size_t GuardDepth = 0;
+    std::string Via;
+  };
+
+  /// Base and member initialisers, then the body, of Ctor in the current
+  /// frame (whose parameters are already bound).
+  void runConstructor(const CXXConstructorDecl *Ctor) {
+    const FunctionDecl *Def = nullptr;
+    if (!Ctor->hasBody(Def)) {
+      unresolved(Ctor->getLocation(),
+                 "the definition of constructor '" +
+                     Ctor->getQualifiedNameAsString() +
+                     "' is not in this translation unit");
+      return;
+    }
+    const auto *CtorDef = cast<CXXConstructorDecl>(Def);
+    for (const CXXCtorInitializer *Init : CtorDef->inits()) {
+      const clang::Expr *E = Init->getInit();
+      if (Init->isDelegatingInitializer()) {
+        if (const auto *CE = dyn_cast<CXXConstructExpr>(E->IgnoreImplicit()))
+          inlineConstructor(CE);
+        continue;
+      }
+      if (Init->isBaseInitializer()) {
+        const auto *Base = Init->getBaseClass()->getAsCXXRecordDecl();
+        const auto *CE = dyn_cast<CXXConstructExpr>(E->IgnoreImplicit());
+        if (Base && derivesFromModule(Base) && !inTorchNamespace(Base) && CE)
+          inlineConstructor(CE);
+        continue;
+      }
+      if (const FieldDecl *F = Init->getMember())
+        Members[F] = translate(E);
+    }
+    walk(CtorDef->getBody());
+  }
+
+  /// A base-class constructor runs inside the derived one: its
+  /// registrations come first, with its parameters bound to the arguments.
+  void inlineConstructor(const CXXConstructExpr *CE) {
+    const CXXConstructorDecl *Ctor = CE->getConstructor();
+    if (Frames.size() > MaxInlineDepth)
+      return unresolved(CE->getBeginLoc(), "calls nested too deeply to follow");
+    Frame F;
+    F.Via = Ctor->getParent()->getNameAsString();
+    for (unsigned I = 0; I < Ctor->getNumParams() && I < CE->getNumArgs(); ++I)
+      F.Vars[Ctor->getParamDecl(I)] = translate(CE->getArg(I));
+    F.GuardDepth = Guards.size();
+    Frames.push_back(std::move(F));
+    runConstructor(Ctor);
+    Frames.pop_back();
+  }
+
+  /// Runs a function body with its parameters bound; yields what it
+  /// returns.
+  ExprPtr inlineCall(const FunctionDecl *FD, ArrayRef<const clang::Expr *> Args,
+                     SourceLocation CallLoc) {
+    const FunctionDecl *Def = nullptr;
+    if (!FD->hasBody(Def) || isLibraryLocation(SM, Def->getLocation()))
+      return nullptr;
+    if (Frames.size() > MaxInlineDepth) {
+      unresolved(CallLoc, "calls nested too deeply to follow");
+      return nullptr;
+    }
+    Frame F;
+    F.Via = FD->getNameAsString();
+    for (unsigned I = 0; I < Def->getNumParams() && I < Args.size(); ++I)
+      F.Vars[Def->getParamDecl(I)] = translate(Args[I]);
+    F.GuardDepth = Guards.size();
+    Frames.push_back(std::move(F));
+    walk(Def->getBody());
+    ExprPtr R = Frames.back().Return;
+    Frames.pop_back();
+    return R ? R : Expr::makeUnknown(FD->getNameAsString() + "(...)");
+  }
+
+  void walk(const Stmt *S) {
+    if (!S || Frames.back().Returned)
+      return;
+    if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
+      for (const Stmt *C : CS->body())
+        walk(C);
+      return;
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          Frames.back().Vars[VD] = VD->getInit() ? translate(VD->getInit())
+                                                 : Expr::makeUnknown(VD->getNameAsString());
+      return;
+    }
+    if (const auto *If = dyn_cast<IfStmt>(S)) {
+      walk(If->getInit());
+      if (const DeclStmt *CondVar = If->getConditionVariableDeclStmt())
+        walk(CondVar);
+      ExprPtr Cond = translate(If->getCond());
+      if (auto Known = fold(Cond, {})->asBool()) {
+        walk(*Known ? If->getThen() : If->getElse());
+        return;
+      }
+      Guards.push_back(Cond);
+      walkBranch(If->getThen());
+      Guards.back() = Expr::makeUnary("!", Cond);
+      walkBranch(If->getElse());
+      Guards.pop_back();
+      return;
+    }
+    if (const auto *R = dyn_cast<ReturnStmt>(S)) {
+      Frame &F = Frames.back();
+      if (R->getRetValue() && !F.Return)
+        F.Return = translate(R->getRetValue());
+      // A return under a condition the walk cannot decide leaves later
+      // statements conditional; that is resolved by the control-flow work,
+      // so only unconditional returns end the walk here.
+      if (Guards.size() == F.GuardDepth)
+        F.Returned = true;
+      return;
+    }
+    if (isa<ForStmt>(S) || isa<WhileStmt>(S) || isa<DoStmt>(S) ||
+        isa<CXXForRangeStmt>(S) || isa<SwitchStmt>(S)) {
+      if (const clang::Expr *Call = findRegistration(S))
+        unresolved(Call->getExprLoc(),
+                   std::string("registration inside a ") +
+                       (isa<SwitchStmt>(S) ? "switch" : "loop") +
+                       " is not followed: its keys are not listed");
+      return;
+    }
+    if (const auto *E = dyn_cast<clang::Expr>(S)) {
+      translate(E);
+      return;
+    }
+    for (const Stmt *C : S->children())
+      walk(C);
+  }
+
+  /// A branch runs as its own scope: a return inside it does not end the
+  /// enclosing function's walk.
+  void walkBranch(const Stmt *S) {
+    if (!S)
+      return;
+    bool Saved = Frames.back().Returned;
+    walk(S);
+    Frames.back().Returned = Saved;
+  }
+
+  const clang::Expr *findRegistration(const Stmt *S) {
+    if (!S)
+      return nullptr;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+      if (registrationKind(MC))
+        return MC;
+    for (const Stmt *C : S->children())
+      if (const clang::Expr *R = findRegistration(C))
+        return R;
+    return nullptr;
+  }
+
+  static std::optional<Registration::Kind>
+  registrationKind(const CXXMemberCallExpr *MC) {
+    const CXXMethodDecl *M = MC->getMethodDecl();
+    if (!M || !isTorchModuleBase(M->getParent()))
+      return std::nullopt;
+    StringRef N = M->getName();
+    if (N == "register_module")
+      return Registration::Kind::Module;
+    if (N == "register_parameter")
+      return Registration::Kind::Parameter;
+    if (N == "register_buffer")
+      return Registration::Kind::Buffer;
+    return std::nullopt;
+  }
+
+  void unresolved(SourceLocation L, std::string Why) {
+    Out.Unresolved.push_back({toLoc(SM, L), std::move(Why)});
+  }
+
+  std::string text(const clang::Expr *E) {
+    CharSourceRange R = CharSourceRange::getTokenRange(E->getSourceRange());
+    R = SM.getExpansionRange(R);
+    return Lexer::getSourceText(R, SM, Ctx.getLangOpts()).str();
+  }
+
+  ExprPtr unknown(const clang::Expr *E) { return Expr::makeUnknown(text(E)); }
+
+  /// The variable or member E names, when it is one the walk tracks.
+  ExprPtr *slot(const clang::Expr *E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      auto It = Frames.back().Vars.find(DRE->getDecl());
+      if (It != Frames.back().Vars.end())
+        return &It->second;
+      if (isa<VarDecl>(DRE->getDecl()))
+        return &Frames.back().Vars[DRE->getDecl()];
+      return nullptr;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+        if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+          return &Members[F];
+    return nullptr;
+  }
+
+  /// Stores V in the variable or member E names. A container changed after
+  /// it was registered is the same object, so the registration sees the
+  /// change: every registration of the old value takes the new one.
+  void assign(const clang::Expr *E, ExprPtr V) {
+    ExprPtr *S = slot(E);
+    if (!S)
+      return;
+    ExprPtr Old = *S;
+    *S = V;
+    if (Old && Old->K == Expr::Kind::Module)
+      for (Registration &R : Out.Registrations)
+        if (R.Value == Old)
+          R.Value = V;
+  }
+
+  ExprPtr moduleExpr(const CXXRecordDecl *Impl,
+                     std::vector<ExprPtr> Args, const clang::Expr *E) {
+    auto M = std::make_shared<torchkc::Expr>();
+    M->K = torchkc::Expr::Kind::Module;
+    M->Name = Impl->getQualifiedNameAsString();
+    if (inTorchNamespace(Impl)) {
+      StringRef N = Impl->getName();
+      N.consume_back("Impl");
+      M->Builtin = N.str();
+    }
+    M->Args = std::move(Args);
+    M->Text = text(E);
+    M->Loc = toLoc(SM, E->getBeginLoc());
+    return M;
+  }
+
+  std::vector<ExprPtr> translateArgs(ArrayRef<const clang::Expr *> Args) {
+    std::vector<ExprPtr> R;
+    for (const clang::Expr *A : Args) {
+      if (isa<CXXDefaultArgExpr>(A))
+        break; // Defaults are the callee's business: it applies them.
+      R.push_back(translate(A));
+    }
+    return R;
+  }
+
+  static std::vector<const clang::Expr *> args(const CallExpr *C, unsigned From = 0) {
+    std::vector<const clang::Expr *> R;
+    for (unsigned I = From; I < C->getNumArgs(); ++I)
+      R.push_back(C->getArg(I));
+    return R;
+  }
+  static std::vector<const clang::Expr *> args(const CXXConstructExpr *C) {
+    std::vector<const clang::Expr *> R;
+    for (unsigned I = 0; I < C->getNumArgs(); ++I)
+      R.push_back(C->getArg(I));
+    return R;
+  }
+
+  ExprPtr constant(const clang::Expr *E) {
+    if (E->isValueDependent() || E->isTypeDependent())
+      return nullptr;
+    QualType T = E->getType();
+    if (!T->isIntegralOrEnumerationType() && !T->isRealFloatingType() &&
+        !T->isBooleanType())
+      return nullptr;
+    clang::Expr::EvalResult R;
+    if (!E->EvaluateAsRValue(R, Ctx) || R.HasSideEffects)
+      return nullptr;
+    if (R.Val.isInt()) {
+      if (T->isBooleanType())
+        return Expr::makeBool(R.Val.getInt().getBoolValue());
+      return Expr::makeInt(R.Val.getInt().getExtValue());
+    }
+    if (R.Val.isFloat())
+      return Expr::makeFloat(R.Val.getFloat().convertToDouble());
+    return nullptr;
+  }
+
+public:
+  ExprPtr translate(const clang::Expr *E) {
+    if (!E)
+      return Expr::makeUnknown("");
+    // Wrappers that do not change the value.
+    if (const auto *FE = dyn_cast<FullExpr>(E))
+      return translate(FE->getSubExpr());
+    if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
+      return translate(MT->getSubExpr());
+    if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
+      return translate(BT->getSubExpr());
+    if (const auto *PE = dyn_cast<ParenExpr>(E))
+      return translate(PE->getSubExpr());
+    if (const auto *DA = dyn_cast<CXXDefaultArgExpr>(E))
+      return translate(DA->getExpr());
+    if (const auto *DI = dyn_cast<CXXDefaultInitExpr>(E))
+      return translate(DI->getExpr());
+    if (const auto *IL = dyn_cast<CXXStdInitializerListExpr>(E))
+      return translate(IL->getSubExpr());
+
+    if (ExprPtr C = constant(E))
+      return C;
+
+    if (const auto *Cast = dyn_cast<CastExpr>(E)) {
+      // A functional cast that constructs (`Linear(10)`) is handled below
+      // through its construct expression; other casts keep the value.
+      return translate(Cast->getSubExpr());
+    }
+    if (const auto *SL = dyn_cast<StringLiteral>(E))
+      return Expr::makeString(SL->getString().str());
+    if (isa<CXXNullPtrLiteralExpr>(E))
+      return Expr::makeUnknown("nullptr");
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      return translateDeclRef(DRE);
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+        if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
+          auto It = Members.find(F);
+          if (It != Members.end() && It->second)
+            return It->second;
+        }
+      return unknown(E);
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E))
+      return translateBinary(BO);
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      return translateUnary(UO);
+    if (const auto *CO = dyn_cast<ConditionalOperator>(E))
+      return Expr::makeConditional(translate(CO->getCond()),
+                                   translate(CO->getTrueExpr()),
+                                   translate(CO->getFalseExpr()));
+    if (const auto *ILE = dyn_cast<InitListExpr>(E)) {
+      std::vector<ExprPtr> Elems;
+      for (const clang::Expr *I : ILE->inits())
+        Elems.push_back(translate(I));
+      return Expr::makeList(std::move(Elems));
+    }
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+      return translateConstruct(CE);
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      return translateMemberCall(MC);
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E))
+      return translateOperatorCall(OC);
+    if (const auto *CE = dyn_cast<CallExpr>(E))
+      return translateCall(CE);
+    return unknown(E);
+  }
+
+private:
+  ExprPtr translateDeclRef(const DeclRefExpr *DRE) {
+    const ValueDecl *D = DRE->getDecl();
+    auto It = Frames.back().Vars.find(D);
+    if (It != Frames.back().Vars.end())
+      return It->second;
+    if (const auto *VD = dyn_cast<VarDecl>(D)) {
+      // Constants declared outside the function (`constexpr int64_t kDim`).
+      if (VD->getType().isConstQualified() && VD->getInit() &&
+          !VD->hasLocalStorage())
+        return translate(VD->getInit());
+    }
+    return unknown(DRE);
+  }
+
+  static std::string opSpelling(BinaryOperatorKind K) {
+    return BinaryOperator::getOpcodeStr(K).str();
+  }
+
+  ExprPtr translateBinary(const BinaryOperator *BO) {
+    if (BO->getOpcode() == BO_Comma) {
+      translate(BO->getLHS());
+      return translate(BO->getRHS());
+    }
+    if (BO->isAssignmentOp()) {
+      ExprPtr V = translate(BO->getRHS());
+      if (BO->isCompoundAssignmentOp()) {
+        ExprPtr Old = translate(BO->getLHS());
+        V = Expr::makeBinary(
+            opSpelling(BinaryOperator::getOpForCompoundAssignment(BO->getOpcode())),
+            Old, V);
+      }
+      assign(BO->getLHS(), V);
+      return V;
+    }
+    return Expr::makeBinary(opSpelling(BO->getOpcode()), translate(BO->getLHS()),
+                            translate(BO->getRHS()));
+  }
+
+  ExprPtr translateUnary(const UnaryOperator *UO) {
+    ExprPtr A = translate(UO->getSubExpr());
+    switch (UO->getOpcode()) {
+    case UO_Minus:
+      return Expr::makeUnary("-", A);
+    case UO_Plus:
+      return A;
+    case UO_LNot:
+      return Expr::makeUnary("!", A);
+    case UO_PreInc:
+    case UO_PostInc:
+    case UO_PreDec:
+    case UO_PostDec: {
+      ExprPtr V = Expr::makeBinary(UO->isIncrementOp() ? "+" : "-", A,
+                                   Expr::makeInt(1));
+      assign(UO->getSubExpr(), V);
+      return UO->isPrefix() ? V : A;
+    }
+    case UO_Deref:
+      return A;
+    default:
+      return unknown(UO);
+    }
+  }
+
+  ExprPtr translateConstruct(const CXXConstructExpr *CE) {
+    QualType T = CE->getType();
+    const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+    const CXXConstructorDecl *Ctor = CE->getConstructor();
+    if (!RD)
+      return unknown(CE);
+    std::string Q = RD->getQualifiedNameAsString();
+    if (Ctor->isCopyOrMoveConstructor() && CE->getNumArgs() >= 1)
+      return translate(CE->getArg(0));
+    if (StringRef(Q).ends_with("basic_string"))
+      return CE->getNumArgs() == 0 ? Expr::makeString("")
+                                   : translate(CE->getArg(0));
+    // Converting constructors between holders, shared_ptrs and Impls keep
+    // the module they were given.
+    if (CE->getNumArgs() == 1) {
+      QualType AT = CE->getArg(0)->getType();
+      if ((holderImpl(T) || sharedPtrPointee(T)) &&
+          (holderImpl(AT) || sharedPtrPointee(AT)))
+        return translate(CE->getArg(0));
+      if (AT->isNullPtrType())
+        return Expr::makeUnknown("nullptr");
+    }
+    if (const CXXRecordDecl *Impl = holderImpl(T))
+      return moduleExpr(Impl, translateArgs(args(CE)), CE);
+    if (derivesFromModule(RD))
+      return moduleExpr(RD, translateArgs(args(CE)), CE);
+    if (Q == "torch::nn::NamedAnyModule" && CE->getNumArgs() == 2)
+      return Expr::makeList({translate(CE->getArg(0)), translate(CE->getArg(1))});
+    if (StringRef(Q).ends_with("Options")) {
+      auto O = std::make_shared<torchkc::Expr>();
+      O->K = torchkc::Expr::Kind::Options;
+      O->Name = Q;
+      O->Args = translateArgs(args(CE));
+      O->Loc = toLoc(SM, CE->getBeginLoc());
+      return O;
+    }
+    // Array-like wrappers: ExpandingArray<D>, IntArrayRef, std::vector.
+    StringRef Name = RD->getName();
+    if (Name == "ExpandingArray" || Name == "ArrayRef" || Name == "vector" ||
+        Name == "array" || Name == "initializer_list" ||
+        Name == "ExpandingArrayWithOptionalElem") {
+      std::vector<const clang::Expr *> Given;
+      for (const clang::Expr *A : args(CE))
+        if (!isa<CXXDefaultArgExpr>(A)) // the allocator of std::vector
+          Given.push_back(A);
+      if (Given.size() == 1) {
+        ExprPtr A = translate(Given[0]);
+        if (A->K == torchkc::Expr::Kind::List || Name == "ExpandingArray")
+          return A;
+        // An IntArrayRef made from one integer is a one-element shape.
+        return Expr::makeList({A});
+      }
+      if (Given.empty())
+        return Expr::makeList({});
+    }
+    return unknown(CE);
+  }
+
+  ExprPtr translateMemberCall(const CXXMemberCallExpr *MC) {
+    const CXXMethodDecl *M = MC->getMethodDecl();
+    if (!M)
+      return unknown(MC);
+    if (auto K = registrationKind(MC))
+      return recordRegistration(MC, *K);
+
+    const clang::Expr *Obj = MC->getImplicitObjectArgument();
+    const clang::Expr *ObjStripped = Obj ? Obj->IgnoreParenImpCasts() : nullptr;
+    StringRef Name = M->getName();
+
+    // The class's own member functions run inline.
+    if (ObjStripped && isa<CXXThisExpr>(ObjStripped))
+      if (ExprPtr R = inlineCall(M, args(MC), MC->getExprLoc()))
+        return R;
+
+    // `seq->push_back(m)`, `list->push_back(m)`: containers grow in place.
+    if (Name == "push_back" && ObjStripped) {
+      const clang::Expr *Holder = ObjStripped;
+      if (const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(ObjStripped))
+        if (Arrow->getOperator() == OO_Arrow)
+          Holder = Arrow->getArg(0);
+      if (ExprPtr *S = slot(Holder); S && *S && (*S)->K == Expr::Kind::Module) {
+        // Named pushes are [name, module] pairs, as named construction
+        // gives them, so that unnamed children keep their index.
+        auto Grown = std::make_shared<torchkc::Expr>(**S);
+        if (MC->getNumArgs() == 2)
+          Grown->Args.push_back(Expr::makeList(
+              {translate(MC->getArg(0)), translate(MC->getArg(1))}));
+        else if (MC->getNumArgs() == 1)
+          Grown->Args.push_back(translate(MC->getArg(0)));
+        assign(Holder, Grown);
+        return Grown;
+      }
+    }
+
+    ExprPtr Recv = ObjStripped ? translate(ObjStripped) : nullptr;
+    // Options builders: `Conv2dOptions(3, 16, 3).stride(2).bias(false)`.
+    if (Recv && Recv->K == Expr::Kind::Options && MC->getNumArgs() == 1) {
+      auto O = std::make_shared<torchkc::Expr>(*Recv);
+      O->Setters.push_back({Name.str(), translate(MC->getArg(0))});
+      return O;
+    }
+    // Tensor methods that keep the shape (`.clone()`, `.mul_(0.1)`), and
+    // `.to(dtype)` which changes the dtype.
+    if (Recv && Recv->K == Expr::Kind::Tensor) {
+      if (Name == "to" || Name == "toType") {
+        auto T = std::make_shared<torchkc::Expr>(*Recv);
+        if (std::string D = findDType(MC); !D.empty())
+          T->DType = D;
+        return T;
+      }
+      if (Name == "view" || Name == "reshape" || Name == "t" ||
+          Name == "transpose" || Name == "permute" || Name == "expand" ||
+          Name == "repeat" || Name == "unsqueeze" || Name == "squeeze")
+        return unknown(MC);
+      return Recv;
+    }
+    return unknown(MC);
+  }
+
+  ExprPtr recordRegistration(const CXXMemberCallExpr *MC, Registration::Kind K) {
+    if (MC->getNumArgs() < 2)
+      return unknown(MC);
+    Registration R;
+    R.K = K;
+    R.Name = translate(MC->getArg(0));
+    R.Value = translate(MC->getArg(1));
+    if (K == Registration::Kind::Module && R.Value->K != Expr::Kind::Module) {
+      // Name the registered type, so the unresolved message says what the
+      // module is even when its arguments are unknown.
+      if (const FunctionDecl *FD = MC->getDirectCallee())
+        if (const TemplateArgumentList *TA = FD->getTemplateSpecializationArgs())
+          if (TA->size() >= 1 && TA->get(0).getKind() == TemplateArgument::Type)
+            R.Value = Expr::makeUnknown(
+                text(MC->getArg(1)) + " (a '" +
+                TA->get(0).getAsType().getAsString() + "')");
+    }
+    for (const ExprPtr &G : Guards)
+      R.Guards.push_back(G);
+    R.Loc = toLoc(SM, MC->getExprLoc());
+    R.NameLoc = toLoc(SM, MC->getArg(0)->getBeginLoc());
+    for (size_t I = 1; I < Frames.size(); ++I)
+      R.Via += (R.Via.empty() ? "" : " -> ") + Frames[I].Via;
+    Out.Registrations.push_back(R);
+    return R.Value;
+  }
+
+  ExprPtr translateOperatorCall(const CXXOperatorCallExpr *OC) {
+    OverloadedOperatorKind Op = OC->getOperator();
+    if (Op == OO_Equal && OC->getNumArgs() == 2) {
+      ExprPtr V = translate(OC->getArg(1));
+      assign(OC->getArg(0), V);
+      return V;
+    }
+    if (OC->getNumArgs() == 2) {
+      BinaryOperatorKind BK;
+      switch (Op) {
+      case OO_Plus: BK = BO_Add; break;
+      case OO_Minus: BK = BO_Sub; break;
+      case OO_Star: BK = BO_Mul; break;
+      case OO_Slash: BK = BO_Div; break;
+      case OO_EqualEqual: BK = BO_EQ; break;
+      case OO_ExclaimEqual: BK = BO_NE; break;
+      case OO_PlusEqual: {
+        ExprPtr V = Expr::makeBinary("+", translate(OC->getArg(0)),
+                                     translate(OC->getArg(1)));
+        assign(OC->getArg(0), V);
+        return V;
+      }
+      default:
+        return unknown(OC);
+      }
+      ExprPtr L = translate(OC->getArg(0)), R = translate(OC->getArg(1));
+      // Arithmetic on a tensor keeps its shape (`torch::randn({n}) * 0.1`).
+      if (L->K == Expr::Kind::Tensor)
+        return L;
+      if (R->K == Expr::Kind::Tensor)
+        return R;
+      return Expr::makeBinary(opSpelling(BK), L, R);
+    }
+    return unknown(OC);
+  }
+
+  ExprPtr translateCall(const CallExpr *CE) {
+    const FunctionDecl *FD = CE->getDirectCallee();
+    if (!FD)
+      return unknown(CE);
+    StringRef Name = FD->getName();
+    std::string Q = FD->getQualifiedNameAsString();
+    // std::make_shared<SomeImpl>(args): a module held by shared_ptr.
+    if (Name == "make_shared")
+      if (const CXXRecordDecl *P = sharedPtrPointee(CE->getType()))
+        if (derivesFromModule(P))
+          return moduleExpr(P, translateArgs(args(CE)), CE);
+    // libstdc++ declares these in inline namespaces (std::__cxx11).
+    bool InStd = FD->isInStdNamespace();
+    if (InStd && Name == "to_string" && CE->getNumArgs() == 1)
+      return Expr::makeCall("to_string", {translate(CE->getArg(0))});
+    if (InStd && (Name == "max" || Name == "min") && CE->getNumArgs() == 2)
+      return Expr::makeCall(Name.str(), {translate(CE->getArg(0)),
+                                         translate(CE->getArg(1))});
+    if (inTorchNamespace(FD)) {
+      if (isShapeFactory(Name) && CE->getNumArgs() >= 1)
+        return tensorExpr(CE, Name, translate(CE->getArg(0)), 1);
+      if (Name == "eye" && CE->getNumArgs() >= 1) {
+        ExprPtr N = translate(CE->getArg(0));
+        ExprPtr M = CE->getNumArgs() >= 2 && CE->getArg(1)->getType()->isIntegerType()
+                        ? translate(CE->getArg(1))
+                        : N;
+        return tensorExpr(CE, Name, Expr::makeList({N, M}), 1);
+      }
+      if (Name == "dtype" || Name == "device")
+        return unknown(CE);
+      return unknown(CE);
+    }
+    if (ExprPtr R = inlineCall(FD, args(CE), CE->getExprLoc()))
+      return R;
+    return unknown(CE);
+  }
+
+  ExprPtr tensorExpr(const CallExpr *CE, StringRef Factory, ExprPtr Shape,
+                     unsigned OptionsFrom) {
+    auto T = std::make_shared<torchkc::Expr>();
+    T->K = torchkc::Expr::Kind::Tensor;
+    T->Name = Factory.str();
+    if (Shape->K != Expr::Kind::List)
+      Shape = Expr::makeList({Shape});
+    T->Args = {Shape};
+    for (unsigned I = OptionsFrom; I < CE->getNumArgs(); ++I)
+      if (std::string D = findDType(CE->getArg(I)); !D.empty())
+        T->DType = D;
+    T->Text = text(CE);
+    T->Loc = toLoc(SM, CE->getBeginLoc());
+    return T;
+  }
+
+  static constexpr size_t MaxInlineDepth = 32;
+
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  Constructor &Out;
+  std::vector<Frame> Frames;
+  std::vector<ExprPtr> Guards;
+  llvm::DenseMap<const FieldDecl *, ExprPtr> Members;
+};
+
+class ClassFinder : public RecursiveASTVisitor<ClassFinder> {
+public:
+  ClassFinder(ASTContext &Ctx, RegistrationGraph &G) : Ctx(Ctx), G(G) {}
+
+  bool shouldVisitTemplateInstantiations() const { return false; }
+
+  bool VisitCXXRecordDecl(CXXRecordDecl *RD) {
+    if (!RD->isThisDeclarationADefinition() || RD->isInvalidDecl() ||
+        RD->isDependentContext() || RD->isLambda())
+      return true;
+    const SourceManager &SM = Ctx.getSourceManager();
+    if (isLibraryLocation(SM, RD->getLocation()))
+      return true;
+    if (const CXXRecordDecl *Impl = holderImpl(Ctx.getRecordType(RD))) {
+      Holders[Impl->getQualifiedNameAsString()] = RD->getQualifiedNameAsString();
+      return true;
+    }
+    if (!derivesFromModule(RD))
+      return true;
+    ModuleClass C;
+    C.Name = RD->getQualifiedNameAsString();
+    C.Loc = toLoc(SM, RD->getLocation());
+    for (const CXXConstructorDecl *Ctor : RD->ctors()) {
+      if (Ctor->isCopyOrMoveConstructor() || Ctor->isImplicit() ||
+          Ctor->isDeleted())
+        continue;
+      Constructor Out;
+      ConstructorWalker W(Ctx, Out);
+      W.walkConstructor(Ctor);
+      C.Constructors.push_back(std::move(Out));
+    }
+    if (C.Constructors.empty()) {
+      // An implicit default constructor registers nothing itself, but its
+      // member initialisers could; a class without a user constructor is
+      // still a module with no keys of its own.
+      C.Constructors.emplace_back();
+      C.Constructors.back().Loc = C.Loc;
+    }
+    G.Classes.push_back(std::move(C));
+    return true;
+  }
+
+  void finish() {
+    for (ModuleClass &C : G.Classes) {
+      auto It = Holders.find(C.Name);
+      if (It != Holders.end())
+        C.HolderName = It->second;
+    }
+  }
+
+private:
+  ASTContext &Ctx;
+  RegistrationGraph &G;
+  std::map<std::string, std::string> Holders;
+};
+
+class ExtractionConsumer : public ASTConsumer {
+public:
+  ExtractionConsumer(CompilerInstance &CI, RegistrationGraph &G)
+      : SM(CI.getSourceManager()), G(G) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    RegistrationGraph TU;
+    extractRegistrationGraph(Ctx, TU);
+    G.merge(std::move(TU));
+  }
+
+  // The analysis reads the bodies of user code only. Skipping LibTorch's
+  // and the system's inline function bodies roughly halves parse time;
+  // skipping by header origin rather than "not the main file" keeps model
+  // constructors that live in project headers.
+  bool shouldSkipFunctionBody(Decl *D) override {
+    return isLibraryLocation(SM, D->getLocation());
+  }
+
+private:
+  const SourceManager &SM;
+  RegistrationGraph &G;
+};
+
+class ExtractionAction : public ASTFrontendAction {
+public:
+  explicit ExtractionAction(RegistrationGraph &G) : G(G) {}
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef) override {
+    CI.getFrontendOpts().SkipFunctionBodies = true;
+    return std::make_unique<ExtractionConsumer>(CI, G);
+  }
+
+private:
+  RegistrationGraph &G;
+};
+
+class ExtractionActionFactory : public tooling::FrontendActionFactory {
+public:
+  explicit ExtractionActionFactory(RegistrationGraph &G) : G(G) {}
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<ExtractionAction>(G);
+  }
+
+private:
+  RegistrationGraph &G;
+};
+
+} // namespace
+
+void extractRegistrationGraph(ASTContext &Ctx, RegistrationGraph &G) {
+  ClassFinder F(Ctx, G);
+  F.TraverseDecl(Ctx.getTranslationUnitDecl());
+  F.finish();
+}
+
+std::unique_ptr<tooling::FrontendActionFactory>
+newExtractionActionFactory(RegistrationGraph &G) {
+  return std::make_unique<ExtractionActionFactory>(G);
+}
+
+} // namespace torchkc

@@ -1,0 +1,294 @@
+//===- KeySet.cpp - state_dict keys a configured model produces -----------===//
+#include "torch-keycheck/KeySet.h"
+
+#include "torch-keycheck/BuiltinModules.h"
+
+#include <set>
+
+namespace torchkc {
+namespace {
+
+/// A module instance: its own tensors and its children, each list in
+/// registration order. LibTorch lists a module's own parameters before its
+/// children's, so the tree is flattened only once it is complete.
+struct Node {
+  std::vector<Key> Params, Buffers;
+  std::vector<std::pair<std::string, Node>> Children;
+};
+
+/// Bounds recursion through user classes that (wrongly) contain themselves.
+constexpr int MaxDepth = 64;
+
+class Deriver {
+public:
+  Deriver(const RegistrationGraph &G, ModelKeys &Out) : G(G), Out(Out) {}
+
+  /// Chooses the constructor a construction with Args runs.
+  const Constructor *pickConstructor(const ModuleClass &C,
+                                     const std::vector<ExprPtr> &Args) {
+    const Constructor *Best = nullptr;
+    for (const auto &Ctor : C.Constructors) {
+      size_t Required = 0;
+      for (const auto &P : Ctor.Params)
+        Required += P.Default ? 0 : 1;
+      if (Args.size() < Required || Args.size() > Ctor.Params.size())
+        continue;
+      // An options-object argument selects the constructor taking that type.
+      bool TypesFit = true;
+      for (size_t I = 0; I < Args.size(); ++I)
+        if (Args[I]->K == Expr::Kind::Options &&
+            Ctor.Params[I].Type.find(shortName(Args[I]->Name)) == std::string::npos)
+          TypesFit = false;
+      if (TypesFit)
+        return &Ctor;
+      if (!Best)
+        Best = &Ctor;
+    }
+    return Best;
+  }
+
+  Node instantiateClass(const ModuleClass &C, const Constructor &Ctor,
+                        const Bindings &B, const std::vector<std::string> &Conds,
+                        int Depth) {
+    Node N;
+    for (const auto &R : Ctor.Registrations) {
+      std::vector<std::string> RConds = Conds;
+      bool Skip = false;
+      for (const auto &Guard : R.Guards) {
+        ExprPtr F = fold(Guard, B);
+        if (auto V = F->asBool()) {
+          Skip |= !*V;
+        } else {
+          RConds.push_back(F->str());
+        }
+      }
+      if (Skip)
+        continue;
+      ExprPtr NameE = fold(R.Name, B);
+      std::string Name;
+      if (auto S = NameE->asString()) {
+        Name = *S;
+      } else {
+        Name = "{" + NameE->str() + "}";
+        Out.Unresolved.push_back(
+            {R.NameLoc, "registered name " + NameE->str() + " is not known"});
+      }
+      ExprPtr V = fold(R.Value, B);
+      if (R.K == Registration::Kind::Module) {
+        N.Children.push_back(
+            {Name, instantiate(V, R.Loc, RConds, Depth + 1)});
+        continue;
+      }
+      Key K = tensorKey(V, R.K == Registration::Kind::Parameter
+                               ? "register_parameter"
+                               : "register_buffer");
+      K.Name = Name;
+      K.K = R.K == Registration::Kind::Parameter ? Key::Kind::Parameter
+                                                 : Key::Kind::Buffer;
+      K.Loc = R.Loc;
+      K.Conditions = RConds;
+      (K.K == Key::Kind::Parameter ? N.Params : N.Buffers).push_back(K);
+    }
+    for (const auto &U : Ctor.Unresolved)
+      Out.Unresolved.push_back(U);
+    (void)C;
+    return N;
+  }
+
+  /// Expands a module value registered (or contained) at Loc.
+  Node instantiate(const ExprPtr &M, const SourceLoc &Loc,
+                   const std::vector<std::string> &Conds, int Depth) {
+    Node N;
+    if (Depth > MaxDepth) {
+      Out.Unresolved.push_back({Loc, "module nesting deeper than " +
+                                         std::to_string(MaxDepth) +
+                                         " levels; a class contains itself?"});
+      return N;
+    }
+    if (M->K != Expr::Kind::Module) {
+      Out.Unresolved.push_back(
+          {Loc, "cannot tell which module is registered: " + M->str()});
+      return N;
+    }
+    if (M->Builtin == "Sequential" || M->Builtin == "ModuleList") {
+      // Children are modules (named by their index at the time they were
+      // added) or [name, module] pairs; a braced list of pairs is one
+      // argument holding them all.
+      std::vector<ExprPtr> Children;
+      for (const auto &A : M->Args) {
+        if (A->K == Expr::Kind::List && !isNamedChild(A))
+          Children.insert(Children.end(), A->Args.begin(), A->Args.end());
+        else
+          Children.push_back(A);
+      }
+      for (size_t I = 0; I < Children.size(); ++I) {
+        ExprPtr Child = Children[I];
+        std::string Name = std::to_string(I);
+        if (isNamedChild(Child)) {
+          Name = *Child->Args[0]->asString();
+          Child = Child->Args[1];
+        }
+        SourceLoc CL = Child->Loc.valid() ? Child->Loc : Loc;
+        N.Children.push_back({Name, instantiate(Child, CL, Conds, Depth + 1)});
+      }
+      return N;
+    }
+    if (!M->Builtin.empty()) {
+      BuiltinExpansion X = expandBuiltin(M->Builtin, M->Args, M->Setters);
+      if (!X.Problem.empty())
+        Out.Unresolved.push_back({Loc, M->Builtin + ": " + X.Problem});
+      for (auto &E : X.Entries) {
+        std::vector<std::string> EConds = Conds;
+        EConds.insert(EConds.end(), E.Conditions.begin(), E.Conditions.end());
+        if (E.K == BuiltinEntry::Kind::Child) {
+          N.Children.push_back(
+              {E.Name, instantiate(E.Child, Loc, EConds, Depth + 1)});
+          continue;
+        }
+        Key K;
+        K.Name = E.Name;
+        K.K = E.K == BuiltinEntry::Kind::Parameter ? Key::Kind::Parameter
+                                                   : Key::Kind::Buffer;
+        K.Shape = dims(E.Shape);
+        K.DType = E.DType;
+        K.Loc = Loc;
+        K.Origin = M->Builtin;
+        K.Conditions = EConds;
+        (K.K == Key::Kind::Parameter ? N.Params : N.Buffers).push_back(K);
+      }
+      return N;
+    }
+    const ModuleClass *C = G.find(M->Name);
+    if (!C) {
+      Out.Unresolved.push_back(
+          {Loc, "module class '" + M->Name + "' has no visible definition"});
+      return N;
+    }
+    const Constructor *Ctor = pickConstructor(*C, M->Args);
+    if (!Ctor) {
+      Out.Unresolved.push_back({Loc, "no constructor of '" + C->Name + "' takes " +
+                                         std::to_string(M->Args.size()) +
+                                         " arguments"});
+      return N;
+    }
+    Bindings B;
+    for (size_t I = 0; I < Ctor->Params.size(); ++I) {
+      const auto &P = Ctor->Params[I];
+      if (I < M->Args.size())
+        B[P.Name] = M->Args[I];
+      else if (P.Default)
+        B[P.Name] = fold(P.Default, B);
+    }
+    return instantiateClass(*C, *Ctor, B, Conds, Depth);
+  }
+
+  static bool isNamedChild(const ExprPtr &E) {
+    return E->K == Expr::Kind::List && E->Args.size() == 2 &&
+           E->Args[0]->K == Expr::Kind::String;
+  }
+
+  static std::string shortName(const std::string &Q) {
+    auto P = Q.rfind("::");
+    return P == std::string::npos ? Q : Q.substr(P + 2);
+  }
+
+  static std::vector<Dim> dims(const std::vector<ExprPtr> &Shape) {
+    std::vector<Dim> R;
+    for (const auto &E : Shape) {
+      Dim D;
+      if (E->K == Expr::Kind::Int)
+        D.Value = E->IntVal;
+      else
+        D.Symbol = E->str();
+      R.push_back(D);
+    }
+    return R;
+  }
+
+  Key tensorKey(const ExprPtr &V, const std::string &Origin) {
+    Key K;
+    K.Origin = Origin;
+    if (V->K != Expr::Kind::Tensor || V->Args.empty() ||
+        V->Args[0]->K != Expr::Kind::List)
+      return K;
+    K.Shape = dims(V->Args[0]->Args);
+    K.DType = V->DType.empty() ? "float32" : V->DType;
+    return K;
+  }
+
+  static void flatten(const Node &N, const std::string &Prefix, bool Params,
+                      std::vector<Key> &Out) {
+    for (const Key &K : Params ? N.Params : N.Buffers) {
+      Key P = K;
+      P.Name = Prefix + K.Name;
+      Out.push_back(std::move(P));
+    }
+    for (const auto &C : N.Children)
+      flatten(C.second, Prefix + C.first + ".", Params, Out);
+  }
+
+private:
+  const RegistrationGraph &G;
+  ModelKeys &Out;
+};
+
+} // namespace
+
+ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
+                     const Configuration &Config) {
+  ModelKeys Out;
+  Out.Class = Class.Name;
+  Out.Loc = Class.Loc;
+  Out.Config = Config;
+
+  // The constructor whose parameters cover the defines, needing the fewest
+  // values nobody gave; ties go to the one declared first.
+  const Constructor *Ctor = nullptr;
+  size_t BestMissing = SIZE_MAX;
+  for (const auto &C : Class.Constructors) {
+    std::set<std::string> Names;
+    size_t Missing = 0;
+    for (const auto &P : C.Params) {
+      Names.insert(P.Name);
+      if (!P.Default && !Config.Defines.count(P.Name))
+        ++Missing;
+    }
+    bool Covers = true;
+    for (const auto &D : Config.Defines)
+      Covers &= Names.count(D.first) > 0;
+    size_t Score = Missing + (Covers ? 0 : 1000);
+    if (Score < BestMissing) {
+      BestMissing = Score;
+      Ctor = &C;
+    }
+  }
+  if (!Ctor) {
+    Out.Unresolved.push_back({Class.Loc, "'" + Class.Name +
+                                             "' has no constructor with a "
+                                             "visible definition"});
+    return Out;
+  }
+
+  Bindings B;
+  std::set<std::string> Used;
+  for (const auto &P : Ctor->Params) {
+    auto It = Config.Defines.find(P.Name);
+    if (It != Config.Defines.end()) {
+      B[P.Name] = It->second;
+      Used.insert(P.Name);
+    } else if (P.Default) {
+      B[P.Name] = fold(P.Default, B);
+    }
+  }
+  for (const auto &D : Config.Defines)
+    if (!Used.count(D.first))
+      Out.UnusedDefines.push_back(D.first);
+
+  Deriver D(G, Out);
+  Node Root = D.instantiateClass(Class, *Ctor, B, {}, 0);
+  Deriver::flatten(Root, "", /*Params=*/true, Out.Keys);
+  Deriver::flatten(Root, "", /*Params=*/false, Out.Keys);
+  return Out;
+}
+
+} // namespace torchkc

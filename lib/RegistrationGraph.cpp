@@ -1,0 +1,45 @@
+//===- RegistrationGraph.cpp - Lookup and merging of module classes -------===//
+#include "torch-keycheck/RegistrationGraph.h"
+
+#include <set>
+
+namespace torchkc {
+
+static std::string unqualified(const std::string &Q) {
+  auto P = Q.rfind("::");
+  return P == std::string::npos ? Q : Q.substr(P + 2);
+}
+
+const ModuleClass *RegistrationGraph::find(const std::string &Name,
+                                           bool *Ambiguous) const {
+  if (Ambiguous)
+    *Ambiguous = false;
+  // An exact qualified match wins over unqualified ones.
+  for (const ModuleClass &C : Classes)
+    if (C.Name == Name || C.HolderName == Name)
+      return &C;
+  const ModuleClass *Found = nullptr;
+  for (const ModuleClass &C : Classes) {
+    if (unqualified(C.Name) != Name &&
+        (C.HolderName.empty() || unqualified(C.HolderName) != Name))
+      continue;
+    if (Found) {
+      if (Ambiguous)
+        *Ambiguous = true;
+      return nullptr;
+    }
+    Found = &C;
+  }
+  return Found;
+}
+
+void RegistrationGraph::merge(RegistrationGraph Other) {
+  std::set<std::string> Seen;
+  for (const ModuleClass &C : Classes)
+    Seen.insert(C.Name);
+  for (ModuleClass &C : Other.Classes)
+    if (Seen.insert(C.Name).second)
+      Classes.push_back(std::move(C));
+}
+
+} // namespace torchkc
