@@ -1,0 +1,5 @@
+// The translation unit torch-keycheck analyses for the oracle: every model
+// the driver builds, in the same headers.
+#include "models/basic.h"
+#include "models/builtins.h"
+#include "models/structure.h"
