@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <sstream>
 
+using Json = nlohmann::ordered_json;
+
 namespace torchkc {
 
 static std::string shapeText(const Key &K) {
@@ -41,17 +43,19 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models) {
     if (!M.Config.Defines.empty())
       OS << " with " << defineText(M.Config);
     OS << ": " << M.Keys.size() << (M.Keys.size() == 1 ? " key\n" : " keys\n");
-    size_t NameW = 0, ShapeW = 0;
+    size_t NameW = 0, ShapeW = 0, TypeW = 1;
     for (const Key &K : M.Keys) {
       NameW = std::max(NameW, K.Name.size());
       ShapeW = std::max(ShapeW, shapeText(K).size());
+      TypeW = std::max(TypeW, K.DType.size());
     }
+    auto pad = [](const std::string &S, size_t W) {
+      return S + std::string(W - S.size() + 2, ' ');
+    };
     for (const Key &K : M.Keys) {
-      std::string S = shapeText(K);
-      OS << "  " << K.Name << std::string(NameW - K.Name.size() + 2, ' ')
-         << kindName(K.K) << (K.K == Key::Kind::Buffer ? "     " : "  ") << S
-         << std::string(ShapeW - S.size() + 2, ' ')
-         << (K.DType.empty() ? "?" : K.DType) << "  " << K.Loc.str();
+      OS << "  " << pad(K.Name, NameW) << pad(kindName(K.K), 9)
+         << pad(shapeText(K), ShapeW)
+         << pad(K.DType.empty() ? "?" : K.DType, TypeW) << K.Loc.str();
       if (!K.Origin.empty())
         OS << "  " << K.Origin;
       for (const std::string &C : K.Conditions)
@@ -64,11 +68,11 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models) {
   return OS.str();
 }
 
-static nlohmann::json locJson(const SourceLoc &L) {
+static Json locJson(const SourceLoc &L) {
   return {{"file", L.File}, {"line", L.Line}, {"column", L.Column}};
 }
 
-static nlohmann::json valueJson(const ExprPtr &E) {
+static Json valueJson(const ExprPtr &E) {
   switch (E->K) {
   case Expr::Kind::Int:
     return E->IntVal;
@@ -84,29 +88,29 @@ static nlohmann::json valueJson(const ExprPtr &E) {
 }
 
 std::string renderKeysJson(const std::vector<ModelKeys> &Models) {
-  nlohmann::json Doc;
+  Json Doc;
   Doc["version"] = 1;
-  Doc["models"] = nlohmann::json::array();
+  Doc["models"] = Json::array();
   for (const ModelKeys &M : Models) {
-    nlohmann::json J;
+    Json J;
     J["class"] = M.Class;
     J["file"] = M.Loc.File;
     J["line"] = M.Loc.Line;
-    nlohmann::json Cfg = nlohmann::json::object();
+    Json Cfg = Json::object();
     if (!M.Config.Name.empty())
       Cfg["name"] = M.Config.Name;
-    nlohmann::json Defs = nlohmann::json::object();
+    Json Defs = Json::object();
     for (const auto &D : M.Config.Defines)
       Defs[D.first] = valueJson(D.second);
     Cfg["define"] = Defs;
     J["configuration"] = Cfg;
-    J["keys"] = nlohmann::json::array();
+    J["keys"] = Json::array();
     for (const Key &K : M.Keys) {
-      nlohmann::json KJ;
+      Json KJ;
       KJ["name"] = K.Name;
       KJ["kind"] = kindName(K.K);
       if (K.Shape) {
-        nlohmann::json S = nlohmann::json::array();
+        Json S = Json::array();
         for (const Dim &D : *K.Shape) {
           if (D.Value)
             S.push_back(*D.Value);
@@ -117,16 +121,16 @@ std::string renderKeysJson(const std::vector<ModelKeys> &Models) {
       } else {
         KJ["shape"] = nullptr;
       }
-      KJ["dtype"] = K.DType.empty() ? nlohmann::json() : nlohmann::json(K.DType);
+      KJ["dtype"] = K.DType.empty() ? Json() : Json(K.DType);
       KJ["origin"] = K.Origin;
       KJ["location"] = locJson(K.Loc);
       if (!K.Conditions.empty())
         KJ["conditions"] = K.Conditions;
       J["keys"].push_back(KJ);
     }
-    J["unresolved"] = nlohmann::json::array();
+    J["unresolved"] = Json::array();
     for (const auto &U : M.Unresolved) {
-      nlohmann::json UJ = locJson(U.first);
+      Json UJ = locJson(U.first);
       UJ["message"] = U.second;
       J["unresolved"].push_back(UJ);
     }

@@ -75,8 +75,13 @@ compilationDatabase(std::unique_ptr<FixedCompilationDatabase> Fixed,
                     std::string &Error) {
   if (Fixed)
     return Fixed;
-  if (!BuildPath.empty())
-    return CompilationDatabase::loadFromDirectory(BuildPath, Error);
+  if (!BuildPath.empty()) {
+    std::string Detail;
+    auto DB = CompilationDatabase::loadFromDirectory(BuildPath, Detail);
+    if (!DB)
+      Error = "no compile_commands.json in '" + BuildPath + "'";
+    return DB;
+  }
   SmallString<256> Abs(Sources.front());
   sys::fs::make_absolute(Abs);
   std::string Ignored;
@@ -140,7 +145,7 @@ int runKeys(int Argc, const char **Argv) {
   std::unique_ptr<CompilationDatabase> DB =
       compilationDatabase(std::move(Fixed), DBError);
   if (!DB)
-    return error("cannot load the compilation database: " + DBError);
+    return error(DBError);
 
   ClangTool Tool(*DB, Sources);
   // Clang needs its own headers (stddef.h, ...) next to the binary it runs

@@ -1,0 +1,2 @@
+// A source with no module class.
+int main() { return 0; }

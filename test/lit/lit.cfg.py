@@ -1,0 +1,24 @@
+# lit configuration for torch-keycheck's end-to-end tests. Tests run the
+# real tool on sources that include the real LibTorch headers.
+import os
+
+import lit.formats
+
+config.name = "torch-keycheck"
+# Bash, so tests can use pipes and redirections freely.
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".cpp", ".test"]
+config.excludes = ["Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.torchkc_obj_root, "test", "lit")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+
+# Longer names first: lit applies substitutions in order.
+config.substitutions.append(("%torch-keycheck", config.torch_keycheck))
+config.substitutions.append(("%libtorch", config.libtorch_flags))
+config.substitutions.append(
+    ("%expect-exit", "%s %s" % (config.python_executable,
+                                os.path.join(config.test_source_root, "expect-exit.py"))))
+config.substitutions.append(("%python", config.python_executable))
