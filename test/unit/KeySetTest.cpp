@@ -1,0 +1,169 @@
+// Key derivation on hand-built registration graphs: ordering, guards,
+// constructor choice and the bounds that keep bad input from hanging.
+#include "torch-keycheck/KeySet.h"
+
+#include <gtest/gtest.h>
+
+using namespace torchkc;
+
+namespace {
+
+ExprPtr module(const std::string &Builtin, std::vector<ExprPtr> Args,
+               const std::string &UserClass = "") {
+  auto M = std::make_shared<Expr>();
+  M->K = Expr::Kind::Module;
+  M->Builtin = Builtin;
+  M->Name = UserClass.empty() ? "torch::nn::" + Builtin + "Impl" : UserClass;
+  M->Args = std::move(Args);
+  return M;
+}
+
+ExprPtr tensor(std::vector<ExprPtr> Shape, std::string DType = "") {
+  auto T = std::make_shared<Expr>();
+  T->K = Expr::Kind::Tensor;
+  T->Name = "zeros";
+  T->Args = {Expr::makeList(std::move(Shape))};
+  T->DType = std::move(DType);
+  return T;
+}
+
+Registration reg(Registration::Kind K, const std::string &Name, ExprPtr V,
+                 std::vector<ExprPtr> Guards = {}) {
+  Registration R;
+  R.K = K;
+  R.Name = Expr::makeString(Name);
+  R.Value = std::move(V);
+  R.Guards = std::move(Guards);
+  return R;
+}
+
+std::string names(const ModelKeys &M) {
+  std::string R;
+  for (const Key &K : M.Keys)
+    R += K.Name + " ";
+  return R;
+}
+
+TEST(KeySetTest, OwnParametersThenChildrenThenBuffers) {
+  RegistrationGraph G;
+  ModuleClass C;
+  C.Name = "Net";
+  Constructor Ctor;
+  Ctor.Registrations = {
+      reg(Registration::Kind::Module, "bn", module("BatchNorm1d", {Expr::makeInt(4)})),
+      reg(Registration::Kind::Buffer, "steps", tensor({}, "int64")),
+      reg(Registration::Kind::Parameter, "scale", tensor({Expr::makeInt(4)})),
+  };
+  C.Constructors = {Ctor};
+  G.Classes = {C};
+  ModelKeys M = deriveKeys(G, G.Classes[0], {});
+  EXPECT_EQ(names(M), "scale bn.weight bn.bias steps bn.running_mean "
+                      "bn.running_var bn.num_batches_tracked ");
+}
+
+TEST(KeySetTest, GuardsDecideOrStayAsConditions) {
+  RegistrationGraph G;
+  ModuleClass C;
+  C.Name = "Net";
+  Constructor Ctor;
+  Ctor.Params = {{"flag", "bool", nullptr}};
+  Ctor.Registrations = {reg(Registration::Kind::Parameter, "p",
+                            tensor({Expr::makeInt(1)}), {Expr::makeParam("flag")})};
+  C.Constructors = {Ctor};
+  G.Classes = {C};
+  ModelKeys Open = deriveKeys(G, G.Classes[0], {});
+  ASSERT_EQ(Open.Keys.size(), 1u);
+  EXPECT_EQ(Open.Keys[0].Conditions, std::vector<std::string>{"flag"});
+  Configuration Off;
+  Off.Defines["flag"] = Expr::makeBool(false);
+  EXPECT_TRUE(deriveKeys(G, G.Classes[0], Off).Keys.empty());
+}
+
+TEST(KeySetTest, UnusedDefinesAreReported) {
+  RegistrationGraph G;
+  ModuleClass C;
+  C.Name = "Net";
+  C.Constructors = {Constructor{}};
+  G.Classes = {C};
+  Configuration Cfg;
+  Cfg.Defines["typo"] = Expr::makeInt(1);
+  EXPECT_EQ(deriveKeys(G, G.Classes[0], Cfg).UnusedDefines,
+            std::vector<std::string>{"typo"});
+}
+
+TEST(KeySetTest, SelfContainingClassIsBoundedAndReported) {
+  RegistrationGraph G;
+  ModuleClass C;
+  C.Name = "Loop";
+  Constructor Ctor;
+  Ctor.Registrations = {
+      reg(Registration::Kind::Module, "again", module("", {}, "Loop"))};
+  C.Constructors = {Ctor};
+  G.Classes = {C};
+  ModelKeys M = deriveKeys(G, G.Classes[0], {});
+  EXPECT_TRUE(M.Keys.empty());
+  bool Reported = false;
+  for (const auto &U : M.Unresolved)
+    Reported |= U.second.find("deeper than") != std::string::npos;
+  EXPECT_TRUE(Reported);
+}
+
+TEST(KeySetTest, ConstructorIsChosenByTheArgumentsGiven) {
+  RegistrationGraph G;
+  ModuleClass Child;
+  Child.Name = "Child";
+  Constructor Default, Sized;
+  Default.Registrations = {reg(Registration::Kind::Parameter, "a", tensor({Expr::makeInt(1)}))};
+  Sized.Params = {{"n", "int64_t", nullptr}};
+  Sized.Registrations = {reg(Registration::Kind::Parameter, "b", tensor({Expr::makeParam("n")}))};
+  Child.Constructors = {Default, Sized};
+  ModuleClass Parent;
+  Parent.Name = "Parent";
+  Constructor PC;
+  PC.Registrations = {
+      reg(Registration::Kind::Module, "x", module("", {}, "Child")),
+      reg(Registration::Kind::Module, "y", module("", {Expr::makeInt(7)}, "Child"))};
+  Parent.Constructors = {PC};
+  G.Classes = {Child, Parent};
+  ModelKeys M = deriveKeys(G, G.Classes[1], {});
+  EXPECT_EQ(names(M), "x.a y.b ");
+  ASSERT_TRUE(M.Keys[1].Shape);
+  EXPECT_EQ((*M.Keys[1].Shape)[0].Value, 7);
+}
+
+TEST(KeySetTest, SequentialIndexesNamedAndUnnamedChildrenTogether) {
+  RegistrationGraph G;
+  ModuleClass C;
+  C.Name = "Net";
+  Constructor Ctor;
+  ExprPtr Seq = module("Sequential",
+                       {module("ReLU", {}),
+                        Expr::makeList({Expr::makeString("proj"),
+                                        module("Linear", {Expr::makeInt(2), Expr::makeInt(3)})}),
+                        module("Linear", {Expr::makeInt(3), Expr::makeInt(1)})});
+  Ctor.Registrations = {reg(Registration::Kind::Module, "seq", Seq)};
+  C.Constructors = {Ctor};
+  G.Classes = {C};
+  EXPECT_EQ(names(deriveKeys(G, G.Classes[0], {})),
+            "seq.proj.weight seq.proj.bias seq.2.weight seq.2.bias ");
+}
+
+TEST(KeySetTest, UnknownRegisteredValueIsUnresolvedNotGuessed) {
+  RegistrationGraph G;
+  ModuleClass C;
+  C.Name = "Net";
+  Constructor Ctor;
+  Ctor.Registrations = {reg(Registration::Kind::Module, "m",
+                            Expr::makeUnknown("load_module(path)"))};
+  Ctor.Registrations.push_back(reg(Registration::Kind::Parameter, "w",
+                                   Expr::makeUnknown("torch::load_tensor()")));
+  C.Constructors = {Ctor};
+  G.Classes = {C};
+  ModelKeys M = deriveKeys(G, G.Classes[0], {});
+  ASSERT_EQ(M.Keys.size(), 1u);
+  EXPECT_EQ(M.Keys[0].Name, "w");
+  EXPECT_FALSE(M.Keys[0].Shape);
+  EXPECT_EQ(M.Unresolved.size(), 1u);
+}
+
+} // namespace
