@@ -257,8 +257,14 @@ void multiheadAttention(const Options &O, Builder &B) {
   ExprPtr K = O.get("kdim", E), V = O.get("vdim", E);
   auto Bias = O.flag("bias", true);
   auto BiasKV = O.flag("add_bias_kv", false);
-  auto SameK = fold(Expr::makeBinary("==", K, E), {})->asBool();
-  auto SameV = fold(Expr::makeBinary("==", V, E), {})->asBool();
+  // kdim and vdim default to embed_dim; given explicitly they are the same
+  // when they fold to the same value or the same symbolic expression.
+  auto same = [&](const char *Opt, const ExprPtr &X) -> std::optional<bool> {
+    if (!O.has(Opt) || X->str() == E->str())
+      return true;
+    return fold(Expr::makeBinary("==", X, E), {})->asBool();
+  };
+  auto SameK = same("kdim", K), SameV = same("vdim", V);
   if (!SameK || !SameV) {
     B.Out.Problem = "whether kdim and vdim equal embed_dim is not known";
     return;

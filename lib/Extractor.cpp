@@ -878,7 +878,9 @@ public:
         RD->isDependentContext() || RD->isLambda())
       return true;
     const SourceManager &SM = Ctx.getSourceManager();
-    if (isLibraryLocation(SM, RD->getLocation()))
+    // LibTorch's own modules are built-ins wherever their headers live
+    // (a vendored copy in the project is not a user class).
+    if (isLibraryLocation(SM, RD->getLocation()) || inTorchNamespace(RD))
       return true;
     if (const CXXRecordDecl *Impl = holderImpl(Ctx.getRecordType(RD))) {
       Holders[Impl->getQualifiedNameAsString()] = RD->getQualifiedNameAsString();
