@@ -167,3 +167,26 @@ TEST(KeySetTest, UnknownRegisteredValueIsUnresolvedNotGuessed) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(RegistrationGraphTest, FindsByImplHolderQualifiedOrBareName) {
+  RegistrationGraph G;
+  ModuleClass A, B, C;
+  A.Name = "a::NetImpl";
+  A.HolderName = "a::Net";
+  B.Name = "b::NetImpl";
+  C.Name = "LoneImpl";
+  G.Classes = {A, B, C};
+  bool Ambiguous = false;
+  EXPECT_EQ(G.find("a::Net")->Name, "a::NetImpl");
+  EXPECT_EQ(G.find("b::NetImpl")->Name, "b::NetImpl");
+  EXPECT_EQ(G.find("Net")->Name, "a::NetImpl"); // only a has a holder Net
+  EXPECT_EQ(G.find("Lone")->Name, "LoneImpl");  // no holder: Impl implied
+  EXPECT_EQ(G.find("NetImpl", &Ambiguous), nullptr);
+  EXPECT_TRUE(Ambiguous);
+  EXPECT_EQ(G.find("Missing", &Ambiguous), nullptr);
+  EXPECT_FALSE(Ambiguous);
+}
+
+} // namespace

@@ -151,8 +151,14 @@ int runKeys(int Argc, const char **Argv) {
   // Clang needs its own headers (stddef.h, ...) next to the binary it runs
   // from; an out-of-tree tool must point at them.
   Tool.appendArgumentsAdjuster(
-      [](const CommandLineArguments &Args, StringRef) {
+      [](const CommandLineArguments &Args, StringRef File) {
         CommandLineArguments R = Args;
+        // Model classes often live in headers, which the driver would take
+        // for C; a header given on the command line is C++.
+        StringRef Ext = sys::path::extension(File);
+        if ((Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx") &&
+            !hasFlag(Args, "-x") && !R.empty())
+          R.insert(R.begin() + 1, {"-x", "c++-header"});
         if (!hasFlag(Args, "-resource-dir"))
           R.push_back("-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR);
         // Warnings about the user's code are the compiler's job; errors
