@@ -30,14 +30,22 @@ static std::string defineText(const Configuration &C) {
   return R;
 }
 
-std::string renderKeysText(const std::vector<ModelKeys> &Models) {
+static std::string shown(const SourceLoc &L, const std::string &BaseDir) {
+  std::string S = L.str();
+  if (!BaseDir.empty() && S.compare(0, BaseDir.size() + 1, BaseDir + "/") == 0)
+    return S.substr(BaseDir.size() + 1);
+  return S;
+}
+
+std::string renderKeysText(const std::vector<ModelKeys> &Models,
+                           const std::string &BaseDir) {
   std::ostringstream OS;
   bool First = true;
   for (const ModelKeys &M : Models) {
     if (!First)
       OS << "\n";
     First = false;
-    OS << M.Class << " (" << M.Loc.str() << ")";
+    OS << M.Class << " (" << shown(M.Loc, BaseDir) << ")";
     if (!M.Config.Name.empty())
       OS << " configuration '" << M.Config.Name << "'";
     if (!M.Config.Defines.empty())
@@ -55,7 +63,7 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models) {
     for (const Key &K : M.Keys) {
       OS << "  " << pad(K.Name, NameW) << pad(kindName(K.K), 9)
          << pad(shapeText(K), ShapeW)
-         << pad(K.DType.empty() ? "?" : K.DType, TypeW) << K.Loc.str();
+         << pad(K.DType.empty() ? "?" : K.DType, TypeW) << shown(K.Loc, BaseDir);
       if (!K.Origin.empty())
         OS << "  " << K.Origin;
       for (const std::string &C : K.Conditions)
@@ -63,7 +71,7 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models) {
       OS << "\n";
     }
     for (const auto &U : M.Unresolved)
-      OS << "  unresolved: " << U.first.str() << ": " << U.second << "\n";
+      OS << "  unresolved: " << shown(U.first, BaseDir) << ": " << U.second << "\n";
   }
   return OS.str();
 }

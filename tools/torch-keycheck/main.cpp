@@ -223,10 +223,13 @@ int runKeys(int Argc, const char **Argv) {
                      D.first + "'");
   }
 
-  if (Format == "json")
+  if (Format == "json") {
     outs() << torchkc::renderKeysJson(Models);
-  else
-    outs() << torchkc::renderKeysText(Models);
+  } else {
+    SmallString<256> Cwd;
+    sys::fs::current_path(Cwd);
+    outs() << torchkc::renderKeysText(Models, std::string(Cwd));
+  }
 
   if (ToolStatus != 0) {
     errs() << "torch-keycheck: error: the sources did not compile cleanly; "

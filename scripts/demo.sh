@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and shows torch-keycheck on the example
+# model in examples/classifier: its keys in two configurations, and that
+# the bundled checkpoints (written by LibTorch's torch::save) hold exactly
+# the predicted keys.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+./scripts/build.sh --target torch-keycheck
+build_dir=${BUILD_DIR:-build}
+tkc="$build_dir/tools/torch-keycheck/torch-keycheck"
+model=examples/classifier/model.h
+
+step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
+
+step "The state_dict keys of Classifier, from the source alone (no build, no run)" \
+  "$tkc" keys "$model" --class Classifier
+step "The same model with its auxiliary head switched on" \
+  "$tkc" keys "$model" --class Classifier --define use_aux_head=true
+step "Unconfigured: the shortcut exists only when the block changes shape" \
+  "$tkc" keys "$model" --class ResidualBlock
+
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  for ckpt in classifier:'' classifier-aux:use_aux_head=true; do
+    name=${ckpt%%:*} define=${ckpt#*:}
+    step "examples/classifier/$name.pt as torch reads it, against the prediction" \
+      /usr/bin/python3 test/examples/check_checkpoint.py --keycheck "$tkc" \
+        --source "$model" --class Classifier --checkpoint "examples/classifier/$name.pt" \
+        ${define:+--define "$define"} \
+        --flags "-std=c++17 -isystem/usr/include/torch/csrc/api/include"
+  done
+fi
