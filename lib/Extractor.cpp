@@ -53,6 +53,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <cmath>
 #include <functional>
 
 using namespace clang;
@@ -64,8 +65,7 @@ namespace {
 /// and the system's. Their declarations are still parsed.
 bool isLibraryFile(StringRef Path) {
   return Path.contains("/torch/csrc/") || Path.contains("/ATen/") ||
-         Path.contains("/c10/") || Path.contains("/caffe2/") ||
-         Path.contains("/torch/csrc/api/include/");
+         Path.contains("/c10/") || Path.contains("/caffe2/");
 }
 
 bool isLibraryLocation(const SourceManager &SM, SourceLocation Loc) {
@@ -179,8 +179,59 @@ std::string findDType(const Stmt *S) {
 bool isShapeFactory(StringRef Name) {
   return llvm::StringSwitch<bool>(Name)
       .Cases("zeros", "ones", "empty", "randn", "rand", "full", true)
-      .Cases("randint", "empty_strided", true)
+      .Case("empty_strided", true)
       .Default(false);
+}
+
+/// Looks through the conversions LibTorch's factory arguments go through
+/// (at::Scalar, TensorDataContainer, initializer lists, temporaries).
+const clang::Expr *throughConversions(const clang::Expr *E) {
+  while (true) {
+    E = E->IgnoreImplicit()->IgnoreParens();
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      if (CE->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(CE) &&
+          (CE->getNumArgs() == 1 || isa<CXXDefaultArgExpr>(CE->getArg(1)))) {
+        E = CE->getArg(0);
+        continue;
+      }
+    }
+    if (const auto *IL = dyn_cast<CXXStdInitializerListExpr>(E)) {
+      E = IL->getSubExpr();
+      continue;
+    }
+    if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E)) {
+      E = FC->getSubExpr();
+      continue;
+    }
+    return E;
+  }
+}
+
+/// torch's default dtype for a scalar of type T: integers give int64,
+/// bools bool, floating point the default float32.
+std::string scalarDType(QualType T) {
+  if (T->isBooleanType())
+    return "bool";
+  if (T->isIntegralOrEnumerationType())
+    return "int64";
+  return "float32";
+}
+
+/// The shape and dtype of a literal `torch::tensor({{1., 2.}, {3., 4.}})`.
+bool literalShape(const clang::Expr *E, std::vector<int64_t> &Dims,
+                  std::string &DType) {
+  E = throughConversions(E);
+  if (const auto *IL = dyn_cast<InitListExpr>(E)) {
+    Dims.push_back(IL->getNumInits());
+    if (IL->getNumInits() == 0)
+      return true;
+    return literalShape(IL->getInit(0), Dims, DType);
+  }
+  QualType T = E->getType();
+  if (!T->isArithmeticType())
+    return false;
+  DType = scalarDType(T);
+  return true;
 }
 
 /// Translates one constructor, with everything it calls, into a
@@ -631,6 +682,8 @@ private:
     std::string Q = RD->getQualifiedNameAsString();
     if (Ctor->isCopyOrMoveConstructor() && CE->getNumArgs() >= 1)
       return translate(CE->getArg(0));
+    if (Q == "c10::Scalar" && CE->getNumArgs() == 1)
+      return translate(CE->getArg(0));
     if (StringRef(Q).ends_with("basic_string"))
       return CE->getNumArgs() == 0 ? Expr::makeString("")
                                    : translate(CE->getArg(0));
@@ -823,6 +876,11 @@ private:
       return Expr::makeCall(Name.str(), {translate(CE->getArg(0)),
                                          translate(CE->getArg(1))});
     if (inTorchNamespace(FD)) {
+      if (Name == "full" && CE->getNumArgs() >= 2)
+        // ATen infers full()'s dtype from the fill value unless one is given.
+        return withDefaultDType(
+            tensorExpr(CE, Name, translate(CE->getArg(0)), 2),
+            scalarDType(throughConversions(CE->getArg(1))->getType()));
       if (isShapeFactory(Name) && CE->getNumArgs() >= 1)
         return tensorExpr(CE, Name, translate(CE->getArg(0)), 1);
       if (Name == "eye" && CE->getNumArgs() >= 1) {
@@ -832,8 +890,18 @@ private:
                         : N;
         return tensorExpr(CE, Name, Expr::makeList({N, M}), 1);
       }
-      if (Name == "dtype" || Name == "device")
-        return unknown(CE);
+      if (Name == "tensor" && CE->getNumArgs() >= 1)
+        return literalTensor(CE);
+      if (Name == "arange" && CE->getNumArgs() >= 1)
+        return rangeTensor(CE);
+      if (Name == "randint" && CE->getNumArgs() >= 2) {
+        // randint(high, size) or randint(low, high, size): the shape is
+        // the first IntArrayRef argument.
+        for (unsigned I = 1; I < CE->getNumArgs(); ++I)
+          if (!throughConversions(CE->getArg(I))->getType()->isArithmeticType())
+            return withDefaultDType(tensorExpr(CE, Name, translate(CE->getArg(I)), I + 1),
+                                    "int64");
+      }
       return unknown(CE);
     }
     if (ExprPtr R = inlineCall(FD, args(CE), CE->getExprLoc()))
@@ -855,6 +923,60 @@ private:
     T->Text = text(CE);
     T->Loc = toLoc(SM, CE->getBeginLoc());
     return T;
+  }
+
+  static ExprPtr withDefaultDType(ExprPtr T, const std::string &DType) {
+    if (T->DType.empty()) {
+      auto R = std::make_shared<torchkc::Expr>(*T);
+      R->DType = DType;
+      return R;
+    }
+    return T;
+  }
+
+  ExprPtr literalTensor(const CallExpr *CE) {
+    std::vector<int64_t> Dims;
+    std::string DType;
+    if (!literalShape(CE->getArg(0), Dims, DType))
+      return unknown(CE);
+    std::vector<ExprPtr> Shape;
+    for (int64_t D : Dims)
+      Shape.push_back(Expr::makeInt(D));
+    return withDefaultDType(
+        tensorExpr(CE, "tensor", Expr::makeList(std::move(Shape)), 1), DType);
+  }
+
+  /// arange(end), arange(start, end), arange(start, end, step): one
+  /// dimension of ceil((end - start) / step) elements; int64 unless an
+  /// argument is floating point.
+  ExprPtr rangeTensor(const CallExpr *CE) {
+    std::vector<ExprPtr> Args;
+    bool Floating = false;
+    unsigned N = 0;
+    for (; N < CE->getNumArgs() && N < 3; ++N) {
+      const clang::Expr *A = throughConversions(CE->getArg(N));
+      if (!A->getType()->isArithmeticType())
+        break; // TensorOptions
+      Floating |= A->getType()->isRealFloatingType();
+      Args.push_back(translate(A));
+    }
+    ExprPtr Start = N >= 2 ? Args[0] : Expr::makeInt(0);
+    ExprPtr End = N >= 2 ? Args[1] : Args[0];
+    ExprPtr Length = fold(Expr::makeBinary("-", End, Start), {});
+    if (N == 3) {
+      ExprPtr Step = Args[2];
+      auto Num = fold(Length, {}), Den = fold(Step, {});
+      if (Num->isConstant() && Den->isConstant()) {
+        double L = Num->K == Expr::Kind::Float ? Num->FloatVal : double(*Num->asInt());
+        double S = Den->K == Expr::Kind::Float ? Den->FloatVal : double(*Den->asInt());
+        Length = S != 0 ? Expr::makeInt(int64_t(std::ceil(L / S)))
+                        : Expr::makeUnknown(text(CE));
+      } else {
+        Length = Expr::makeUnknown("ceil((" + Length->str() + ") / " + Step->str() + ")");
+      }
+    }
+    return withDefaultDType(tensorExpr(CE, "arange", Expr::makeList({Length}), N),
+                            Floating ? "float32" : "int64");
   }
 
   static constexpr size_t MaxInlineDepth = 32;

@@ -47,7 +47,7 @@ public:
     return Best;
   }
 
-  Node instantiateClass(const ModuleClass &C, const Constructor &Ctor,
+  Node instantiateClass(const Constructor &Ctor,
                         const Bindings &B, const std::vector<std::string> &Conds,
                         int Depth) {
     Node N;
@@ -91,7 +91,6 @@ public:
     }
     for (const auto &U : Ctor.Unresolved)
       Out.Unresolved.push_back(U);
-    (void)C;
     return N;
   }
 
@@ -179,7 +178,7 @@ public:
       else if (P.Default)
         B[P.Name] = fold(P.Default, B);
     }
-    return instantiateClass(*C, *Ctor, B, Conds, Depth);
+    return instantiateClass(*Ctor, B, Conds, Depth);
   }
 
   static bool isNamedChild(const ExprPtr &E) {
@@ -285,7 +284,7 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
       Out.UnusedDefines.push_back(D.first);
 
   Deriver D(G, Out);
-  Node Root = D.instantiateClass(Class, *Ctor, B, {}, 0);
+  Node Root = D.instantiateClass(*Ctor, B, {}, 0);
   Deriver::flatten(Root, "", /*Params=*/true, Out.Keys);
   Deriver::flatten(Root, "", /*Params=*/false, Out.Keys);
   return Out;

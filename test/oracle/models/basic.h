@@ -79,6 +79,24 @@ struct TensorsImpl : torch::nn::Module {
   }
 };
 
+// Constant buffers the way models write them: literal tensors, ranges,
+// and fills whose dtype ATen infers from the fill value.
+struct ConstantBuffersImpl : torch::nn::Module {
+  explicit ConstantBuffersImpl(int64_t n) {
+    register_buffer("mean", torch::tensor({0.485, 0.456, 0.406}));
+    register_buffer("ids", torch::tensor({1, 2, 3, 4}));
+    register_buffer("grid", torch::tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}}));
+    register_buffer("positions", torch::arange(n));
+    register_buffer("window", torch::arange(2, n + 2));
+    register_buffer("steps", torch::arange(0.0, 1.0, 0.25));
+    register_buffer("fill_int", torch::full({2, n}, 3));
+    register_buffer("fill_float", torch::full({n}, 0.5));
+    register_buffer("fill_bool", torch::full({n}, true));
+    register_parameter("bias", torch::zeros(n));
+    register_buffer("draws", torch::randint(10, {n, 3}));
+  }
+};
+
 // Three levels of user modules through TORCH_MODULE holders.
 struct LeafImpl : torch::nn::Module {
   LeafImpl(int64_t in, int64_t out) {
