@@ -1,6 +1,8 @@
 // The runtime oracle: builds every case of cases.json with LibTorch and
 // prints what LibTorch itself registers, as JSON, for run_oracle.py to
-// compare with torch-keycheck's prediction.
+// compare with torch-keycheck's prediction. With `--hazards DIR` it instead
+// saves and loads checkpoints across mismatched models and prints what
+// LibTorch does, the ground truth for load verdicts.
 #include "models/basic.h"
 #include "models/builtins.h"
 #include "models/structure.h"
@@ -63,9 +65,77 @@ void dumpKeys(const torch::OrderedDict<std::string, torch::Tensor> &D,
   }
 }
 
+/// Runs one save-then-load and reports whether LibTorch accepted it.
+void hazard(const char *Name, const std::function<void()> &SaveAndLoad,
+            bool &First) {
+  std::string Outcome = "loaded", Message;
+  try {
+    SaveAndLoad();
+  } catch (const std::exception &E) {
+    Outcome = "error";
+    Message = E.what();
+    Message = Message.substr(0, Message.find('\n'));
+  }
+  std::cout << (First ? "" : ",") << "\n {\"hazard\": " << quote(Name)
+            << ", \"outcome\": \"" << Outcome << "\", \"message\": "
+            << quote(Message) << "}";
+  First = false;
+}
+
+template <typename From, typename To>
+void moduleHazard(const char *Name, const std::string &Dir, From Saved, To Loaded,
+                  bool &First) {
+  hazard(Name, [&] {
+    std::string Path = Dir + "/" + Name + ".pt";
+    torch::save(Saved, Path);
+    torch::load(Loaded, Path);
+  }, First);
+}
+
+int runHazards(const std::string &Dir) {
+  using namespace oracle;
+  bool First = true;
+  std::cout << "[";
+  // Hazard 1: the same layers reordered in a Sequential.
+  moduleHazard("reordered-sequential", Dir, std::make_shared<ReorderedV1Impl>(),
+               std::make_shared<ReorderedV2Impl>(), First);
+  // Hazard 2: a layer registered only under a flag, both directions.
+  moduleHazard("flag-off-loads-flag-on", Dir, std::make_shared<FlagLayerImpl>(10, false),
+               std::make_shared<FlagLayerImpl>(10, true), First);
+  moduleHazard("flag-on-loads-flag-off", Dir, std::make_shared<FlagLayerImpl>(10, true),
+               std::make_shared<FlagLayerImpl>(10, false), First);
+  // What LibTorch lets through silently: unexpected keys, and shapes.
+  moduleHazard("unexpected-key-ignored", Dir,
+               std::make_shared<LinearOptionsNetImpl>(16, 4, true),
+               std::make_shared<LinearOptionsNetImpl>(16, 4, false), First);
+  auto Small = std::make_shared<MlpImpl>(10, 3);
+  moduleHazard("shape-mismatch-accepted", Dir, std::make_shared<MlpImpl>(784, 64), Small,
+               First);
+  std::cout << ",\n {\"hazard\": \"shape-after-mismatched-load\", \"outcome\": \"shape\", "
+               "\"message\": \"fc1.weight ["
+            << Small->fc1->weight.size(0) << ", " << Small->fc1->weight.size(1) << "]\"}";
+  // Hazard 3: optimizer state saved by SGD, loaded into Adam.
+  hazard("sgd-state-into-adam", [&] {
+    auto Net = std::make_shared<OptimizedNetImpl>(4);
+    torch::optim::SGD Sgd(Net->parameters(), torch::optim::SGDOptions(0.1).momentum(0.9));
+    Net->train();
+    auto Loss = Net->forward(torch::randn({8, 4})).sum();
+    Loss.backward();
+    Sgd.step();
+    std::string Path = Dir + "/sgd.pt";
+    torch::save(Sgd, Path);
+    torch::optim::Adam Adam(Net->parameters());
+    torch::load(Adam, Path);
+  }, First);
+  std::cout << "\n]\n";
+  return 0;
+}
+
 } // namespace
 
-int main() {
+int main(int argc, char **argv) {
+  if (argc == 3 && std::string(argv[1]) == "--hazards")
+    return runHazards(argv[2]);
   std::cout << "[";
   bool FirstCase = true;
   for (const Case &C : Cases) {

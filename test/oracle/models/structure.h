@@ -73,6 +73,7 @@ struct OptimizedNetImpl : torch::nn::Module {
     bn = register_module("bn", torch::nn::BatchNorm1d(8));
     fc2 = register_module("fc2", torch::nn::Linear(8, 2));
   }
+  torch::Tensor forward(torch::Tensor x) { return fc2(bn(fc1(x))); }
   torch::nn::Linear fc1{nullptr}, fc2{nullptr};
   torch::nn::BatchNorm1d bn{nullptr};
 };
