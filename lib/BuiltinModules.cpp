@@ -88,8 +88,9 @@ std::vector<ExprPtr> expand(const ExprPtr &E, int D) {
 struct Builder {
   BuiltinExpansion Out;
 
-  void tensor(BuiltinEntry::Kind K, std::string Name, std::vector<ExprPtr> Shape,
-              std::string DType = "float32", const Options::Flag *F = nullptr,
+  void tensor(BuiltinEntry::Kind K, std::string Name,
+              std::vector<ExprPtr> Shape, std::string DType = "float32",
+              const Options::Flag *F = nullptr,
               const Options::Flag *G = nullptr) {
     for (const Options::Flag *X : {F, G})
       if (X && X->Known && !*X->Known)
@@ -105,7 +106,8 @@ struct Builder {
     Out.Entries.push_back(std::move(E));
   }
   void param(std::string Name, std::vector<ExprPtr> Shape,
-             const Options::Flag *F = nullptr, const Options::Flag *G = nullptr) {
+             const Options::Flag *F = nullptr,
+             const Options::Flag *G = nullptr) {
     tensor(BuiltinEntry::Kind::Parameter, std::move(Name), std::move(Shape),
            "float32", F, G);
   }
@@ -279,7 +281,8 @@ void multiheadAttention(const Options &O, Builder &B) {
   B.param("in_proj_bias", {mul(num(3), E)}, &Bias);
   B.param("bias_k", {num(1), num(1), E}, &BiasKV);
   B.param("bias_v", {num(1), num(1), E}, &BiasKV);
-  B.child("out_proj", "Linear", {E, E}, {{"bias", O.get("bias", Expr::makeBool(true))}});
+  B.child("out_proj", "Linear", {E, E},
+          {{"bias", O.get("bias", Expr::makeBool(true))}});
 }
 
 Expander transformerLayer(bool Decoder) {
@@ -289,7 +292,8 @@ Expander transformerLayer(bool Decoder) {
     ExprPtr Drop = O.get("dropout", Expr::makeFloat(0.1));
     B.child("self_attn", "MultiheadAttention", {D, H}, {{"dropout", Drop}});
     if (Decoder)
-      B.child("multihead_attn", "MultiheadAttention", {D, H}, {{"dropout", Drop}});
+      B.child("multihead_attn", "MultiheadAttention", {D, H},
+              {{"dropout", Drop}});
     B.child("linear1", "Linear", {D, FF});
     B.child("dropout", "Dropout", {Drop});
     B.child("linear2", "Linear", {FF, D});
@@ -305,10 +309,12 @@ const std::map<std::string, Spec> &table() {
   static const std::map<std::string, Spec> T = [] {
     std::map<std::string, Spec> M;
     M["Linear"] = {{"in_features", "out_features"}, linear};
-    M["Bilinear"] = {{"in1_features", "in2_features", "out_features"}, bilinear};
+    M["Bilinear"] = {{"in1_features", "in2_features", "out_features"},
+                     bilinear};
     for (int D = 1; D <= 3; ++D) {
       std::string S = std::to_string(D) + "d";
-      std::vector<std::string> P = {"in_channels", "out_channels", "kernel_size"};
+      std::vector<std::string> P = {"in_channels", "out_channels",
+                                    "kernel_size"};
       M["Conv" + S] = {P, conv(D, false)};
       M["ConvTranspose" + S] = {P, conv(D, true)};
       M["BatchNorm" + S] = {{"num_features"}, batchNorm(true, true)};
@@ -326,27 +332,84 @@ const std::map<std::string, Spec> &table() {
     M["LSTMCell"] = {{"input_size", "hidden_size"}, rnnCell(4)};
     M["GRUCell"] = {{"input_size", "hidden_size"}, rnnCell(3)};
     M["MultiheadAttention"] = {{"embed_dim", "num_heads"}, multiheadAttention};
-    M["TransformerEncoderLayer"] = {{"d_model", "nhead"}, transformerLayer(false)};
-    M["TransformerDecoderLayer"] = {{"d_model", "nhead"}, transformerLayer(true)};
+    M["TransformerEncoderLayer"] = {{"d_model", "nhead"},
+                                    transformerLayer(false)};
+    M["TransformerDecoderLayer"] = {{"d_model", "nhead"},
+                                    transformerLayer(true)};
     // Modules that register no tensor. Their options do not matter, but a
     // Sequential still gives each of them an index.
-    for (const char *Name :
-         {"AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d",
-          "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
-          "AlphaDropout", "AvgPool1d", "AvgPool2d", "AvgPool3d", "CELU",
-          "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "CosineSimilarity",
-          "CrossMapLRN2d", "Dropout", "Dropout2d", "Dropout3d", "ELU",
-          "FeatureAlphaDropout", "Flatten", "Fold", "FractionalMaxPool2d",
-          "FractionalMaxPool3d", "Functional", "GELU", "GLU", "Hardshrink",
-          "Hardtanh", "Identity", "LPPool1d", "LPPool2d", "LeakyReLU",
-          "LocalResponseNorm", "LogSigmoid", "LogSoftmax", "MaxPool1d",
-          "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
-          "Mish", "PairwiseDistance", "PixelShuffle", "PixelUnshuffle", "RReLU",
-          "ReLU", "ReLU6", "ReflectionPad1d", "ReflectionPad2d",
-          "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
-          "ReplicationPad3d", "SELU", "SiLU", "Sigmoid", "Softmax", "Softmax2d",
-          "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink",
-          "Threshold", "Unflatten", "Unfold", "Upsample", "ZeroPad2d"})
+    for (const char *Name : {"AdaptiveAvgPool1d",
+                             "AdaptiveAvgPool2d",
+                             "AdaptiveAvgPool3d",
+                             "AdaptiveMaxPool1d",
+                             "AdaptiveMaxPool2d",
+                             "AdaptiveMaxPool3d",
+                             "AlphaDropout",
+                             "AvgPool1d",
+                             "AvgPool2d",
+                             "AvgPool3d",
+                             "CELU",
+                             "ConstantPad1d",
+                             "ConstantPad2d",
+                             "ConstantPad3d",
+                             "CosineSimilarity",
+                             "CrossMapLRN2d",
+                             "Dropout",
+                             "Dropout2d",
+                             "Dropout3d",
+                             "ELU",
+                             "FeatureAlphaDropout",
+                             "Flatten",
+                             "Fold",
+                             "FractionalMaxPool2d",
+                             "FractionalMaxPool3d",
+                             "Functional",
+                             "GELU",
+                             "GLU",
+                             "Hardshrink",
+                             "Hardtanh",
+                             "Identity",
+                             "LPPool1d",
+                             "LPPool2d",
+                             "LeakyReLU",
+                             "LocalResponseNorm",
+                             "LogSigmoid",
+                             "LogSoftmax",
+                             "MaxPool1d",
+                             "MaxPool2d",
+                             "MaxPool3d",
+                             "MaxUnpool1d",
+                             "MaxUnpool2d",
+                             "MaxUnpool3d",
+                             "Mish",
+                             "PairwiseDistance",
+                             "PixelShuffle",
+                             "PixelUnshuffle",
+                             "RReLU",
+                             "ReLU",
+                             "ReLU6",
+                             "ReflectionPad1d",
+                             "ReflectionPad2d",
+                             "ReflectionPad3d",
+                             "ReplicationPad1d",
+                             "ReplicationPad2d",
+                             "ReplicationPad3d",
+                             "SELU",
+                             "SiLU",
+                             "Sigmoid",
+                             "Softmax",
+                             "Softmax2d",
+                             "Softmin",
+                             "Softplus",
+                             "Softshrink",
+                             "Softsign",
+                             "Tanh",
+                             "Tanhshrink",
+                             "Threshold",
+                             "Unflatten",
+                             "Unfold",
+                             "Upsample",
+                             "ZeroPad2d"})
       M[Name] = {{}, nullptr};
     return M;
   }();
@@ -364,12 +427,13 @@ std::vector<std::string> knownBuiltins() {
   return R;
 }
 
-BuiltinExpansion expandBuiltin(
-    const std::string &Name, const std::vector<ExprPtr> &Args,
-    const std::vector<std::pair<std::string, ExprPtr>> &Setters) {
+BuiltinExpansion
+expandBuiltin(const std::string &Name, const std::vector<ExprPtr> &Args,
+              const std::vector<std::pair<std::string, ExprPtr>> &Setters) {
   auto It = table().find(Name);
   if (It == table().end())
-    return {{}, "LibTorch module '" + Name + "' is not in the table of built-ins"};
+    return {{},
+            "LibTorch module '" + Name + "' is not in the table of built-ins"};
   if (!It->second.Expand)
     return {};
   Builder B;

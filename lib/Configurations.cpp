@@ -53,7 +53,8 @@ bool loadConfigurations(const std::string &Path,
   }
   size_t Index = 0;
   for (const auto &C : Doc["configurations"]) {
-    std::string Where = Path + ": configurations[" + std::to_string(Index++) + "]";
+    std::string Where =
+        Path + ": configurations[" + std::to_string(Index++) + "]";
     if (!C.is_object() || !C.contains("class") || !C["class"].is_string()) {
       Error = Where + ": needs a \"class\" string";
       return false;
@@ -75,7 +76,8 @@ bool loadConfigurations(const std::string &Path,
       for (const auto &[K, V] : C["define"].items()) {
         ExprPtr E;
         if (!jsonValue(V, E)) {
-          Error = Where + ": define '" + K + "' must be a number, bool or string";
+          Error =
+              Where + ": define '" + K + "' must be a number, bool or string";
           return false;
         }
         CC.Config.Defines[K] = E;

@@ -152,7 +152,8 @@ std::string Expr::str() const {
   case Kind::Tensor: {
     if (!Text.empty())
       return Text;
-    std::string R = (K == Kind::Module && !Builtin.empty() ? Builtin : Name) + "(";
+    std::string R =
+        (K == Kind::Module && !Builtin.empty() ? Builtin : Name) + "(";
     for (size_t I = 0; I < Args.size(); ++I)
       R += (I ? ", " : "") + Args[I]->str();
     R += ")";
@@ -195,39 +196,66 @@ static ExprPtr foldBinary(const std::string &Op, const ExprPtr &A,
     auto IA = A->asInt(), IB = B->asInt();
     if (IA && IB) {
       int64_t X = *IA, Y = *IB;
-      if (Op == "+") return Expr::makeInt(X + Y);
-      if (Op == "-") return Expr::makeInt(X - Y);
-      if (Op == "*") return Expr::makeInt(X * Y);
-      if (Op == "/" && Y != 0) return Expr::makeInt(X / Y);
-      if (Op == "%" && Y != 0) return Expr::makeInt(X % Y);
-      if (Op == "<<" && Y >= 0 && Y < 63) return Expr::makeInt(X << Y);
-      if (Op == ">>" && Y >= 0 && Y < 63) return Expr::makeInt(X >> Y);
-      if (Op == "<") return Expr::makeBool(X < Y);
-      if (Op == ">") return Expr::makeBool(X > Y);
-      if (Op == "<=") return Expr::makeBool(X <= Y);
-      if (Op == ">=") return Expr::makeBool(X >= Y);
-      if (Op == "==") return Expr::makeBool(X == Y);
-      if (Op == "!=") return Expr::makeBool(X != Y);
+      if (Op == "+")
+        return Expr::makeInt(X + Y);
+      if (Op == "-")
+        return Expr::makeInt(X - Y);
+      if (Op == "*")
+        return Expr::makeInt(X * Y);
+      if (Op == "/" && Y != 0)
+        return Expr::makeInt(X / Y);
+      if (Op == "%" && Y != 0)
+        return Expr::makeInt(X % Y);
+      if (Op == "<<" && Y >= 0 && Y < 63)
+        return Expr::makeInt(X << Y);
+      if (Op == ">>" && Y >= 0 && Y < 63)
+        return Expr::makeInt(X >> Y);
+      if (Op == "<")
+        return Expr::makeBool(X < Y);
+      if (Op == ">")
+        return Expr::makeBool(X > Y);
+      if (Op == "<=")
+        return Expr::makeBool(X <= Y);
+      if (Op == ">=")
+        return Expr::makeBool(X >= Y);
+      if (Op == "==")
+        return Expr::makeBool(X == Y);
+      if (Op == "!=")
+        return Expr::makeBool(X != Y);
     }
   } else if (A->isConstant() && B->isConstant()) {
     double X = A->K == Expr::Kind::Float ? A->FloatVal : double(*A->asInt());
     double Y = B->K == Expr::Kind::Float ? B->FloatVal : double(*B->asInt());
-    if (Op == "+") return Expr::makeFloat(X + Y);
-    if (Op == "-") return Expr::makeFloat(X - Y);
-    if (Op == "*") return Expr::makeFloat(X * Y);
-    if (Op == "/" && Y != 0) return Expr::makeFloat(X / Y);
-    if (Op == "<") return Expr::makeBool(X < Y);
-    if (Op == ">") return Expr::makeBool(X > Y);
-    if (Op == "<=") return Expr::makeBool(X <= Y);
-    if (Op == ">=") return Expr::makeBool(X >= Y);
-    if (Op == "==") return Expr::makeBool(X == Y);
-    if (Op == "!=") return Expr::makeBool(X != Y);
+    if (Op == "+")
+      return Expr::makeFloat(X + Y);
+    if (Op == "-")
+      return Expr::makeFloat(X - Y);
+    if (Op == "*")
+      return Expr::makeFloat(X * Y);
+    if (Op == "/" && Y != 0)
+      return Expr::makeFloat(X / Y);
+    if (Op == "<")
+      return Expr::makeBool(X < Y);
+    if (Op == ">")
+      return Expr::makeBool(X > Y);
+    if (Op == "<=")
+      return Expr::makeBool(X <= Y);
+    if (Op == ">=")
+      return Expr::makeBool(X >= Y);
+    if (Op == "==")
+      return Expr::makeBool(X == Y);
+    if (Op == "!=")
+      return Expr::makeBool(X != Y);
   }
   // Algebraic identities keep symbolic shapes readable (`h * 1` is `h`).
-  if (Op == "*" && A->asInt() == 1 && A->K == Expr::Kind::Int) return B;
-  if ((Op == "*" || Op == "/") && B->asInt() == 1 && B->K == Expr::Kind::Int) return A;
-  if ((Op == "+" || Op == "-") && B->asInt() == 0 && B->K == Expr::Kind::Int) return A;
-  if (Op == "+" && A->asInt() == 0 && A->K == Expr::Kind::Int) return B;
+  if (Op == "*" && A->asInt() == 1 && A->K == Expr::Kind::Int)
+    return B;
+  if ((Op == "*" || Op == "/") && B->asInt() == 1 && B->K == Expr::Kind::Int)
+    return A;
+  if ((Op == "+" || Op == "-") && B->asInt() == 0 && B->K == Expr::Kind::Int)
+    return A;
+  if (Op == "+" && A->asInt() == 0 && A->K == Expr::Kind::Int)
+    return B;
   return Expr::makeBinary(Op, A, B);
 }
 

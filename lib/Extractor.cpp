@@ -137,22 +137,27 @@ const CXXRecordDecl *sharedPtrPointee(QualType T) {
 
 bool inTorchNamespace(const Decl *D) {
   std::string Q = cast<NamedDecl>(D)->getQualifiedNameAsString();
-  return StringRef(Q).starts_with("torch::") || StringRef(Q).starts_with("at::");
+  return StringRef(Q).starts_with("torch::") ||
+         StringRef(Q).starts_with("at::");
 }
 
 /// `torch::kLong` and its spellings, as torch names dtypes.
 std::string dtypeName(StringRef Name) {
   static const llvm::StringMap<std::string> Names = {
-      {"kFloat", "float32"},    {"kFloat32", "float32"}, {"kDouble", "float64"},
-      {"kFloat64", "float64"},  {"kHalf", "float16"},    {"kFloat16", "float16"},
-      {"kBFloat16", "bfloat16"}, {"kLong", "int64"},     {"kInt64", "int64"},
-      {"kInt", "int32"},        {"kInt32", "int32"},     {"kShort", "int16"},
-      {"kInt16", "int16"},      {"kChar", "int8"},       {"kInt8", "int8"},
-      {"kByte", "uint8"},       {"kUInt8", "uint8"},     {"kBool", "bool"},
-      {"Float", "float32"},     {"Double", "float64"},   {"Half", "float16"},
-      {"BFloat16", "bfloat16"}, {"Long", "int64"},       {"Int", "int32"},
-      {"Short", "int16"},       {"Char", "int8"},        {"Byte", "uint8"},
-      {"Bool", "bool"},
+      {"kFloat", "float32"},     {"kFloat32", "float32"},
+      {"kDouble", "float64"},    {"kFloat64", "float64"},
+      {"kHalf", "float16"},      {"kFloat16", "float16"},
+      {"kBFloat16", "bfloat16"}, {"kLong", "int64"},
+      {"kInt64", "int64"},       {"kInt", "int32"},
+      {"kInt32", "int32"},       {"kShort", "int16"},
+      {"kInt16", "int16"},       {"kChar", "int8"},
+      {"kInt8", "int8"},         {"kByte", "uint8"},
+      {"kUInt8", "uint8"},       {"kBool", "bool"},
+      {"Float", "float32"},      {"Double", "float64"},
+      {"Half", "float16"},       {"BFloat16", "bfloat16"},
+      {"Long", "int64"},         {"Int", "int32"},
+      {"Short", "int16"},        {"Char", "int8"},
+      {"Byte", "uint8"},         {"Bool", "bool"},
   };
   auto It = Names.find(Name);
   return It == Names.end() ? std::string() : It->second;
@@ -275,10 +280,9 @@ private:
   void runConstructor(const CXXConstructorDecl *Ctor) {
     const FunctionDecl *Def = nullptr;
     if (!Ctor->hasBody(Def)) {
-      unresolved(Ctor->getLocation(),
-                 "the definition of constructor '" +
-                     Ctor->getQualifiedNameAsString() +
-                     "' is not in this translation unit");
+      unresolved(Ctor->getLocation(), "the definition of constructor '" +
+                                          Ctor->getQualifiedNameAsString() +
+                                          "' is not in this translation unit");
       return;
     }
     const auto *CtorDef = cast<CXXConstructorDecl>(Def);
@@ -352,8 +356,9 @@ private:
     if (const auto *DS = dyn_cast<DeclStmt>(S)) {
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D))
-          Frames.back().Vars[VD] = VD->getInit() ? translate(VD->getInit())
-                                                 : Expr::makeUnknown(VD->getNameAsString());
+          Frames.back().Vars[VD] =
+              VD->getInit() ? translate(VD->getInit())
+                            : Expr::makeUnknown(VD->getNameAsString());
       return;
     }
     if (const auto *If = dyn_cast<IfStmt>(S)) {
@@ -482,8 +487,8 @@ private:
           R.Value = V;
   }
 
-  ExprPtr moduleExpr(const CXXRecordDecl *Impl,
-                     std::vector<ExprPtr> Args, const clang::Expr *E) {
+  ExprPtr moduleExpr(const CXXRecordDecl *Impl, std::vector<ExprPtr> Args,
+                     const clang::Expr *E) {
     auto M = std::make_shared<torchkc::Expr>();
     M->K = torchkc::Expr::Kind::Module;
     M->Name = Impl->getQualifiedNameAsString();
@@ -508,7 +513,8 @@ private:
     return R;
   }
 
-  static std::vector<const clang::Expr *> args(const CallExpr *C, unsigned From = 0) {
+  static std::vector<const clang::Expr *> args(const CallExpr *C,
+                                               unsigned From = 0) {
     std::vector<const clang::Expr *> R;
     for (unsigned I = From; I < C->getNumArgs(); ++I)
       R.push_back(C->getArg(I));
@@ -638,14 +644,15 @@ private:
       if (BO->isCompoundAssignmentOp()) {
         ExprPtr Old = translate(BO->getLHS());
         V = Expr::makeBinary(
-            opSpelling(BinaryOperator::getOpForCompoundAssignment(BO->getOpcode())),
+            opSpelling(
+                BinaryOperator::getOpForCompoundAssignment(BO->getOpcode())),
             Old, V);
       }
       assign(BO->getLHS(), V);
       return V;
     }
-    return Expr::makeBinary(opSpelling(BO->getOpcode()), translate(BO->getLHS()),
-                            translate(BO->getRHS()));
+    return Expr::makeBinary(opSpelling(BO->getOpcode()),
+                            translate(BO->getLHS()), translate(BO->getRHS()));
   }
 
   ExprPtr translateUnary(const UnaryOperator *UO) {
@@ -702,7 +709,8 @@ private:
     if (derivesFromModule(RD))
       return moduleExpr(RD, translateArgs(args(CE)), CE);
     if (Q == "torch::nn::NamedAnyModule" && CE->getNumArgs() == 2)
-      return Expr::makeList({translate(CE->getArg(0)), translate(CE->getArg(1))});
+      return Expr::makeList(
+          {translate(CE->getArg(0)), translate(CE->getArg(1))});
     if (StringRef(Q).ends_with("Options")) {
       auto O = std::make_shared<torchkc::Expr>();
       O->K = torchkc::Expr::Kind::Options;
@@ -794,7 +802,8 @@ private:
     return unknown(MC);
   }
 
-  ExprPtr recordRegistration(const CXXMemberCallExpr *MC, Registration::Kind K) {
+  ExprPtr recordRegistration(const CXXMemberCallExpr *MC,
+                             Registration::Kind K) {
     if (MC->getNumArgs() < 2)
       return unknown(MC);
     Registration R;
@@ -805,11 +814,12 @@ private:
       // Name the registered type, so the unresolved message says what the
       // module is even when its arguments are unknown.
       if (const FunctionDecl *FD = MC->getDirectCallee())
-        if (const TemplateArgumentList *TA = FD->getTemplateSpecializationArgs())
+        if (const TemplateArgumentList *TA =
+                FD->getTemplateSpecializationArgs())
           if (TA->size() >= 1 && TA->get(0).getKind() == TemplateArgument::Type)
-            R.Value = Expr::makeUnknown(
-                text(MC->getArg(1)) + " (a '" +
-                TA->get(0).getAsType().getAsString() + "')");
+            R.Value =
+                Expr::makeUnknown(text(MC->getArg(1)) + " (a '" +
+                                  TA->get(0).getAsType().getAsString() + "')");
     }
     for (const ExprPtr &G : Guards)
       R.Guards.push_back(G);
@@ -831,12 +841,24 @@ private:
     if (OC->getNumArgs() == 2) {
       BinaryOperatorKind BK;
       switch (Op) {
-      case OO_Plus: BK = BO_Add; break;
-      case OO_Minus: BK = BO_Sub; break;
-      case OO_Star: BK = BO_Mul; break;
-      case OO_Slash: BK = BO_Div; break;
-      case OO_EqualEqual: BK = BO_EQ; break;
-      case OO_ExclaimEqual: BK = BO_NE; break;
+      case OO_Plus:
+        BK = BO_Add;
+        break;
+      case OO_Minus:
+        BK = BO_Sub;
+        break;
+      case OO_Star:
+        BK = BO_Mul;
+        break;
+      case OO_Slash:
+        BK = BO_Div;
+        break;
+      case OO_EqualEqual:
+        BK = BO_EQ;
+        break;
+      case OO_ExclaimEqual:
+        BK = BO_NE;
+        break;
       case OO_PlusEqual: {
         ExprPtr V = Expr::makeBinary("+", translate(OC->getArg(0)),
                                      translate(OC->getArg(1)));
@@ -873,8 +895,8 @@ private:
     if (InStd && Name == "to_string" && CE->getNumArgs() == 1)
       return Expr::makeCall("to_string", {translate(CE->getArg(0))});
     if (InStd && (Name == "max" || Name == "min") && CE->getNumArgs() == 2)
-      return Expr::makeCall(Name.str(), {translate(CE->getArg(0)),
-                                         translate(CE->getArg(1))});
+      return Expr::makeCall(
+          Name.str(), {translate(CE->getArg(0)), translate(CE->getArg(1))});
     if (inTorchNamespace(FD)) {
       if (Name == "full" && CE->getNumArgs() >= 2)
         // ATen infers full()'s dtype from the fill value unless one is given.
@@ -885,9 +907,10 @@ private:
         return tensorExpr(CE, Name, translate(CE->getArg(0)), 1);
       if (Name == "eye" && CE->getNumArgs() >= 1) {
         ExprPtr N = translate(CE->getArg(0));
-        ExprPtr M = CE->getNumArgs() >= 2 && CE->getArg(1)->getType()->isIntegerType()
-                        ? translate(CE->getArg(1))
-                        : N;
+        ExprPtr M =
+            CE->getNumArgs() >= 2 && CE->getArg(1)->getType()->isIntegerType()
+                ? translate(CE->getArg(1))
+                : N;
         return tensorExpr(CE, Name, Expr::makeList({N, M}), 1);
       }
       if (Name == "tensor" && CE->getNumArgs() >= 1)
@@ -899,8 +922,8 @@ private:
         // the first IntArrayRef argument.
         for (unsigned I = 1; I < CE->getNumArgs(); ++I)
           if (!throughConversions(CE->getArg(I))->getType()->isArithmeticType())
-            return withDefaultDType(tensorExpr(CE, Name, translate(CE->getArg(I)), I + 1),
-                                    "int64");
+            return withDefaultDType(
+                tensorExpr(CE, Name, translate(CE->getArg(I)), I + 1), "int64");
       }
       return unknown(CE);
     }
@@ -967,16 +990,20 @@ private:
       ExprPtr Step = Args[2];
       auto Num = fold(Length, {}), Den = fold(Step, {});
       if (Num->isConstant() && Den->isConstant()) {
-        double L = Num->K == Expr::Kind::Float ? Num->FloatVal : double(*Num->asInt());
-        double S = Den->K == Expr::Kind::Float ? Den->FloatVal : double(*Den->asInt());
+        double L =
+            Num->K == Expr::Kind::Float ? Num->FloatVal : double(*Num->asInt());
+        double S =
+            Den->K == Expr::Kind::Float ? Den->FloatVal : double(*Den->asInt());
         Length = S != 0 ? Expr::makeInt(int64_t(std::ceil(L / S)))
                         : Expr::makeUnknown(text(CE));
       } else {
-        Length = Expr::makeUnknown("ceil((" + Length->str() + ") / " + Step->str() + ")");
+        Length = Expr::makeUnknown("ceil((" + Length->str() + ") / " +
+                                   Step->str() + ")");
       }
     }
-    return withDefaultDType(tensorExpr(CE, "arange", Expr::makeList({Length}), N),
-                            Floating ? "float32" : "int64");
+    return withDefaultDType(
+        tensorExpr(CE, "arange", Expr::makeList({Length}), N),
+        Floating ? "float32" : "int64");
   }
 
   static constexpr size_t MaxInlineDepth = 32;
@@ -1005,7 +1032,8 @@ public:
     if (isLibraryLocation(SM, RD->getLocation()) || inTorchNamespace(RD))
       return true;
     if (const CXXRecordDecl *Impl = holderImpl(Ctx.getRecordType(RD))) {
-      Holders[Impl->getQualifiedNameAsString()] = RD->getQualifiedNameAsString();
+      Holders[Impl->getQualifiedNameAsString()] =
+          RD->getQualifiedNameAsString();
       return true;
     }
     if (!derivesFromModule(RD))

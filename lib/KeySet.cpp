@@ -37,7 +37,8 @@ public:
       bool TypesFit = true;
       for (size_t I = 0; I < Args.size(); ++I)
         if (Args[I]->K == Expr::Kind::Options &&
-            Ctor.Params[I].Type.find(shortName(Args[I]->Name)) == std::string::npos)
+            Ctor.Params[I].Type.find(shortName(Args[I]->Name)) ==
+                std::string::npos)
           TypesFit = false;
       if (TypesFit)
         return &Ctor;
@@ -47,9 +48,8 @@ public:
     return Best;
   }
 
-  Node instantiateClass(const Constructor &Ctor,
-                        const Bindings &B, const std::vector<std::string> &Conds,
-                        int Depth) {
+  Node instantiateClass(const Constructor &Ctor, const Bindings &B,
+                        const std::vector<std::string> &Conds, int Depth) {
     Node N;
     for (const auto &R : Ctor.Registrations) {
       std::vector<std::string> RConds = Conds;
@@ -75,8 +75,7 @@ public:
       }
       ExprPtr V = fold(R.Value, B);
       if (R.K == Registration::Kind::Module) {
-        N.Children.push_back(
-            {Name, instantiate(V, R.Loc, RConds, Depth + 1)});
+        N.Children.push_back({Name, instantiate(V, R.Loc, RConds, Depth + 1)});
         continue;
       }
       Key K = tensorKey(V, R.K == Registration::Kind::Parameter
@@ -165,9 +164,9 @@ public:
     }
     const Constructor *Ctor = pickConstructor(*C, M->Args);
     if (!Ctor) {
-      Out.Unresolved.push_back({Loc, "no constructor of '" + C->Name + "' takes " +
-                                         std::to_string(M->Args.size()) +
-                                         " arguments"});
+      Out.Unresolved.push_back(
+          {Loc, "no constructor of '" + C->Name + "' takes " +
+                    std::to_string(M->Args.size()) + " arguments"});
       return N;
     }
     Bindings B;

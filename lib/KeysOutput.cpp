@@ -63,7 +63,8 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
     for (const Key &K : M.Keys) {
       OS << "  " << pad(K.Name, NameW) << pad(kindName(K.K), 9)
          << pad(shapeText(K), ShapeW)
-         << pad(K.DType.empty() ? "?" : K.DType, TypeW) << shown(K.Loc, BaseDir);
+         << pad(K.DType.empty() ? "?" : K.DType, TypeW)
+         << shown(K.Loc, BaseDir);
       if (!K.Origin.empty())
         OS << "  " << K.Origin;
       for (const std::string &C : K.Conditions)
@@ -71,7 +72,8 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
       OS << "\n";
     }
     for (const auto &U : M.Unresolved)
-      OS << "  unresolved: " << shown(U.first, BaseDir) << ": " << U.second << "\n";
+      OS << "  unresolved: " << shown(U.first, BaseDir) << ": " << U.second
+         << "\n";
   }
   return OS.str();
 }

@@ -32,7 +32,8 @@ const ModuleClass *RegistrationGraph::find(const std::string &Name,
   }
   // `Net` for a NetImpl that has no TORCH_MODULE holder. (An ambiguous
   // match returned above.)
-  bool EndsInImpl = Name.size() >= 4 && Name.compare(Name.size() - 4, 4, "Impl") == 0;
+  bool EndsInImpl =
+      Name.size() >= 4 && Name.compare(Name.size() - 4, 4, "Impl") == 0;
   if (!Found && !EndsInImpl)
     return find(Name + "Impl", Ambiguous);
   return Found;

@@ -10,19 +10,22 @@ struct ResidualBlockImpl : torch::nn::Module {
   ResidualBlockImpl(int64_t in, int64_t out, int64_t stride) {
     conv1 = register_module(
         "conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3)
-                                       .stride(stride).padding(1).bias(false)));
+                                       .stride(stride)
+                                       .padding(1)
+                                       .bias(false)));
     bn1 = register_module("bn1", torch::nn::BatchNorm2d(out));
     conv2 = register_module(
-        "conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(out, out, 3)
-                                       .padding(1).bias(false)));
+        "conv2",
+        torch::nn::Conv2d(
+            torch::nn::Conv2dOptions(out, out, 3).padding(1).bias(false)));
     bn2 = register_module("bn2", torch::nn::BatchNorm2d(out));
     if (stride != 1 || in != out) {
       shortcut = register_module(
-          "shortcut",
-          torch::nn::Sequential(
-              torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 1)
-                                    .stride(stride).bias(false)),
-              torch::nn::BatchNorm2d(out)));
+          "shortcut", torch::nn::Sequential(
+                          torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 1)
+                                                .stride(stride)
+                                                .bias(false)),
+                          torch::nn::BatchNorm2d(out)));
     }
   }
 
@@ -42,14 +45,15 @@ struct ClassifierImpl : torch::nn::Module {
   explicit ClassifierImpl(int64_t num_classes = 10, int64_t width = 16,
                           bool use_aux_head = false) {
     stem = register_module(
-        "stem", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, width, 3).padding(1)));
+        "stem",
+        torch::nn::Conv2d(torch::nn::Conv2dOptions(3, width, 3).padding(1)));
     layer1 = register_module("layer1", ResidualBlock(width, width, 1));
     layer2 = register_module("layer2", ResidualBlock(width, width * 2, 2));
     head = register_module(
-        "head", torch::nn::Sequential(torch::nn::AdaptiveAvgPool2d(1),
-                                      torch::nn::Flatten(),
-                                      torch::nn::Dropout(0.2),
-                                      torch::nn::Linear(width * 2, num_classes)));
+        "head",
+        torch::nn::Sequential(torch::nn::AdaptiveAvgPool2d(1),
+                              torch::nn::Flatten(), torch::nn::Dropout(0.2),
+                              torch::nn::Linear(width * 2, num_classes)));
     if (use_aux_head)
       aux = register_module("aux", torch::nn::Linear(width, num_classes));
   }

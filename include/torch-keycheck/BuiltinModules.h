@@ -41,9 +41,9 @@ bool isKnownBuiltin(const std::string &Name);
 
 /// Expands built-in module Name constructed with positional Args and option
 /// Setters (already folded), in LibTorch's registration order.
-BuiltinExpansion expandBuiltin(const std::string &Name,
-                               const std::vector<ExprPtr> &Args,
-                               const std::vector<std::pair<std::string, ExprPtr>> &Setters);
+BuiltinExpansion
+expandBuiltin(const std::string &Name, const std::vector<ExprPtr> &Args,
+              const std::vector<std::pair<std::string, ExprPtr>> &Setters);
 
 /// All names the table knows, for documentation and tests.
 std::vector<std::string> knownBuiltins();

@@ -1,4 +1,5 @@
-//===- Configurations.h - Model configurations from the command line -*- C++ -*-===//
+//===- Configurations.h - Model configurations from the command line -*- C++
+//-*-===//
 //
 // A configuration binds constructor parameters to values. They come from
 // `--define NAME=VALUE` or, to analyse many in one parse, from a JSON file:

@@ -33,8 +33,8 @@ struct Key {
   Kind K = Kind::Parameter;
   std::optional<std::vector<Dim>> Shape; ///< nullopt: not known statically
   std::string DType;                     ///< torch spelling, or empty
-  SourceLoc Loc;       ///< the user registration this key comes from
-  std::string Origin;  ///< `Linear`, `register_buffer`, ...
+  SourceLoc Loc;      ///< the user registration this key comes from
+  std::string Origin; ///< `Linear`, `register_buffer`, ...
   /// Conditions (source spelling) under which the key exists; empty when
   /// it always does in this configuration.
   std::vector<std::string> Conditions;

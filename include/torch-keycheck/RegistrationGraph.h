@@ -25,9 +25,9 @@ struct Registration {
   /// Conditions that must all hold for the call to run (enclosing `if`s),
   /// each already negated for `else` branches. Empty: unconditional.
   std::vector<ExprPtr> Guards;
-  SourceLoc Loc;       ///< the register_* call
-  SourceLoc NameLoc;   ///< the name argument
-  std::string Via;     ///< call chain when reached through helpers
+  SourceLoc Loc;     ///< the register_* call
+  SourceLoc NameLoc; ///< the name argument
+  std::string Via;   ///< call chain when reached through helpers
 };
 
 struct ConstructorParam {

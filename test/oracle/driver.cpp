@@ -28,17 +28,28 @@ const std::vector<Case> Cases = {
 // torch's Python spelling of a dtype (`torch.float32` without the prefix).
 std::string dtypeName(c10::ScalarType T) {
   switch (T) {
-  case c10::kFloat: return "float32";
-  case c10::kDouble: return "float64";
-  case c10::kHalf: return "float16";
-  case c10::kBFloat16: return "bfloat16";
-  case c10::kLong: return "int64";
-  case c10::kInt: return "int32";
-  case c10::kShort: return "int16";
-  case c10::kChar: return "int8";
-  case c10::kByte: return "uint8";
-  case c10::kBool: return "bool";
-  default: return c10::toString(T);
+  case c10::kFloat:
+    return "float32";
+  case c10::kDouble:
+    return "float64";
+  case c10::kHalf:
+    return "float16";
+  case c10::kBFloat16:
+    return "bfloat16";
+  case c10::kLong:
+    return "int64";
+  case c10::kInt:
+    return "int32";
+  case c10::kShort:
+    return "int16";
+  case c10::kChar:
+    return "int8";
+  case c10::kByte:
+    return "uint8";
+  case c10::kBool:
+    return "bool";
+  default:
+    return c10::toString(T);
   }
 }
 
@@ -77,19 +88,22 @@ void hazard(const char *Name, const std::function<void()> &SaveAndLoad,
     Message = Message.substr(0, Message.find('\n'));
   }
   std::cout << (First ? "" : ",") << "\n {\"hazard\": " << quote(Name)
-            << ", \"outcome\": \"" << Outcome << "\", \"message\": "
-            << quote(Message) << "}";
+            << ", \"outcome\": \"" << Outcome
+            << "\", \"message\": " << quote(Message) << "}";
   First = false;
 }
 
 template <typename From, typename To>
-void moduleHazard(const char *Name, const std::string &Dir, From Saved, To Loaded,
-                  bool &First) {
-  hazard(Name, [&] {
-    std::string Path = Dir + "/" + Name + ".pt";
-    torch::save(Saved, Path);
-    torch::load(Loaded, Path);
-  }, First);
+void moduleHazard(const char *Name, const std::string &Dir, From Saved,
+                  To Loaded, bool &First) {
+  hazard(
+      Name,
+      [&] {
+        std::string Path = Dir + "/" + Name + ".pt";
+        torch::save(Saved, Path);
+        torch::load(Loaded, Path);
+      },
+      First);
 }
 
 int runHazards(const std::string &Dir) {
@@ -100,33 +114,41 @@ int runHazards(const std::string &Dir) {
   moduleHazard("reordered-sequential", Dir, std::make_shared<ReorderedV1Impl>(),
                std::make_shared<ReorderedV2Impl>(), First);
   // Hazard 2: a layer registered only under a flag, both directions.
-  moduleHazard("flag-off-loads-flag-on", Dir, std::make_shared<FlagLayerImpl>(10, false),
+  moduleHazard("flag-off-loads-flag-on", Dir,
+               std::make_shared<FlagLayerImpl>(10, false),
                std::make_shared<FlagLayerImpl>(10, true), First);
-  moduleHazard("flag-on-loads-flag-off", Dir, std::make_shared<FlagLayerImpl>(10, true),
+  moduleHazard("flag-on-loads-flag-off", Dir,
+               std::make_shared<FlagLayerImpl>(10, true),
                std::make_shared<FlagLayerImpl>(10, false), First);
   // What LibTorch lets through silently: unexpected keys, and shapes.
   moduleHazard("unexpected-key-ignored", Dir,
                std::make_shared<LinearOptionsNetImpl>(16, 4, true),
                std::make_shared<LinearOptionsNetImpl>(16, 4, false), First);
   auto Small = std::make_shared<MlpImpl>(10, 3);
-  moduleHazard("shape-mismatch-accepted", Dir, std::make_shared<MlpImpl>(784, 64), Small,
-               First);
-  std::cout << ",\n {\"hazard\": \"shape-after-mismatched-load\", \"outcome\": \"shape\", "
+  moduleHazard("shape-mismatch-accepted", Dir,
+               std::make_shared<MlpImpl>(784, 64), Small, First);
+  std::cout << ",\n {\"hazard\": \"shape-after-mismatched-load\", \"outcome\": "
+               "\"shape\", "
                "\"message\": \"fc1.weight ["
-            << Small->fc1->weight.size(0) << ", " << Small->fc1->weight.size(1) << "]\"}";
+            << Small->fc1->weight.size(0) << ", " << Small->fc1->weight.size(1)
+            << "]\"}";
   // Hazard 3: optimizer state saved by SGD, loaded into Adam.
-  hazard("sgd-state-into-adam", [&] {
-    auto Net = std::make_shared<OptimizedNetImpl>(4);
-    torch::optim::SGD Sgd(Net->parameters(), torch::optim::SGDOptions(0.1).momentum(0.9));
-    Net->train();
-    auto Loss = Net->forward(torch::randn({8, 4})).sum();
-    Loss.backward();
-    Sgd.step();
-    std::string Path = Dir + "/sgd.pt";
-    torch::save(Sgd, Path);
-    torch::optim::Adam Adam(Net->parameters());
-    torch::load(Adam, Path);
-  }, First);
+  hazard(
+      "sgd-state-into-adam",
+      [&] {
+        auto Net = std::make_shared<OptimizedNetImpl>(4);
+        torch::optim::SGD Sgd(Net->parameters(),
+                              torch::optim::SGDOptions(0.1).momentum(0.9));
+        Net->train();
+        auto Loss = Net->forward(torch::randn({8, 4})).sum();
+        Loss.backward();
+        Sgd.step();
+        std::string Path = Dir + "/sgd.pt";
+        torch::save(Sgd, Path);
+        torch::optim::Adam Adam(Net->parameters());
+        torch::load(Adam, Path);
+      },
+      First);
   std::cout << "\n]\n";
   return 0;
 }

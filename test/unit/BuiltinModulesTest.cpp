@@ -65,7 +65,8 @@ TEST(BuiltinModulesTest, RecurrentLayersNeedAKnownLayerCount) {
 
 TEST(BuiltinModulesTest, MultiheadAttentionChildIsItsOutputProjection) {
   auto X = expandBuiltin("MultiheadAttention", {P("e"), I(2)}, {});
-  EXPECT_EQ(describe(X), "in_proj_weight[3 * e,e] in_proj_bias[3 * e] out_proj ");
+  EXPECT_EQ(describe(X),
+            "in_proj_weight[3 * e,e] in_proj_bias[3 * e] out_proj ");
 }
 
 TEST(BuiltinModulesTest, UnknownModulesAreReportedNotGuessed) {

@@ -33,9 +33,14 @@ TEST(ExprTest, DivisionByZeroStaysSymbolicInsteadOfCrashing) {
 
 TEST(ExprTest, LogicShortCircuitsOnAKnownSide) {
   ExprPtr Flag = P("flag");
-  EXPECT_EQ(fold(Expr::makeBinary("&&", Expr::makeBool(false), Flag), {})->asBool(), false);
-  EXPECT_EQ(fold(Expr::makeBinary("||", Flag, Expr::makeBool(true)), {})->asBool(), true);
-  EXPECT_EQ(fold(Expr::makeBinary("&&", Expr::makeBool(true), Flag), {})->str(), "flag");
+  EXPECT_EQ(
+      fold(Expr::makeBinary("&&", Expr::makeBool(false), Flag), {})->asBool(),
+      false);
+  EXPECT_EQ(
+      fold(Expr::makeBinary("||", Flag, Expr::makeBool(true)), {})->asBool(),
+      true);
+  EXPECT_EQ(fold(Expr::makeBinary("&&", Expr::makeBool(true), Flag), {})->str(),
+            "flag");
 }
 
 TEST(ExprTest, ConditionalsPickTheirBranchWhenDecided) {
@@ -54,8 +59,11 @@ TEST(ExprTest, StringsConcatenateAndToStringFolds) {
 }
 
 TEST(ExprTest, FloatsAndMixedComparisons) {
-  EXPECT_EQ(fold(Expr::makeBinary("*", Expr::makeFloat(0.5), I(4)), {})->str(), "2");
-  EXPECT_EQ(fold(Expr::makeBinary("<", Expr::makeFloat(0.5), I(1)), {})->asBool(), true);
+  EXPECT_EQ(fold(Expr::makeBinary("*", Expr::makeFloat(0.5), I(4)), {})->str(),
+            "2");
+  EXPECT_EQ(
+      fold(Expr::makeBinary("<", Expr::makeFloat(0.5), I(1)), {})->asBool(),
+      true);
 }
 
 TEST(ExprTest, DefineValuesParseByShape) {

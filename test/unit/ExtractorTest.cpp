@@ -49,7 +49,9 @@ RegistrationGraph extract(const std::string &Code) {
   auto Factory = newExtractionActionFactory(G);
   std::unique_ptr<clang::FrontendAction> Action = Factory->create();
   EXPECT_TRUE(clang::tooling::runToolOnCodeWithArgs(
-      std::move(Action), std::string(Mock) + Code, {"-std=c++17", "-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR}, "input.cpp"));
+      std::move(Action), std::string(Mock) + Code,
+      {"-std=c++17", "-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR},
+      "input.cpp"));
   return G;
 }
 
@@ -95,7 +97,8 @@ TEST(ExtractorTest, LocalsAndParametersBecomeSymbolicShapes) {
       }
     };
   )cpp");
-  EXPECT_EQ(keys(G, "Net"), "p[in * 2,3] fc.weight[in * 2,in] fc.bias[in * 2] ");
+  EXPECT_EQ(keys(G, "Net"),
+            "p[in * 2,3] fc.weight[in * 2,in] fc.bias[in * 2] ");
   EXPECT_EQ(keys(G, "Net", {{"in", Expr::makeInt(5)}}),
             "p[10,3] fc.weight[10,5] fc.bias[10] ");
 }

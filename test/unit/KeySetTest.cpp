@@ -50,7 +50,8 @@ TEST(KeySetTest, OwnParametersThenChildrenThenBuffers) {
   C.Name = "Net";
   Constructor Ctor;
   Ctor.Registrations = {
-      reg(Registration::Kind::Module, "bn", module("BatchNorm1d", {Expr::makeInt(4)})),
+      reg(Registration::Kind::Module, "bn",
+          module("BatchNorm1d", {Expr::makeInt(4)})),
       reg(Registration::Kind::Buffer, "steps", tensor({}, "int64")),
       reg(Registration::Kind::Parameter, "scale", tensor({Expr::makeInt(4)})),
   };
@@ -68,7 +69,8 @@ TEST(KeySetTest, GuardsDecideOrStayAsConditions) {
   Constructor Ctor;
   Ctor.Params = {{"flag", "bool", nullptr}};
   Ctor.Registrations = {reg(Registration::Kind::Parameter, "p",
-                            tensor({Expr::makeInt(1)}), {Expr::makeParam("flag")})};
+                            tensor({Expr::makeInt(1)}),
+                            {Expr::makeParam("flag")})};
   C.Constructors = {Ctor};
   G.Classes = {C};
   ModelKeys Open = deriveKeys(G, G.Classes[0], {});
@@ -113,16 +115,19 @@ TEST(KeySetTest, ConstructorIsChosenByTheArgumentsGiven) {
   ModuleClass Child;
   Child.Name = "Child";
   Constructor Default, Sized;
-  Default.Registrations = {reg(Registration::Kind::Parameter, "a", tensor({Expr::makeInt(1)}))};
+  Default.Registrations = {
+      reg(Registration::Kind::Parameter, "a", tensor({Expr::makeInt(1)}))};
   Sized.Params = {{"n", "int64_t", nullptr}};
-  Sized.Registrations = {reg(Registration::Kind::Parameter, "b", tensor({Expr::makeParam("n")}))};
+  Sized.Registrations = {
+      reg(Registration::Kind::Parameter, "b", tensor({Expr::makeParam("n")}))};
   Child.Constructors = {Default, Sized};
   ModuleClass Parent;
   Parent.Name = "Parent";
   Constructor PC;
   PC.Registrations = {
       reg(Registration::Kind::Module, "x", module("", {}, "Child")),
-      reg(Registration::Kind::Module, "y", module("", {Expr::makeInt(7)}, "Child"))};
+      reg(Registration::Kind::Module, "y",
+          module("", {Expr::makeInt(7)}, "Child"))};
   Parent.Constructors = {PC};
   G.Classes = {Child, Parent};
   ModelKeys M = deriveKeys(G, G.Classes[1], {});
@@ -136,11 +141,12 @@ TEST(KeySetTest, SequentialIndexesNamedAndUnnamedChildrenTogether) {
   ModuleClass C;
   C.Name = "Net";
   Constructor Ctor;
-  ExprPtr Seq = module("Sequential",
-                       {module("ReLU", {}),
-                        Expr::makeList({Expr::makeString("proj"),
-                                        module("Linear", {Expr::makeInt(2), Expr::makeInt(3)})}),
-                        module("Linear", {Expr::makeInt(3), Expr::makeInt(1)})});
+  ExprPtr Seq = module(
+      "Sequential",
+      {module("ReLU", {}),
+       Expr::makeList({Expr::makeString("proj"),
+                       module("Linear", {Expr::makeInt(2), Expr::makeInt(3)})}),
+       module("Linear", {Expr::makeInt(3), Expr::makeInt(1)})});
   Ctor.Registrations = {reg(Registration::Kind::Module, "seq", Seq)};
   C.Constructors = {Ctor};
   G.Classes = {C};

@@ -37,28 +37,34 @@ cl::OptionCategory Category("torch-keycheck options");
 
 cl::list<std::string> Sources(cl::Positional, cl::desc("<source>..."),
                               cl::cat(Category));
-cl::opt<std::string> BuildPath("p", cl::desc("Build directory holding compile_commands.json"),
-                               cl::value_desc("dir"), cl::cat(Category));
-cl::opt<std::string> ClassName("class",
-                               cl::desc("Model class to analyse (Impl or holder "
-                                        "name, qualified or not)"),
-                               cl::value_desc("name"), cl::cat(Category));
+cl::opt<std::string>
+    BuildPath("p", cl::desc("Build directory holding compile_commands.json"),
+              cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string>
+    ClassName("class",
+              cl::desc("Model class to analyse (Impl or holder "
+                       "name, qualified or not)"),
+              cl::value_desc("name"), cl::cat(Category));
 cl::list<std::string> Defines("define",
                               cl::desc("Value of a constructor parameter"),
                               cl::value_desc("name=value"), cl::cat(Category));
 cl::opt<std::string> ConfigurationsFile(
     "configurations",
-    cl::desc("JSON file listing classes and configurations to analyse in one parse"),
+    cl::desc(
+        "JSON file listing classes and configurations to analyse in one parse"),
     cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> Format("format", cl::desc("Output format: text or json"),
                             cl::init("text"), cl::cat(Category));
 
 void printUsage(raw_ostream &OS) {
-  OS << "usage: torch-keycheck <command> [options] <source>... [-- <compiler flags>]\n"
+  OS << "usage: torch-keycheck <command> [options] <source>... [-- <compiler "
+        "flags>]\n"
         "\n"
         "commands:\n"
-        "  keys   list the state_dict keys, shapes and dtypes each model class\n"
-        "         registers, in LibTorch's named_parameters()/named_buffers() order\n"
+        "  keys   list the state_dict keys, shapes and dtypes each model "
+        "class\n"
+        "         registers, in LibTorch's named_parameters()/named_buffers() "
+        "order\n"
         "\n"
         "Run 'torch-keycheck <command> --help' for the options of a command.\n";
 }
@@ -91,7 +97,7 @@ compilationDatabase(std::unique_ptr<FixedCompilationDatabase> Fixed,
   SmallVector<StringRef, 4> Dirs;
   StringRef(TORCHKC_LIBTORCH_INCLUDE_DIRS).split(Dirs, ';', -1, false);
   for (StringRef Dir : Dirs)
-      Flags.push_back("-isystem" + Dir.str());
+    Flags.push_back("-isystem" + Dir.str());
   return std::make_unique<FixedCompilationDatabase>(".", Flags);
 }
 
@@ -127,7 +133,8 @@ int runKeys(int Argc, const char **Argv) {
   std::vector<torchkc::ClassConfiguration> Requests;
   if (!ConfigurationsFile.empty()) {
     if (!ClassName.empty() || !Defines.empty())
-      return error("--configurations cannot be combined with --class or --define");
+      return error(
+          "--configurations cannot be combined with --class or --define");
     std::string Err;
     if (!torchkc::loadConfigurations(ConfigurationsFile, Requests, Err))
       return error(Err);

@@ -23,8 +23,10 @@ TORCH_MODULE(Mlp);
 struct LinearOptionsNetImpl : torch::nn::Module {
   LinearOptionsNetImpl(int64_t in, int64_t out, bool bias) {
     proj = register_module(
-        "proj", torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias)));
-    head = register_module("head", torch::nn::Linear(torch::nn::LinearOptions(out, 1)));
+        "proj",
+        torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias)));
+    head = register_module("head",
+                           torch::nn::Linear(torch::nn::LinearOptions(out, 1)));
   }
   torch::nn::Linear proj{nullptr}, head{nullptr};
 };
@@ -71,7 +73,8 @@ struct TensorsImpl : torch::nn::Module {
     register_parameter("frozen", torch::zeros({3, n}), /*requires_grad=*/false);
     register_parameter("scalar", torch::zeros({}));
     register_buffer("steps", torch::zeros({1}, torch::kLong));
-    register_buffer("mask", torch::ones({n, n}, torch::TensorOptions().dtype(torch::kBool)));
+    register_buffer("mask", torch::ones({n, n}, torch::TensorOptions().dtype(
+                                                    torch::kBool)));
     register_buffer("ident", torch::eye(n));
     register_buffer("half", torch::empty({2, n}, torch::kHalf));
     register_buffer("table", torch::full({4, 2}, 7, torch::kInt));
@@ -85,7 +88,8 @@ struct ConstantBuffersImpl : torch::nn::Module {
   explicit ConstantBuffersImpl(int64_t n) {
     register_buffer("mean", torch::tensor({0.485, 0.456, 0.406}));
     register_buffer("ids", torch::tensor({1, 2, 3, 4}));
-    register_buffer("grid", torch::tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}}));
+    register_buffer("grid",
+                    torch::tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}}));
     register_buffer("positions", torch::arange(n));
     register_buffer("window", torch::arange(2, n + 2));
     register_buffer("steps", torch::arange(0.0, 1.0, 0.25));
@@ -130,7 +134,8 @@ TORCH_MODULE(Nested);
 struct SharedPtrImpl : torch::nn::Module {
   explicit SharedPtrImpl(int64_t ch) {
     leaf = register_module("leaf", std::make_shared<LeafImpl>(ch, ch));
-    lin = register_module("lin", std::make_shared<torch::nn::LinearImpl>(ch, 3));
+    lin =
+        register_module("lin", std::make_shared<torch::nn::LinearImpl>(ch, 3));
   }
   std::shared_ptr<LeafImpl> leaf;
   std::shared_ptr<torch::nn::LinearImpl> lin;
@@ -158,7 +163,9 @@ struct HelperMethodImpl : torch::nn::Module {
     return torch::nn::Sequential(torch::nn::Linear(a, b), torch::nn::ReLU(),
                                  torch::nn::Linear(b, b));
   }
-  torch::nn::Linear make_head(int64_t a, int64_t n) { return torch::nn::Linear(a, n); }
+  torch::nn::Linear make_head(int64_t a, int64_t n) {
+    return torch::nn::Linear(a, n);
+  }
   torch::nn::Sequential trunk{nullptr};
   torch::nn::Linear head{nullptr};
 };

@@ -24,9 +24,10 @@ struct PushBackImpl : torch::nn::Module {
 struct NamedSequentialImpl : torch::nn::Module {
   explicit NamedSequentialImpl(int64_t ch) {
     features = register_module(
-        "features", torch::nn::Sequential({{"conv", torch::nn::Conv2d(3, ch, 3)},
-                                           {"bn", torch::nn::BatchNorm2d(ch)},
-                                           {"relu", torch::nn::ReLU()}}));
+        "features",
+        torch::nn::Sequential({{"conv", torch::nn::Conv2d(3, ch, 3)},
+                               {"bn", torch::nn::BatchNorm2d(ch)},
+                               {"relu", torch::nn::ReLU()}}));
   }
   torch::nn::Sequential features{nullptr};
 };
@@ -36,16 +37,20 @@ struct NamedSequentialImpl : torch::nn::Module {
 // first, expects body.1 and body.2.
 struct ReorderedV1Impl : torch::nn::Module {
   ReorderedV1Impl() {
-    body = register_module("body", torch::nn::Sequential(torch::nn::Linear(10, 5), torch::nn::ReLU(),
-                                                         torch::nn::Linear(5, 2)));
+    body =
+        register_module("body", torch::nn::Sequential(torch::nn::Linear(10, 5),
+                                                      torch::nn::ReLU(),
+                                                      torch::nn::Linear(5, 2)));
   }
   torch::nn::Sequential body{nullptr};
 };
 
 struct ReorderedV2Impl : torch::nn::Module {
   ReorderedV2Impl() {
-    body = register_module("body", torch::nn::Sequential(torch::nn::ReLU(), torch::nn::Linear(10, 5),
-                                                         torch::nn::Linear(5, 2)));
+    body =
+        register_module("body", torch::nn::Sequential(torch::nn::ReLU(),
+                                                      torch::nn::Linear(10, 5),
+                                                      torch::nn::Linear(5, 2)));
   }
   torch::nn::Sequential body{nullptr};
 };
