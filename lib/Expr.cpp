@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
+#include <type_traits>
 
 namespace torchkc {
 
@@ -167,6 +168,47 @@ std::string Expr::str() const {
   return "<unknown>";
 }
 
+/// Op on two known numbers, or null when it does not apply (division by
+/// zero, shifts out of range, operators numbers do not have).
+template <typename T>
+static ExprPtr applyNumeric(const std::string &Op, T X, T Y) {
+  auto Num = [](T V) {
+    if constexpr (std::is_integral_v<T>)
+      return Expr::makeInt(V);
+    else
+      return Expr::makeFloat(V);
+  };
+  if (Op == "+")
+    return Num(X + Y);
+  if (Op == "-")
+    return Num(X - Y);
+  if (Op == "*")
+    return Num(X * Y);
+  if (Op == "/" && Y != 0)
+    return Num(X / Y);
+  if constexpr (std::is_integral_v<T>) {
+    if (Op == "%" && Y != 0)
+      return Num(X % Y);
+    if (Op == "<<" && Y >= 0 && Y < 63)
+      return Num(X << Y);
+    if (Op == ">>" && Y >= 0 && Y < 63)
+      return Num(X >> Y);
+  }
+  if (Op == "<")
+    return Expr::makeBool(X < Y);
+  if (Op == ">")
+    return Expr::makeBool(X > Y);
+  if (Op == "<=")
+    return Expr::makeBool(X <= Y);
+  if (Op == ">=")
+    return Expr::makeBool(X >= Y);
+  if (Op == "==")
+    return Expr::makeBool(X == Y);
+  if (Op == "!=")
+    return Expr::makeBool(X != Y);
+  return nullptr;
+}
+
 static ExprPtr foldBinary(const std::string &Op, const ExprPtr &A,
                           const ExprPtr &B) {
   // Short-circuit logic decides even when one side stays symbolic.
@@ -194,58 +236,14 @@ static ExprPtr foldBinary(const std::string &Op, const ExprPtr &A,
   bool Floating = A->K == Expr::Kind::Float || B->K == Expr::Kind::Float;
   if (!Floating) {
     auto IA = A->asInt(), IB = B->asInt();
-    if (IA && IB) {
-      int64_t X = *IA, Y = *IB;
-      if (Op == "+")
-        return Expr::makeInt(X + Y);
-      if (Op == "-")
-        return Expr::makeInt(X - Y);
-      if (Op == "*")
-        return Expr::makeInt(X * Y);
-      if (Op == "/" && Y != 0)
-        return Expr::makeInt(X / Y);
-      if (Op == "%" && Y != 0)
-        return Expr::makeInt(X % Y);
-      if (Op == "<<" && Y >= 0 && Y < 63)
-        return Expr::makeInt(X << Y);
-      if (Op == ">>" && Y >= 0 && Y < 63)
-        return Expr::makeInt(X >> Y);
-      if (Op == "<")
-        return Expr::makeBool(X < Y);
-      if (Op == ">")
-        return Expr::makeBool(X > Y);
-      if (Op == "<=")
-        return Expr::makeBool(X <= Y);
-      if (Op == ">=")
-        return Expr::makeBool(X >= Y);
-      if (Op == "==")
-        return Expr::makeBool(X == Y);
-      if (Op == "!=")
-        return Expr::makeBool(X != Y);
-    }
+    if (IA && IB)
+      if (ExprPtr R = applyNumeric<int64_t>(Op, *IA, *IB))
+        return R;
   } else if (A->isConstant() && B->isConstant()) {
     double X = A->K == Expr::Kind::Float ? A->FloatVal : double(*A->asInt());
     double Y = B->K == Expr::Kind::Float ? B->FloatVal : double(*B->asInt());
-    if (Op == "+")
-      return Expr::makeFloat(X + Y);
-    if (Op == "-")
-      return Expr::makeFloat(X - Y);
-    if (Op == "*")
-      return Expr::makeFloat(X * Y);
-    if (Op == "/" && Y != 0)
-      return Expr::makeFloat(X / Y);
-    if (Op == "<")
-      return Expr::makeBool(X < Y);
-    if (Op == ">")
-      return Expr::makeBool(X > Y);
-    if (Op == "<=")
-      return Expr::makeBool(X <= Y);
-    if (Op == ">=")
-      return Expr::makeBool(X >= Y);
-    if (Op == "==")
-      return Expr::makeBool(X == Y);
-    if (Op == "!=")
-      return Expr::makeBool(X != Y);
+    if (ExprPtr R = applyNumeric<double>(Op, X, Y))
+      return R;
   }
   // Algebraic identities keep symbolic shapes readable (`h * 1` is `h`).
   if (Op == "*" && A->asInt() == 1 && A->K == Expr::Kind::Int)
