@@ -2,7 +2,9 @@
 // prints what LibTorch itself registers, as JSON, for run_oracle.py to
 // compare with torch-keycheck's prediction. With `--hazards DIR` it instead
 // saves and loads checkpoints across mismatched models and prints what
-// LibTorch does, the ground truth for load verdicts.
+// LibTorch does, the ground truth for load verdicts. With
+// `--save-checkpoints DIR` it writes torch::save archives for the manifest
+// tests.
 #include "models/basic.h"
 #include "models/builtins.h"
 #include "models/structure.h"
@@ -155,9 +157,34 @@ int runHazards(const std::string &Dir) {
 
 } // namespace
 
+/// Checkpoints written by LibTorch's own torch::save, for the manifest
+/// tests: a module archive and optimizer archives after one step.
+int saveCheckpoints(const std::string &Dir) {
+  torch::manual_seed(0);
+  auto Net = std::make_shared<oracle::OptimizedNetImpl>(4);
+  torch::save(Net, Dir + "/cpp_module.pt");
+  torch::save(std::make_shared<oracle::NormsImpl>(4, true, true),
+              Dir + "/cpp_norms.pt");
+  torch::save(std::make_shared<oracle::TensorsImpl>(3),
+              Dir + "/cpp_tensors.pt");
+  torch::optim::SGD Sgd(Net->parameters(),
+                        torch::optim::SGDOptions(0.1).momentum(0.9));
+  torch::optim::Adam Adam(Net->parameters());
+  Net->train();
+  auto Loss = Net->forward(torch::randn({8, 4})).sum();
+  Loss.backward();
+  Sgd.step();
+  Adam.step();
+  torch::save(Sgd, Dir + "/cpp_sgd.pt");
+  torch::save(Adam, Dir + "/cpp_adam.pt");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 3 && std::string(argv[1]) == "--hazards")
     return runHazards(argv[2]);
+  if (argc == 3 && std::string(argv[1]) == "--save-checkpoints")
+    return saveCheckpoints(argv[2]);
   std::cout << "[";
   bool FirstCase = true;
   for (const Case &C : Cases) {

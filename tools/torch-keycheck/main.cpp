@@ -10,6 +10,7 @@
 #include "torch-keycheck/Extractor.h"
 #include "torch-keycheck/KeySet.h"
 #include "torch-keycheck/KeysOutput.h"
+#include "torch-keycheck/Manifest.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -55,6 +56,11 @@ cl::opt<std::string> ConfigurationsFile(
     cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> Format("format", cl::desc("Output format: text or json"),
                             cl::init("text"), cl::cat(Category));
+cl::opt<std::string>
+    Entry("entry",
+          cl::desc("manifest: the dict to read inside a nested "
+                   "checkpoint (nested keys separated by '/')"),
+          cl::value_desc("name"), cl::cat(Category));
 
 void printUsage(raw_ostream &OS) {
   OS << "usage: torch-keycheck <command> [options] <source>... [-- <compiler "
@@ -124,6 +130,8 @@ int runKeys(int Argc, const char **Argv) {
 
   if (Sources.empty())
     return error("no source files given");
+  if (!Entry.empty())
+    return error("--entry is an option of 'manifest'");
   if (Format != "text" && Format != "json")
     return error("unknown --format '" + Format + "' (expected text or json)");
   for (const std::string &S : Sources)
@@ -246,6 +254,34 @@ int runKeys(int Argc, const char **Argv) {
   return Success;
 }
 
+int runManifest(int Argc, const char **Argv) {
+  cl::HideUnrelatedOptions(Category);
+  if (!cl::ParseCommandLineOptions(
+          Argc, Argv,
+          "torch-keycheck manifest: list the tensors a checkpoint holds, "
+          "without loading them or running any pickled code\n",
+          &errs()))
+    return ToolError;
+  if (Sources.size() != 1)
+    return error("manifest takes one checkpoint file");
+  if (!ClassName.empty() || !Defines.empty() || !ConfigurationsFile.empty() ||
+      !BuildPath.empty())
+    return error(
+        "--class, --define, --configurations and -p are options of 'keys'");
+  if (Format != "text" && Format != "json")
+    return error("unknown --format '" + Format + "' (expected text or json)");
+  torchkc::ReadOptions Opts;
+  Opts.Entry = Entry;
+  try {
+    torchkc::Manifest M = torchkc::readCheckpoint(Sources.front(), Opts);
+    outs() << (Format == "json" ? torchkc::manifestToJson(M)
+                                : torchkc::manifestToText(M));
+  } catch (const torchkc::CheckpointError &E) {
+    return error(E.what());
+  }
+  return Success;
+}
+
 } // namespace
 
 int main(int Argc, const char **Argv) {
@@ -271,6 +307,8 @@ int main(int Argc, const char **Argv) {
   int N = static_cast<int>(Args.size());
   if (Command == "keys")
     return runKeys(N, Args.data());
+  if (Command == "manifest")
+    return runManifest(N, Args.data());
   errs() << "torch-keycheck: error: unknown command '" << Command << "'\n";
   printUsage(errs());
   return ToolError;
