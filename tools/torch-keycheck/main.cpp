@@ -1,315 +1,168 @@
 //===- main.cpp - The torch-keycheck command line -------------------------===//
 //
-// `torch-keycheck <command> ...`: a thin front end over the core library.
-// Compilation flags come, as for clang-tidy and clang-check, from a
-// compile_commands.json (`-p DIR`, or found above the first source), from
-// flags after `--`, or else from defaults that find LibTorch's headers.
+// `torch-keycheck <command> ...`. Commands that read checkpoints run here,
+// linked against the manifest library only; commands that parse C++ live
+// in the analysis module (Analysis.cpp), loaded on demand, so that reading
+// a manifest never pays for loading LLVM and Clang.
 //
 //===----------------------------------------------------------------------===//
-#include "torch-keycheck/Configurations.h"
-#include "torch-keycheck/Extractor.h"
-#include "torch-keycheck/KeySet.h"
-#include "torch-keycheck/KeysOutput.h"
 #include "torch-keycheck/Manifest.h"
 
-#include "clang/Tooling/ArgumentsAdjusters.h"
-#include "clang/Tooling/CompilationDatabase.h"
-#include "clang/Tooling/Tooling.h"
-#include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/raw_ostream.h"
+#include <dlfcn.h>
+#include <limits.h>
+#include <unistd.h>
 
-#include <memory>
-#include <set>
+#include <cstring>
+#include <iostream>
 #include <string>
 #include <vector>
 
-using namespace llvm;
-using namespace clang::tooling;
-
 namespace {
 
-/// Exit codes shared by every command.
-enum ExitCode { Success = 0, Findings = 1, ToolError = 2 };
+enum ExitCode { Success = 0, ToolError = 2 };
 
-cl::OptionCategory Category("torch-keycheck options");
+int error(const std::string &Msg) {
+  std::cerr << "torch-keycheck: error: " << Msg << "\n";
+  return ToolError;
+}
 
-cl::list<std::string> Sources(cl::Positional, cl::desc("<source>..."),
-                              cl::cat(Category));
-cl::opt<std::string>
-    BuildPath("p", cl::desc("Build directory holding compile_commands.json"),
-              cl::value_desc("dir"), cl::cat(Category));
-cl::opt<std::string>
-    ClassName("class",
-              cl::desc("Model class to analyse (Impl or holder "
-                       "name, qualified or not)"),
-              cl::value_desc("name"), cl::cat(Category));
-cl::list<std::string> Defines("define",
-                              cl::desc("Value of a constructor parameter"),
-                              cl::value_desc("name=value"), cl::cat(Category));
-cl::opt<std::string> ConfigurationsFile(
-    "configurations",
-    cl::desc(
-        "JSON file listing classes and configurations to analyse in one parse"),
-    cl::value_desc("file"), cl::cat(Category));
-cl::opt<std::string> Format("format", cl::desc("Output format: text or json"),
-                            cl::init("text"), cl::cat(Category));
-cl::opt<std::string>
-    Entry("entry",
-          cl::desc("manifest: the dict to read inside a nested "
-                   "checkpoint (nested keys separated by '/')"),
-          cl::value_desc("name"), cl::cat(Category));
-
-void printUsage(raw_ostream &OS) {
-  OS << "usage: torch-keycheck <command> [options] <source>... [-- <compiler "
-        "flags>]\n"
+void printUsage(std::ostream &OS) {
+  OS << "usage: torch-keycheck <command> [options] <input>...\n"
         "\n"
         "commands:\n"
-        "  keys   list the state_dict keys, shapes and dtypes each model "
+        "  keys       list the state_dict keys, shapes and dtypes each model "
         "class\n"
-        "         registers, in LibTorch's named_parameters()/named_buffers() "
-        "order\n"
+        "             registers, in LibTorch's "
+        "named_parameters()/named_buffers() order\n"
+        "  manifest   list the tensors a checkpoint holds (torch.save, "
+        "torch::save,\n"
+        "             safetensors, or a JSON manifest) without loading them\n"
         "\n"
         "Run 'torch-keycheck <command> --help' for the options of a command.\n";
 }
 
-int error(const Twine &Msg) {
-  errs() << "torch-keycheck: error: " << Msg << "\n";
-  return ToolError;
-}
+const char *ManifestHelp =
+    "usage: torch-keycheck manifest <checkpoint> [--entry NAME] [--format "
+    "text|json]\n"
+    "\n"
+    "Lists the tensors a checkpoint holds (name, shape, dtype, and parameter "
+    "or\n"
+    "buffer where the file says), without loading them or running pickled "
+    "code.\n"
+    "\n"
+    "  --entry NAME     the dict to read inside a nested checkpoint; nested "
+    "keys\n"
+    "                   are separated by '/' (model/state_dict)\n"
+    "  --format FORMAT  text (default) or json, the golden-manifest format\n";
 
-/// The compilation database: `--` flags, `-p`, one found above the first
-/// source, or defaults for a LibTorch project.
-std::unique_ptr<CompilationDatabase>
-compilationDatabase(std::unique_ptr<FixedCompilationDatabase> Fixed,
-                    std::string &Error) {
-  if (Fixed)
-    return Fixed;
-  if (!BuildPath.empty()) {
-    std::string Detail;
-    auto DB = CompilationDatabase::loadFromDirectory(BuildPath, Detail);
-    if (!DB)
-      Error = "no compile_commands.json in '" + BuildPath + "'";
-    return DB;
-  }
-  SmallString<256> Abs(Sources.front());
-  sys::fs::make_absolute(Abs);
-  std::string Ignored;
-  if (auto DB = CompilationDatabase::autoDetectFromSource(Abs, Ignored))
-    return DB;
-  std::vector<std::string> Flags = {"-std=c++17"};
-  SmallVector<StringRef, 4> Dirs;
-  StringRef(TORCHKC_LIBTORCH_INCLUDE_DIRS).split(Dirs, ';', -1, false);
-  for (StringRef Dir : Dirs)
-    Flags.push_back("-isystem" + Dir.str());
-  return std::make_unique<FixedCompilationDatabase>(".", Flags);
-}
-
-bool hasFlag(const CommandLineArguments &Args, StringRef Prefix) {
-  for (const std::string &A : Args)
-    if (StringRef(A).starts_with(Prefix))
-      return true;
-  return false;
-}
-
-int runKeys(int Argc, const char **Argv) {
-  std::string FixedError;
-  std::unique_ptr<FixedCompilationDatabase> Fixed =
-      FixedCompilationDatabase::loadFromCommandLine(Argc, Argv, FixedError);
-  if (!FixedError.empty())
-    return error(FixedError);
-  cl::HideUnrelatedOptions(Category);
-  if (!cl::ParseCommandLineOptions(
-          Argc, Argv,
-          "torch-keycheck keys: list the state_dict keys of LibTorch model "
-          "classes\n",
-          &errs()))
-    return ToolError;
-
-  if (Sources.empty())
-    return error("no source files given");
-  if (!Entry.empty())
-    return error("--entry is an option of 'manifest'");
-  if (Format != "text" && Format != "json")
-    return error("unknown --format '" + Format + "' (expected text or json)");
-  for (const std::string &S : Sources)
-    if (!sys::fs::exists(S))
-      return error(S + ": no such file");
-
-  std::vector<torchkc::ClassConfiguration> Requests;
-  if (!ConfigurationsFile.empty()) {
-    if (!ClassName.empty() || !Defines.empty())
-      return error(
-          "--configurations cannot be combined with --class or --define");
-    std::string Err;
-    if (!torchkc::loadConfigurations(ConfigurationsFile, Requests, Err))
-      return error(Err);
-  }
-  torchkc::Configuration CommandLine;
-  for (const std::string &D : Defines) {
-    std::string Name;
-    torchkc::ExprPtr Value;
-    if (!torchkc::parseDefine(D, Name, Value))
-      return error("--define '" + D + "' is not of the form name=value");
-    CommandLine.Defines[Name] = Value;
-  }
-
-  std::string DBError;
-  std::unique_ptr<CompilationDatabase> DB =
-      compilationDatabase(std::move(Fixed), DBError);
-  if (!DB)
-    return error(DBError);
-
-  ClangTool Tool(*DB, Sources);
-  // Clang needs its own headers (stddef.h, ...) next to the binary it runs
-  // from; an out-of-tree tool must point at them.
-  Tool.appendArgumentsAdjuster(
-      [](const CommandLineArguments &Args, StringRef File) {
-        CommandLineArguments R = Args;
-        // Model classes often live in headers, which the driver would take
-        // for C; a header given on the command line is C++.
-        StringRef Ext = sys::path::extension(File);
-        if ((Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx") &&
-            !hasFlag(Args, "-x") && !R.empty())
-          R.insert(R.begin() + 1, {"-x", "c++-header"});
-        if (!hasFlag(Args, "-resource-dir"))
-          R.push_back("-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR);
-        // Warnings about the user's code are the compiler's job; errors
-        // still show, since they can hide registrations.
-        R.push_back("-Wno-everything");
-        return R;
-      });
-
-  torchkc::RegistrationGraph Graph;
-  auto Factory = torchkc::newExtractionActionFactory(Graph);
-  int ToolStatus = Tool.run(Factory.get());
-
-  if (Graph.Classes.empty()) {
-    error("no class deriving from torch::nn::Module in the sources");
-    return ToolError;
-  }
-
-  std::vector<torchkc::ModelKeys> Models;
-  auto derive = [&](const std::string &Name,
-                    const torchkc::Configuration &Config) -> int {
-    bool Ambiguous = false;
-    const torchkc::ModuleClass *C = Graph.find(Name, &Ambiguous);
-    if (!C) {
-      std::string Known;
-      for (const auto &K : Graph.Classes)
-        Known += (Known.empty() ? "" : ", ") + K.Name;
-      return error("class '" + Name + "' " +
-                   (Ambiguous ? "is ambiguous; qualify it"
-                              : "is not a module class in the sources") +
-                   (Known.empty() ? "" : " (module classes: " + Known + ")"));
+int runManifest(const std::vector<std::string> &Args) {
+  std::string Path, Entry, Format = "text";
+  for (size_t I = 0; I < Args.size(); ++I) {
+    const std::string &A = Args[I];
+    auto value = [&](const std::string &Opt, std::string &Out) {
+      if (A == Opt) {
+        if (I + 1 >= Args.size())
+          throw std::string(Opt + " needs a value");
+        Out = Args[++I];
+        return true;
+      }
+      if (A.compare(0, Opt.size() + 1, Opt + "=") == 0) {
+        Out = A.substr(Opt.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    try {
+      if (A == "--help" || A == "-h") {
+        std::cout << ManifestHelp;
+        return Success;
+      }
+      if (value("--entry", Entry) || value("--format", Format))
+        continue;
+    } catch (const std::string &Msg) {
+      return error(Msg);
     }
-    Models.push_back(torchkc::deriveKeys(Graph, *C, Config));
-    if (!Models.back().UnusedDefines.empty())
-      return error("'" + C->Name + "' has no constructor parameter named '" +
-                   Models.back().UnusedDefines.front() + "'");
-    return Success;
-  };
-
-  if (!Requests.empty()) {
-    for (const auto &R : Requests)
-      if (int Rc = derive(R.Class, R.Config))
-        return Rc;
-  } else if (!ClassName.empty()) {
-    if (int Rc = derive(ClassName, CommandLine))
-      return Rc;
-  } else {
-    // Every class; a define applies wherever a constructor takes it.
-    std::set<std::string> Used;
-    for (const auto &C : Graph.Classes) {
-      torchkc::Configuration Config;
-      for (const auto &Ctor : C.Constructors)
-        for (const auto &P : Ctor.Params)
-          if (CommandLine.Defines.count(P.Name))
-            Config.Defines[P.Name] = CommandLine.Defines[P.Name];
-      for (const auto &D : Config.Defines)
-        Used.insert(D.first);
-      Models.push_back(torchkc::deriveKeys(Graph, C, Config));
-    }
-    for (const auto &D : CommandLine.Defines)
-      if (!Used.count(D.first))
-        return error("no model class has a constructor parameter named '" +
-                     D.first + "'");
+    if (!A.empty() && A[0] == '-')
+      return error("unknown option '" + A + "' for 'manifest'");
+    if (!Path.empty())
+      return error("manifest takes one checkpoint file");
+    Path = A;
   }
-
-  if (Format == "json") {
-    outs() << torchkc::renderKeysJson(Models);
-  } else {
-    SmallString<256> Cwd;
-    sys::fs::current_path(Cwd);
-    outs() << torchkc::renderKeysText(Models, std::string(Cwd));
-  }
-
-  if (ToolStatus != 0) {
-    errs() << "torch-keycheck: error: the sources did not compile cleanly; "
-              "keys extracted from what could be parsed may be incomplete\n";
-    return ToolError;
-  }
-  return Success;
-}
-
-int runManifest(int Argc, const char **Argv) {
-  cl::HideUnrelatedOptions(Category);
-  if (!cl::ParseCommandLineOptions(
-          Argc, Argv,
-          "torch-keycheck manifest: list the tensors a checkpoint holds, "
-          "without loading them or running any pickled code\n",
-          &errs()))
-    return ToolError;
-  if (Sources.size() != 1)
-    return error("manifest takes one checkpoint file");
-  if (!ClassName.empty() || !Defines.empty() || !ConfigurationsFile.empty() ||
-      !BuildPath.empty())
-    return error(
-        "--class, --define, --configurations and -p are options of 'keys'");
+  if (Path.empty())
+    return error("no checkpoint file given");
   if (Format != "text" && Format != "json")
     return error("unknown --format '" + Format + "' (expected text or json)");
   torchkc::ReadOptions Opts;
   Opts.Entry = Entry;
   try {
-    torchkc::Manifest M = torchkc::readCheckpoint(Sources.front(), Opts);
-    outs() << (Format == "json" ? torchkc::manifestToJson(M)
-                                : torchkc::manifestToText(M));
+    torchkc::Manifest M = torchkc::readCheckpoint(Path, Opts);
+    std::cout << (Format == "json" ? torchkc::manifestToJson(M)
+                                   : torchkc::manifestToText(M));
   } catch (const torchkc::CheckpointError &E) {
     return error(E.what());
   }
   return Success;
 }
 
+std::string executableDir() {
+  char Buf[PATH_MAX];
+  ssize_t N = readlink("/proc/self/exe", Buf, sizeof Buf - 1);
+  if (N <= 0)
+    return ".";
+  std::string P(Buf, size_t(N));
+  return P.substr(0, P.rfind('/'));
+}
+
+/// Runs a command of the analysis module: next to the executable in a
+/// build tree, in ../lib/torch-keycheck/ once installed.
+int runAnalysis(const std::string &Command, int Argc, const char **Argv) {
+  std::string Dir = executableDir();
+  std::string Tried;
+  void *Module = nullptr;
+  for (const std::string &Candidate :
+       {Dir + "/libtorch-keycheck-analysis.so",
+        Dir + "/../lib/torch-keycheck/libtorch-keycheck-analysis.so"}) {
+    Module = dlopen(Candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (Module)
+      break;
+    Tried += std::string("\n  ") + dlerror();
+  }
+  if (!Module)
+    return error("cannot load the analysis module:" + Tried);
+  using Entry = int (*)(const char *, int, const char **);
+  auto Main = reinterpret_cast<Entry>(dlsym(Module, "torchkc_analysis_main"));
+  if (!Main)
+    return error("the analysis module has no entry point");
+  return Main(Command.c_str(), Argc, Argv);
+}
+
 } // namespace
 
 int main(int Argc, const char **Argv) {
-  InitLLVM X(Argc, Argv);
   if (Argc < 2) {
-    printUsage(errs());
+    printUsage(std::cerr);
     return ToolError;
   }
-  StringRef Command = Argv[1];
+  std::string Command = Argv[1];
   if (Command == "--help" || Command == "-h" || Command == "help") {
-    printUsage(outs());
+    printUsage(std::cout);
     return Success;
   }
   if (Command == "--version") {
-    outs() << "torch-keycheck " TORCHKC_VERSION "\n";
+    std::cout << "torch-keycheck " TORCHKC_VERSION "\n";
     return Success;
   }
-  // The command takes argv[0]'s place, so option parsing and usage
-  // messages name it.
-  std::string Program = std::string("torch-keycheck ") + Command.str();
-  std::vector<const char *> Args(Argv + 1, Argv + Argc);
-  Args[0] = Program.c_str();
-  int N = static_cast<int>(Args.size());
-  if (Command == "keys")
-    return runKeys(N, Args.data());
   if (Command == "manifest")
-    return runManifest(N, Args.data());
-  errs() << "torch-keycheck: error: unknown command '" << Command << "'\n";
-  printUsage(errs());
+    return runManifest(std::vector<std::string>(Argv + 2, Argv + Argc));
+  if (Command == "keys") {
+    // The command takes argv[0]'s place, so option parsing and usage
+    // messages name it.
+    std::string Program = "torch-keycheck " + Command;
+    std::vector<const char *> Args(Argv + 1, Argv + Argc);
+    Args[0] = Program.c_str();
+    return runAnalysis(Command, int(Args.size()), Args.data());
+  }
+  std::cerr << "torch-keycheck: error: unknown command '" << Command << "'\n";
+  printUsage(std::cerr);
   return ToolError;
 }

@@ -1,0 +1,247 @@
+//===- Analysis.cpp - The commands that parse C++ -------------------------===//
+//
+// The `keys` command, built into a module that main.cpp loads only when a
+// command needs Clang: loading LLVM and Clang costs ~80 ms and ~60 MiB,
+// which `manifest` and `--version` should not pay. Compilation flags come,
+// as for clang-tidy and clang-check, from a compile_commands.json (`-p
+// DIR`, or found above the first source), from flags after `--`, or else
+// from defaults that find LibTorch's headers.
+//
+//===----------------------------------------------------------------------===//
+#include "torch-keycheck/Configurations.h"
+#include "torch-keycheck/Extractor.h"
+#include "torch-keycheck/KeySet.h"
+#include "torch-keycheck/KeysOutput.h"
+
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace llvm;
+using namespace clang::tooling;
+
+namespace {
+
+/// Exit codes shared by every command.
+enum ExitCode { Success = 0, Findings = 1, ToolError = 2 };
+
+cl::OptionCategory Category("torch-keycheck options");
+
+cl::list<std::string> Sources(cl::Positional, cl::desc("<source>..."),
+                              cl::cat(Category));
+cl::opt<std::string>
+    BuildPath("p", cl::desc("Build directory holding compile_commands.json"),
+              cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string>
+    ClassName("class",
+              cl::desc("Model class to analyse (Impl or holder "
+                       "name, qualified or not)"),
+              cl::value_desc("name"), cl::cat(Category));
+cl::list<std::string> Defines("define",
+                              cl::desc("Value of a constructor parameter"),
+                              cl::value_desc("name=value"), cl::cat(Category));
+cl::opt<std::string> ConfigurationsFile(
+    "configurations",
+    cl::desc(
+        "JSON file listing classes and configurations to analyse in one parse"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> Format("format", cl::desc("Output format: text or json"),
+                            cl::init("text"), cl::cat(Category));
+
+int error(const Twine &Msg) {
+  errs() << "torch-keycheck: error: " << Msg << "\n";
+  return ToolError;
+}
+
+/// The compilation database: `--` flags, `-p`, one found above the first
+/// source, or defaults for a LibTorch project.
+std::unique_ptr<CompilationDatabase>
+compilationDatabase(std::unique_ptr<FixedCompilationDatabase> Fixed,
+                    std::string &Error) {
+  if (Fixed)
+    return Fixed;
+  if (!BuildPath.empty()) {
+    std::string Detail;
+    auto DB = CompilationDatabase::loadFromDirectory(BuildPath, Detail);
+    if (!DB)
+      Error = "no compile_commands.json in '" + BuildPath + "'";
+    return DB;
+  }
+  SmallString<256> Abs(Sources.front());
+  sys::fs::make_absolute(Abs);
+  std::string Ignored;
+  if (auto DB = CompilationDatabase::autoDetectFromSource(Abs, Ignored))
+    return DB;
+  std::vector<std::string> Flags = {"-std=c++17"};
+  SmallVector<StringRef, 4> Dirs;
+  StringRef(TORCHKC_LIBTORCH_INCLUDE_DIRS).split(Dirs, ';', -1, false);
+  for (StringRef Dir : Dirs)
+    Flags.push_back("-isystem" + Dir.str());
+  return std::make_unique<FixedCompilationDatabase>(".", Flags);
+}
+
+bool hasFlag(const CommandLineArguments &Args, StringRef Prefix) {
+  for (const std::string &A : Args)
+    if (StringRef(A).starts_with(Prefix))
+      return true;
+  return false;
+}
+
+int runKeys(int Argc, const char **Argv) {
+  std::string FixedError;
+  std::unique_ptr<FixedCompilationDatabase> Fixed =
+      FixedCompilationDatabase::loadFromCommandLine(Argc, Argv, FixedError);
+  if (!FixedError.empty())
+    return error(FixedError);
+  cl::HideUnrelatedOptions(Category);
+  if (!cl::ParseCommandLineOptions(
+          Argc, Argv,
+          "torch-keycheck keys: list the state_dict keys of LibTorch model "
+          "classes\n",
+          &errs()))
+    return ToolError;
+
+  if (Sources.empty())
+    return error("no source files given");
+  if (Format != "text" && Format != "json")
+    return error("unknown --format '" + Format + "' (expected text or json)");
+  for (const std::string &S : Sources)
+    if (!sys::fs::exists(S))
+      return error(S + ": no such file");
+
+  std::vector<torchkc::ClassConfiguration> Requests;
+  if (!ConfigurationsFile.empty()) {
+    if (!ClassName.empty() || !Defines.empty())
+      return error(
+          "--configurations cannot be combined with --class or --define");
+    std::string Err;
+    if (!torchkc::loadConfigurations(ConfigurationsFile, Requests, Err))
+      return error(Err);
+  }
+  torchkc::Configuration CommandLine;
+  for (const std::string &D : Defines) {
+    std::string Name;
+    torchkc::ExprPtr Value;
+    if (!torchkc::parseDefine(D, Name, Value))
+      return error("--define '" + D + "' is not of the form name=value");
+    CommandLine.Defines[Name] = Value;
+  }
+
+  std::string DBError;
+  std::unique_ptr<CompilationDatabase> DB =
+      compilationDatabase(std::move(Fixed), DBError);
+  if (!DB)
+    return error(DBError);
+
+  ClangTool Tool(*DB, Sources);
+  // Clang needs its own headers (stddef.h, ...) next to the binary it runs
+  // from; an out-of-tree tool must point at them.
+  Tool.appendArgumentsAdjuster(
+      [](const CommandLineArguments &Args, StringRef File) {
+        CommandLineArguments R = Args;
+        // Model classes often live in headers, which the driver would take
+        // for C; a header given on the command line is C++.
+        StringRef Ext = sys::path::extension(File);
+        if ((Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx") &&
+            !hasFlag(Args, "-x") && !R.empty())
+          R.insert(R.begin() + 1, {"-x", "c++-header"});
+        if (!hasFlag(Args, "-resource-dir"))
+          R.push_back("-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR);
+        // Warnings about the user's code are the compiler's job; errors
+        // still show, since they can hide registrations.
+        R.push_back("-Wno-everything");
+        return R;
+      });
+
+  torchkc::RegistrationGraph Graph;
+  auto Factory = torchkc::newExtractionActionFactory(Graph);
+  int ToolStatus = Tool.run(Factory.get());
+
+  if (Graph.Classes.empty()) {
+    error("no class deriving from torch::nn::Module in the sources");
+    return ToolError;
+  }
+
+  std::vector<torchkc::ModelKeys> Models;
+  auto derive = [&](const std::string &Name,
+                    const torchkc::Configuration &Config) -> int {
+    bool Ambiguous = false;
+    const torchkc::ModuleClass *C = Graph.find(Name, &Ambiguous);
+    if (!C) {
+      std::string Known;
+      for (const auto &K : Graph.Classes)
+        Known += (Known.empty() ? "" : ", ") + K.Name;
+      return error("class '" + Name + "' " +
+                   (Ambiguous ? "is ambiguous; qualify it"
+                              : "is not a module class in the sources") +
+                   (Known.empty() ? "" : " (module classes: " + Known + ")"));
+    }
+    Models.push_back(torchkc::deriveKeys(Graph, *C, Config));
+    if (!Models.back().UnusedDefines.empty())
+      return error("'" + C->Name + "' has no constructor parameter named '" +
+                   Models.back().UnusedDefines.front() + "'");
+    return Success;
+  };
+
+  if (!Requests.empty()) {
+    for (const auto &R : Requests)
+      if (int Rc = derive(R.Class, R.Config))
+        return Rc;
+  } else if (!ClassName.empty()) {
+    if (int Rc = derive(ClassName, CommandLine))
+      return Rc;
+  } else {
+    // Every class; a define applies wherever a constructor takes it.
+    std::set<std::string> Used;
+    for (const auto &C : Graph.Classes) {
+      torchkc::Configuration Config;
+      for (const auto &Ctor : C.Constructors)
+        for (const auto &P : Ctor.Params)
+          if (CommandLine.Defines.count(P.Name))
+            Config.Defines[P.Name] = CommandLine.Defines[P.Name];
+      for (const auto &D : Config.Defines)
+        Used.insert(D.first);
+      Models.push_back(torchkc::deriveKeys(Graph, C, Config));
+    }
+    for (const auto &D : CommandLine.Defines)
+      if (!Used.count(D.first))
+        return error("no model class has a constructor parameter named '" +
+                     D.first + "'");
+  }
+
+  if (Format == "json") {
+    outs() << torchkc::renderKeysJson(Models);
+  } else {
+    SmallString<256> Cwd;
+    sys::fs::current_path(Cwd);
+    outs() << torchkc::renderKeysText(Models, std::string(Cwd));
+  }
+
+  if (ToolStatus != 0) {
+    errs() << "torch-keycheck: error: the sources did not compile cleanly; "
+              "keys extracted from what could be parsed may be incomplete\n";
+    return ToolError;
+  }
+  return Success;
+}
+
+} // namespace
+
+/// Entry point of the analysis module: Argv[0] is "torch-keycheck <command>".
+extern "C" __attribute__((visibility("default"))) int
+torchkc_analysis_main(const char *Command, int Argc, const char **Argv) {
+  InitLLVM X(Argc, Argv);
+  if (StringRef(Command) == "keys")
+    return runKeys(Argc, Argv);
+  return error("the analysis module has no command '" + Twine(Command) + "'");
+}
