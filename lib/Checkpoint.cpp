@@ -932,19 +932,23 @@ std::string manifestToText(const Manifest &M) {
   if (!M.Prefixes.empty())
     OS << ", every key under '" << M.Prefixes.front() << "'";
   OS << "\n";
-  size_t W = 0;
-  for (const auto &K : M.Keys)
-    W = std::max(W, K.Name.size());
+  auto shapeText = [](const std::vector<int64_t> &Shape) {
+    std::string S = "[";
+    for (size_t I = 0; I < Shape.size(); ++I)
+      S += (I ? ", " : "") + std::to_string(Shape[I]);
+    return S + "]";
+  };
+  size_t NameW = 0, ShapeW = 0;
   for (const auto &K : M.Keys) {
-    std::string Shape = "[";
-    for (size_t I = 0; I < K.Shape.size(); ++I)
-      Shape += (I ? ", " : "") + std::to_string(K.Shape[I]);
-    Shape += "]";
-    OS << "  " << K.Name << std::string(W - K.Name.size() + 2, ' ')
-       << kindName(K.K)
-       << std::string(11 - std::string(kindName(K.K)).size(), ' ') << Shape
-       << "  " << K.DType << "\n";
+    NameW = std::max(NameW, K.Name.size());
+    ShapeW = std::max(ShapeW, shapeText(K.Shape).size());
   }
+  auto pad = [](const std::string &S, size_t W) {
+    return S + std::string(W - S.size() + 2, ' ');
+  };
+  for (const auto &K : M.Keys)
+    OS << "  " << pad(K.Name, NameW) << pad(kindName(K.K), 9)
+       << pad(shapeText(K.Shape), ShapeW) << K.DType << "\n";
   for (const auto &[K, V] : M.Metadata)
     OS << "  metadata " << K << " = " << V << "\n";
   if (M.Optimizer) {
