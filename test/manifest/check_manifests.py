@@ -203,6 +203,36 @@ def main():
                     problems.append(f"param {i}: state {g}, torch says {w}")
         report("python optimizer state_dict (SGD with momentum)", problems)
 
+        # The same archive repacked the ways other zip writers write: zip64
+        # headers, deflated entries, and data descriptors (a writer that
+        # cannot seek back writes sizes after each entry).
+        src = zipfile.ZipFile(p("ordered.pt"))
+        with zipfile.ZipFile(p("zip64.pt"), "w", zipfile.ZIP_DEFLATED) as z:
+            for info in src.infolist():
+                with z.open(info.filename, "w", force_zip64=True) as f:
+                    f.write(src.read(info.filename))
+
+        class Unseekable:
+            def __init__(self, f):
+                self.f = f
+
+            def write(self, b):
+                return self.f.write(b)
+
+            def flush(self):
+                self.f.flush()
+
+        with open(p("descriptors.pt"), "wb") as raw:
+            with zipfile.ZipFile(Unseekable(raw), "w", zipfile.ZIP_DEFLATED) as z:
+                for info in src.infolist():
+                    z.writestr(info.filename, src.read(info.filename))
+        want = expected_keys(torch.load(p("ordered.pt")))
+        for name in ("zip64.pt", "descriptors.pt"):
+            check_file(kc, f"repacked archive ({name})", p(name), want)
+        report("the repacked archive really has data descriptors",
+               [] if zipfile.ZipFile(p("descriptors.pt")).infolist()[0].flag_bits & 0x08
+               else ["flag bit 3 is not set"])
+
         torch.save({"model": sd, "ema": sd, "step": 10}, p("two-models.pt"))
         check_fails(kc, "several state dicts without --entry", p("two-models.pt"),
                     "choose one with --entry")
