@@ -26,7 +26,16 @@ static bool jsonValue(const nlohmann::json &J, ExprPtr &Out) {
     Out = Expr::makeFloat(J.get<double>());
   else if (J.is_string())
     Out = Expr::makeString(J.get<std::string>());
-  else
+  else if (J.is_array()) {
+    std::vector<ExprPtr> Elems;
+    for (const auto &E : J) {
+      ExprPtr V;
+      if (!jsonValue(E, V))
+        return false;
+      Elems.push_back(V);
+    }
+    Out = Expr::makeList(std::move(Elems));
+  } else
     return false;
   return true;
 }
@@ -76,8 +85,8 @@ bool loadConfigurations(const std::string &Path,
       for (const auto &[K, V] : C["define"].items()) {
         ExprPtr E;
         if (!jsonValue(V, E)) {
-          Error =
-              Where + ": define '" + K + "' must be a number, bool or string";
+          Error = Where + ": define '" + K +
+                  "' must be a number, bool, string or a list of them";
           return false;
         }
         CC.Config.Defines[K] = E;

@@ -77,6 +77,8 @@ ExprPtr Expr::makeCall(std::string Fn, std::vector<ExprPtr> Args) {
   return E;
 }
 
+ExprPtr Expr::makeAbsent() { return node(Kind::Absent); }
+
 std::optional<int64_t> Expr::asInt() const {
   if (K == Kind::Int)
     return IntVal;
@@ -266,6 +268,7 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B) {
   case Expr::Kind::Bool:
   case Expr::Kind::String:
   case Expr::Kind::Unknown:
+  case Expr::Kind::Absent:
     return E;
   case Expr::Kind::Param: {
     auto It = B.find(E->Name);
@@ -276,6 +279,8 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B) {
     if (E->Name == "!") {
       if (auto V = A->asBool())
         return Expr::makeBool(!*V);
+      if (A->K == Expr::Kind::Unary && A->Name == "!")
+        return A->Args[0];
     } else if (E->Name == "-") {
       if (A->K == Expr::Kind::Int)
         return Expr::makeInt(-A->IntVal);
@@ -301,6 +306,14 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B) {
     if (E->Name == "to_string" && Args.size() == 1) {
       if (Args[0]->K == Expr::Kind::Int)
         return Expr::makeString(std::to_string(Args[0]->IntVal));
+    } else if (E->Name == "size" && Args.size() == 1) {
+      if (Args[0]->K == Expr::Kind::List)
+        return Expr::makeInt(int64_t(Args[0]->Args.size()));
+    } else if (E->Name == "at" && Args.size() == 2) {
+      auto I = Args[1]->asInt();
+      if (Args[0]->K == Expr::Kind::List && I && *I >= 0 &&
+          size_t(*I) < Args[0]->Args.size())
+        return Args[0]->Args[size_t(*I)];
     } else if ((E->Name == "max" || E->Name == "min") && Args.size() == 2) {
       auto X = Args[0]->asInt(), Y = Args[1]->asInt();
       if (X && Y)
@@ -312,7 +325,8 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B) {
   case Expr::Kind::List:
   case Expr::Kind::Module:
   case Expr::Kind::Options:
-  case Expr::Kind::Tensor: {
+  case Expr::Kind::Tensor:
+  case Expr::Kind::Repeat: {
     auto R = std::make_shared<Expr>(*E);
     for (auto &A : R->Args)
       A = fold(A, B);
@@ -325,6 +339,26 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B) {
 }
 
 ExprPtr parseDefineValue(const std::string &Text) {
+  // `[2, 2, 2, 2]`: a list, for std::vector parameters.
+  if (Text.size() >= 2 && Text.front() == '[' && Text.back() == ']') {
+    std::vector<ExprPtr> Elems;
+    std::string Inner = Text.substr(1, Text.size() - 2);
+    size_t Start = 0;
+    while (Start <= Inner.size() &&
+           Inner.find_first_not_of(" ", Start) != std::string::npos) {
+      size_t Comma = Inner.find(',', Start);
+      std::string Item =
+          Inner.substr(Start, Comma == std::string::npos ? std::string::npos
+                                                         : Comma - Start);
+      size_t B = Item.find_first_not_of(" "), E = Item.find_last_not_of(" ");
+      Elems.push_back(parseDefineValue(
+          B == std::string::npos ? "" : Item.substr(B, E - B + 1)));
+      if (Comma == std::string::npos)
+        break;
+      Start = Comma + 1;
+    }
+    return Expr::makeList(std::move(Elems));
+  }
   if (Text == "true")
     return Expr::makeBool(true);
   if (Text == "false")

@@ -55,6 +55,7 @@
 
 #include <cmath>
 #include <functional>
+#include <set>
 
 using namespace clang;
 
@@ -246,7 +247,10 @@ public:
   ConstructorWalker(ASTContext &Ctx, Constructor &Out)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out) {}
 
-  void walkConstructor(const CXXConstructorDecl *Ctor) {
+  /// Walks Ctor with the parameters in Values bound to them and the others
+  /// symbolic.
+  void walkConstructor(const CXXConstructorDecl *Ctor,
+                       const Bindings &Values = {}) {
     Frames.emplace_back();
     for (const ParmVarDecl *P : Ctor->parameters()) {
       ConstructorParam CP;
@@ -259,10 +263,13 @@ public:
         CP.Default = translate(P->getDefaultArg());
       }
       Out.Params.push_back(CP);
-      Frames.back().Vars[P] = Expr::makeParam(CP.Name);
+      auto Given = Values.find(CP.Name);
+      Frames.back().Vars[P] =
+          Given != Values.end() ? Given->second : Expr::makeParam(CP.Name);
     }
     Out.Loc = toLoc(SM, Ctor->getLocation());
     runConstructor(Ctor);
+    Guards.clear();
     Frames.pop_back();
   }
 
@@ -319,6 +326,7 @@ private:
     F.GuardDepth = Guards.size();
     Frames.push_back(std::move(F));
     runConstructor(Ctor);
+    Guards.resize(Frames.back().GuardDepth);
     Frames.pop_back();
   }
 
@@ -339,14 +347,25 @@ private:
       F.Vars[Def->getParamDecl(I)] = translate(Args[I]);
     F.GuardDepth = Guards.size();
     Frames.push_back(std::move(F));
+    Flow SavedPending = Pending;
+    Pending = Flow::Normal;
     walk(Def->getBody());
+    Pending = SavedPending;
     ExprPtr R = Frames.back().Return;
+    Guards.resize(Frames.back().GuardDepth);
     Frames.pop_back();
     return R ? R : Expr::makeUnknown(FD->getNameAsString() + "(...)");
   }
 
+  /// How the last statement left the enclosing loop body.
+  enum class Flow { Normal, Break, Continue };
+
+  bool stopped() const {
+    return Frames.back().Returned || Pending != Flow::Normal;
+  }
+
   void walk(const Stmt *S) {
-    if (!S || Frames.back().Returned)
+    if (!S || stopped())
       return;
     if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
       for (const Stmt *C : CS->body())
@@ -361,42 +380,38 @@ private:
                             : Expr::makeUnknown(VD->getNameAsString());
       return;
     }
-    if (const auto *If = dyn_cast<IfStmt>(S)) {
-      walk(If->getInit());
-      if (const DeclStmt *CondVar = If->getConditionVariableDeclStmt())
-        walk(CondVar);
-      ExprPtr Cond = translate(If->getCond());
-      if (auto Known = fold(Cond, {})->asBool()) {
-        walk(*Known ? If->getThen() : If->getElse());
-        return;
-      }
-      Guards.push_back(Cond);
-      walkBranch(If->getThen());
-      Guards.back() = Expr::makeUnary("!", Cond);
-      walkBranch(If->getElse());
-      Guards.pop_back();
-      return;
-    }
+    if (const auto *If = dyn_cast<IfStmt>(S))
+      return walkIf(If);
     if (const auto *R = dyn_cast<ReturnStmt>(S)) {
       Frame &F = Frames.back();
       if (R->getRetValue() && !F.Return)
         F.Return = translate(R->getRetValue());
-      // A return under a condition the walk cannot decide leaves later
-      // statements conditional; that is resolved by the control-flow work,
-      // so only unconditional returns end the walk here.
-      if (Guards.size() == F.GuardDepth)
-        F.Returned = true;
+      // The path ends here. Inside a branch the walk cannot decide,
+      // walkBranch restores the flag and walkIf guards what follows.
+      F.Returned = true;
       return;
     }
-    if (isa<ForStmt>(S) || isa<WhileStmt>(S) || isa<DoStmt>(S) ||
-        isa<CXXForRangeStmt>(S) || isa<SwitchStmt>(S)) {
-      if (const clang::Expr *Call = findRegistration(S))
-        unresolved(Call->getExprLoc(),
-                   std::string("registration inside a ") +
-                       (isa<SwitchStmt>(S) ? "switch" : "loop") +
-                       " is not followed: its keys are not listed");
+    if (isa<BreakStmt>(S) || isa<ContinueStmt>(S)) {
+      if (Guards.size() != LoopGuardDepth)
+        unresolved(S->getBeginLoc(),
+                   std::string(isa<BreakStmt>(S) ? "break" : "continue") +
+                       " under a condition that is not known: later "
+                       "iterations are listed as if it were not taken");
+      else
+        Pending = isa<BreakStmt>(S) ? Flow::Break : Flow::Continue;
       return;
     }
+    if (const auto *For = dyn_cast<ForStmt>(S))
+      return walkLoop(S, For->getInit(), For->getCond(), For->getInc(),
+                      For->getBody(), /*BodyFirst=*/false);
+    if (const auto *W = dyn_cast<WhileStmt>(S))
+      return walkLoop(S, nullptr, W->getCond(), nullptr, W->getBody(), false);
+    if (const auto *D = dyn_cast<DoStmt>(S))
+      return walkLoop(S, nullptr, D->getCond(), nullptr, D->getBody(), true);
+    if (const auto *RF = dyn_cast<CXXForRangeStmt>(S))
+      return walkRangeFor(RF);
+    if (const auto *Sw = dyn_cast<SwitchStmt>(S))
+      return walkSwitch(Sw);
     if (const auto *E = dyn_cast<clang::Expr>(S)) {
       translate(E);
       return;
@@ -405,14 +420,299 @@ private:
       walk(C);
   }
 
-  /// A branch runs as its own scope: a return inside it does not end the
-  /// enclosing function's walk.
-  void walkBranch(const Stmt *S) {
-    if (!S)
+  void walkIf(const IfStmt *If) {
+    walk(If->getInit());
+    if (const DeclStmt *CondVar = If->getConditionVariableDeclStmt())
+      walk(CondVar);
+    ExprPtr Cond = translate(If->getCond());
+    if (auto Known = fold(Cond, {})->asBool()) {
+      walk(*Known ? If->getThen() : If->getElse());
       return;
+    }
+    Guards.push_back(Cond);
+    bool ThenReturned = walkBranch(If->getThen());
+    Guards.back() = Expr::makeUnary("!", Cond);
+    bool ElseReturned = walkBranch(If->getElse());
+    Guards.pop_back();
+    Frame &F = Frames.back();
+    if (ThenReturned && ElseReturned) {
+      F.Returned = true;
+    } else if (ThenReturned != ElseReturned) {
+      // `if (!use_head) return;`: the rest of the function runs only when
+      // the returning branch was not taken (until the function ends).
+      Guards.push_back(ThenReturned ? Expr::makeUnary("!", Cond) : Cond);
+    }
+  }
+
+  /// Walks a branch as its own scope; says whether it ended in a return.
+  bool walkBranch(const Stmt *S) {
+    if (!S)
+      return false;
     bool Saved = Frames.back().Returned;
+    size_t Depth = Guards.size();
     walk(S);
+    bool Returned = Frames.back().Returned;
     Frames.back().Returned = Saved;
+    Guards.resize(Depth);
+    return Returned;
+  }
+
+  /// for / while / do: unrolled while the condition folds to a constant
+  /// (state carried between iterations is then exact); a counted loop
+  /// whose bound depends on constructor parameters becomes a LoopInfo.
+  void walkLoop(const Stmt *Loop, const Stmt *Init, const clang::Expr *CondE,
+                const clang::Expr *Inc, const Stmt *Body, bool BodyFirst) {
+    walk(Init);
+    for (size_t Iteration = 0;; ++Iteration) {
+      if (!BodyFirst || Iteration > 0) {
+        if (CondE) {
+          auto Known = fold(translate(CondE), {})->asBool();
+          if (!Known) {
+            if (Iteration == 0)
+              symbolicLoop(Loop, Init, CondE, Inc, Body);
+            else
+              unresolved(CondE->getBeginLoc(),
+                         "a loop condition that stops being known after " +
+                             std::to_string(Iteration) + " iterations");
+            return;
+          }
+          if (!*Known)
+            return;
+        }
+      }
+      if (++Unrolled > MaxUnrolledIterations) {
+        unresolved(Loop->getBeginLoc(),
+                   "loops run more than " +
+                       std::to_string(MaxUnrolledIterations) +
+                       " iterations in all; the rest are not followed");
+        return;
+      }
+      if (!runBody(Body))
+        return;
+      if (Inc)
+        translate(Inc);
+    }
+  }
+
+  /// One iteration; false when a break (or a return) ends the loop.
+  bool runBody(const Stmt *Body) {
+    size_t SavedDepth = LoopGuardDepth;
+    LoopGuardDepth = Guards.size();
+    walk(Body);
+    LoopGuardDepth = SavedDepth;
+    Flow F = Pending;
+    Pending = Flow::Normal;
+    return F != Flow::Break && !Frames.back().Returned;
+  }
+
+  void walkRangeFor(const CXXForRangeStmt *RF) {
+    const VarDecl *Var = RF->getLoopVariable();
+    ExprPtr Range = translate(RF->getRangeInit());
+    if (Range->K == Expr::Kind::List) {
+      for (const ExprPtr &Elem : Range->Args) {
+        if (++Unrolled > MaxUnrolledIterations) {
+          unresolved(RF->getBeginLoc(),
+                     "loops run too many iterations to follow");
+          return;
+        }
+        Frames.back().Vars[Var] = Elem;
+        if (!runBody(RF->getBody()))
+          return;
+      }
+      return;
+    }
+    // A range whose elements are not known (a std::vector parameter):
+    // iterate an index over its size.
+    std::string Index = loopVariableName(Var->getNameAsString() + "_index");
+    Frames.back().Vars[Var] =
+        Expr::makeCall("at", {Range, Expr::makeParam(Index)});
+    beginSymbolicLoop(RF, Index, Expr::makeInt(0),
+                      Expr::makeCall("size", {Range}), RF->getBody());
+  }
+
+  /// `for (int i = B; i < E; ++i)` with E (or B) not known: recorded as a
+  /// LoopInfo, the body walked once with i symbolic.
+  void symbolicLoop(const Stmt *Loop, const Stmt *Init,
+                    const clang::Expr *CondE, const clang::Expr *Inc,
+                    const Stmt *Body) {
+    const auto *Cmp = dyn_cast<BinaryOperator>(CondE->IgnoreParenImpCasts());
+    const VarDecl *Var = nullptr;
+    if (Cmp)
+      if (const auto *DRE =
+              dyn_cast<DeclRefExpr>(Cmp->getLHS()->IgnoreParenImpCasts()))
+        Var = dyn_cast<VarDecl>(DRE->getDecl());
+    bool Counted = Var && Init && Inc &&
+                   (Cmp->getOpcode() == BO_LT || Cmp->getOpcode() == BO_LE ||
+                    Cmp->getOpcode() == BO_NE) &&
+                   incrementsByOne(Inc, Var);
+    if (!Counted) {
+      if (const clang::Expr *Call = findRegistration(Body))
+        unresolved(
+            Call->getExprLoc(),
+            "registration in a loop whose count is not known and that is "
+            "not a counted for loop: its keys are not listed");
+      return;
+    }
+    ExprPtr Begin = Frames.back().Vars.lookup(Var);
+    ExprPtr End = translate(Cmp->getRHS());
+    if (Cmp->getOpcode() == BO_LE)
+      End = Expr::makeBinary("+", End, Expr::makeInt(1));
+    std::string Name = loopVariableName(Var->getNameAsString());
+    Frames.back().Vars[Var] = Expr::makeParam(Name);
+    beginSymbolicLoop(Loop, Name, Begin ? Begin : Expr::makeUnknown("?"), End,
+                      Body);
+  }
+
+  void beginSymbolicLoop(const Stmt *Loop, const std::string &Var,
+                         ExprPtr Begin, ExprPtr End, const Stmt *Body) {
+    // Values the body changes are carried from one iteration to the next,
+    // which a single symbolic walk cannot follow: they become unknown.
+    for (const ValueDecl *D : assignedIn(Body)) {
+      auto It = Frames.back().Vars.find(D);
+      if (It != Frames.back().Vars.end())
+        It->second = Expr::makeUnknown("'" + D->getNameAsString() +
+                                       "' as changed by earlier iterations of "
+                                       "a loop whose count is not known");
+      if (const auto *F = dyn_cast<FieldDecl>(D))
+        if (Members.count(F) &&
+            (!Members[F] || Members[F]->K != Expr::Kind::Module))
+          Members[F] = Expr::makeUnknown("'" + F->getNameAsString() + "'");
+    }
+    LoopInfo Info;
+    Info.Var = Var;
+    Info.Begin = Begin;
+    Info.End = End;
+    Info.Loc = toLoc(SM, Loop->getBeginLoc());
+    ActiveLoops.push_back(unsigned(Out.Loops.size()));
+    Out.Loops.push_back(Info);
+    runBody(Body);
+    ActiveLoops.pop_back();
+  }
+
+  std::string loopVariableName(const std::string &Base) {
+    std::string Name = Base;
+    for (int N = 2; UsedLoopNames.count(Name); ++N)
+      Name = Base + std::to_string(N);
+    UsedLoopNames.insert(Name);
+    return Name;
+  }
+
+  static bool incrementsByOne(const clang::Expr *Inc, const VarDecl *Var) {
+    Inc = Inc->IgnoreParenImpCasts();
+    auto isVar = [&](const clang::Expr *E) {
+      const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+      return DRE && DRE->getDecl() == Var;
+    };
+    if (const auto *U = dyn_cast<UnaryOperator>(Inc))
+      return U->isIncrementOp() && isVar(U->getSubExpr());
+    if (const auto *B = dyn_cast<CompoundAssignOperator>(Inc))
+      if (B->getOpcode() == BO_AddAssign && isVar(B->getLHS()))
+        if (const auto *L =
+                dyn_cast<IntegerLiteral>(B->getRHS()->IgnoreParenImpCasts()))
+          return L->getValue() == 1;
+    return false;
+  }
+
+  /// Variables and members a statement assigns to, also through the
+  /// functions it calls (`make_layer` updating `inplanes`).
+  std::vector<const ValueDecl *> assignedIn(const Stmt *S) {
+    std::vector<const ValueDecl *> R;
+    std::set<const FunctionDecl *> Followed;
+    std::function<void(const Stmt *)> Visit = [&](const Stmt *X) {
+      if (!X)
+        return;
+      if (const auto *Call = dyn_cast<CallExpr>(X))
+        if (const FunctionDecl *FD = Call->getDirectCallee()) {
+          const FunctionDecl *Def = nullptr;
+          if (FD->hasBody(Def) && !isLibraryLocation(SM, Def->getLocation()) &&
+              Followed.insert(Def).second && Followed.size() < 256)
+            Visit(Def->getBody());
+        }
+      const clang::Expr *Target = nullptr;
+      if (const auto *B = dyn_cast<BinaryOperator>(X)) {
+        if (B->isAssignmentOp())
+          Target = B->getLHS();
+      } else if (const auto *U = dyn_cast<UnaryOperator>(X)) {
+        if (U->isIncrementDecrementOp())
+          Target = U->getSubExpr();
+      } else if (const auto *O = dyn_cast<CXXOperatorCallExpr>(X)) {
+        if (O->isAssignmentOp() && O->getNumArgs() >= 1)
+          Target = O->getArg(0);
+      }
+      if (Target) {
+        Target = Target->IgnoreParenImpCasts();
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(Target))
+          R.push_back(DRE->getDecl());
+        else if (const auto *ME = dyn_cast<MemberExpr>(Target))
+          R.push_back(ME->getMemberDecl());
+      }
+      for (const Stmt *C : X->children())
+        Visit(C);
+    };
+    Visit(S);
+    return R;
+  }
+
+  /// switch: each case's statements run under `cond == value` (or any of
+  /// its values when cases fall through); default under none matching.
+  void walkSwitch(const SwitchStmt *Sw) {
+    walk(Sw->getInit());
+    ExprPtr Cond = translate(Sw->getCond());
+    const auto *Body = dyn_cast_or_null<CompoundStmt>(Sw->getBody());
+    if (!Body) {
+      if (const clang::Expr *Call = findRegistration(Sw))
+        unresolved(Call->getExprLoc(),
+                   "a switch without a braced body is not followed");
+      return;
+    }
+    std::vector<ExprPtr> CaseValues;
+    ExprPtr Active; // the guard of the statements being walked, or null
+    size_t Depth = Guards.size();
+    size_t SavedLoopDepth = LoopGuardDepth;
+    auto setGuard = [&](ExprPtr G) {
+      Guards.resize(Depth);
+      Active = G;
+      if (G)
+        Guards.push_back(G);
+      // A break leaves the switch, not an enclosing loop.
+      LoopGuardDepth = Guards.size();
+    };
+    for (const Stmt *Item : Body->body()) {
+      const Stmt *Sub = Item;
+      // Labels nest: `case 1: case 2: stmt`.
+      while (true) {
+        ExprPtr Match;
+        if (const auto *C = dyn_cast<CaseStmt>(Sub)) {
+          ExprPtr V = translate(C->getLHS());
+          CaseValues.push_back(V);
+          Match = Expr::makeBinary("==", Cond, V);
+          Sub = C->getSubStmt();
+        } else if (const auto *D = dyn_cast<DefaultStmt>(Sub)) {
+          ExprPtr None = Expr::makeBool(true);
+          for (const ExprPtr &V : CaseValues)
+            None =
+                Expr::makeBinary("&&", None, Expr::makeBinary("!=", Cond, V));
+          Match = None;
+          Sub = D->getSubStmt();
+        } else {
+          break;
+        }
+        // Falling into a label keeps the previous cases' guard too.
+        setGuard(Active && Pending == Flow::Normal
+                     ? Expr::makeBinary("||", Active, Match)
+                     : Match);
+        Pending = Flow::Normal;
+      }
+      if (!Active || Pending != Flow::Normal)
+        continue; // unreachable until the next label
+      walk(Sub);
+      if (Pending == Flow::Continue)
+        break; // belongs to an enclosing loop
+    }
+    Guards.resize(Depth);
+    LoopGuardDepth = SavedLoopDepth;
+    if (Pending == Flow::Break)
+      Pending = Flow::Normal;
   }
 
   const clang::Expr *findRegistration(const Stmt *S) {
@@ -475,16 +775,67 @@ private:
   /// Stores V in the variable or member E names. A container changed after
   /// it was registered is the same object, so the registration sees the
   /// change: every registration of the old value takes the new one.
-  void assign(const clang::Expr *E, ExprPtr V) {
+  /// The conjunction of the conditions in force, or null when none is.
+  ExprPtr activeCondition() const {
+    ExprPtr C;
+    for (const ExprPtr &G : Guards)
+      C = C ? Expr::makeBinary("&&", C, G) : G;
+    return C;
+  }
+
+  /// Stores V in the variable or member E names. Under conditions the walk
+  /// cannot decide, the variable holds `cond ? V : old`. (Containers grow
+  /// unconditionally: push_back makes the child itself conditional.)
+  void assign(const clang::Expr *E, ExprPtr V, bool Guarded = true) {
     ExprPtr *S = slot(E);
     if (!S)
       return;
     ExprPtr Old = *S;
+    if (Guarded)
+      if (ExprPtr C = activeCondition())
+        V = Expr::makeConditional(
+            C, V, Old ? Old : Expr::makeUnknown("an unassigned value"));
     *S = V;
+    if (auto It = ContainerDepth.find(Old.get()); It != ContainerDepth.end())
+      ContainerDepth[V.get()] = It->second;
     if (Old && Old->K == Expr::Kind::Module)
       for (Registration &R : Out.Registrations)
         if (R.Value == Old)
           R.Value = V;
+  }
+
+  size_t depthOf(const ExprPtr &Container) const {
+    auto It = ContainerDepth.find(Container.get());
+    return It == ContainerDepth.end() ? 0 : It->second;
+  }
+
+  /// Adds Child to a container made outside Depth of the active symbolic
+  /// loops: inside loops it did not start in, the child repeats per
+  /// iteration (consecutive pushes of one iteration stay together).
+  void appendChild(torchkc::Expr &Container, ExprPtr Child, size_t Depth) {
+    if (ActiveLoops.size() <= Depth) {
+      Container.Args.push_back(Child);
+      return;
+    }
+    unsigned Inner = ActiveLoops.back();
+    if (ActiveLoops.size() == Depth + 1 && !Container.Args.empty() &&
+        Container.Args.back()->K == Expr::Kind::Repeat &&
+        Container.Args.back()->IntVal == Inner) {
+      auto R = std::make_shared<torchkc::Expr>(*Container.Args.back());
+      R->Args.push_back(Child);
+      Container.Args.back() = R;
+      return;
+    }
+    for (size_t L = ActiveLoops.size(); L-- > Depth;) {
+      const LoopInfo &Info = Out.Loops[ActiveLoops[L]];
+      auto R = std::make_shared<torchkc::Expr>();
+      R->K = Expr::Kind::Repeat;
+      R->Name = Info.Var;
+      R->IntVal = ActiveLoops[L];
+      R->Args = {Info.Begin, Info.End, Child};
+      Child = R;
+    }
+    Container.Args.push_back(Child);
   }
 
   ExprPtr moduleExpr(const CXXRecordDecl *Impl, std::vector<ExprPtr> Args,
@@ -500,6 +851,8 @@ private:
     M->Args = std::move(Args);
     M->Text = text(E);
     M->Loc = toLoc(SM, E->getBeginLoc());
+    if (M->Builtin == "Sequential" || M->Builtin == "ModuleList")
+      ContainerDepth[M.get()] = ActiveLoops.size();
     return M;
   }
 
@@ -581,7 +934,20 @@ public:
       return Expr::makeUnknown("nullptr");
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
       return translateDeclRef(DRE);
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+      return Expr::makeCall(
+          "at", {translate(AS->getBase()), translate(AS->getIdx())});
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      // A field of a configuration row (`spec.out` for a braced {..} row):
+      // the row is a list, the field its position.
+      if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+        if (!isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) &&
+            !ME->isArrow()) {
+          ExprPtr Row = translate(ME->getBase());
+          if (Row->K == Expr::Kind::List || Row->K == Expr::Kind::Call)
+            return Expr::makeCall("at",
+                                  {Row, Expr::makeInt(F->getFieldIndex())});
+        }
       if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
         if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
           auto It = Members.find(F);
@@ -599,6 +965,13 @@ public:
                                    translate(CO->getTrueExpr()),
                                    translate(CO->getFalseExpr()));
     if (const auto *ILE = dyn_cast<InitListExpr>(E)) {
+      // std::array<T, N>{...} is an aggregate around a T[N]: its braced
+      // list holds the array's list (brace elision); the row is that list.
+      if (const CXXRecordDecl *RD = ILE->getType()->getAsCXXRecordDecl())
+        if (ILE->getNumInits() == 1 && isa<InitListExpr>(ILE->getInit(0)) &&
+            std::distance(RD->field_begin(), RD->field_end()) == 1 &&
+            RD->field_begin()->getType()->isConstantArrayType())
+          return translate(ILE->getInit(0));
       std::vector<ExprPtr> Elems;
       for (const clang::Expr *I : ILE->inits())
         Elems.push_back(translate(I));
@@ -752,6 +1125,16 @@ private:
     const clang::Expr *ObjStripped = Obj ? Obj->IgnoreParenImpCasts() : nullptr;
     StringRef Name = M->getName();
 
+    // std::vector / std::array accessors on configuration tables.
+    if (ObjStripped && !isa<CXXThisExpr>(ObjStripped) &&
+        (Name == "size" || Name == "at") &&
+        isStdContainer(ObjStripped->getType())) {
+      ExprPtr Recv = translate(ObjStripped);
+      if (Name == "size" && MC->getNumArgs() == 0)
+        return Expr::makeCall("size", {Recv});
+      if (Name == "at" && MC->getNumArgs() == 1)
+        return Expr::makeCall("at", {Recv, translate(MC->getArg(0))});
+    }
     // The class's own member functions run inline.
     if (ObjStripped && isa<CXXThisExpr>(ObjStripped))
       if (ExprPtr R = inlineCall(M, args(MC), MC->getExprLoc()))
@@ -766,13 +1149,19 @@ private:
       if (ExprPtr *S = slot(Holder); S && *S && (*S)->K == Expr::Kind::Module) {
         // Named pushes are [name, module] pairs, as named construction
         // gives them, so that unnamed children keep their index.
-        auto Grown = std::make_shared<torchkc::Expr>(**S);
+        ExprPtr Child;
         if (MC->getNumArgs() == 2)
-          Grown->Args.push_back(Expr::makeList(
-              {translate(MC->getArg(0)), translate(MC->getArg(1))}));
+          Child = Expr::makeList(
+              {translate(MC->getArg(0)), translate(MC->getArg(1))});
         else if (MC->getNumArgs() == 1)
-          Grown->Args.push_back(translate(MC->getArg(0)));
-        assign(Holder, Grown);
+          Child = translate(MC->getArg(0));
+        else
+          return unknown(MC);
+        if (ExprPtr C = activeCondition())
+          Child = Expr::makeConditional(C, Child, Expr::makeAbsent());
+        auto Grown = std::make_shared<torchkc::Expr>(**S);
+        appendChild(*Grown, Child, depthOf(*S));
+        assign(Holder, Grown, /*Guarded=*/false);
         return Grown;
       }
     }
@@ -823,6 +1212,7 @@ private:
     }
     for (const ExprPtr &G : Guards)
       R.Guards.push_back(G);
+    R.Loops = ActiveLoops;
     R.Loc = toLoc(SM, MC->getExprLoc());
     R.NameLoc = toLoc(SM, MC->getArg(0)->getBeginLoc());
     for (size_t I = 1; I < Frames.size(); ++I)
@@ -831,8 +1221,20 @@ private:
     return R.Value;
   }
 
+  static bool isStdContainer(QualType T) {
+    const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+    if (!RD || !RD->isInStdNamespace())
+      return false;
+    StringRef N = RD->getName();
+    return N == "vector" || N == "array" || N == "initializer_list";
+  }
+
   ExprPtr translateOperatorCall(const CXXOperatorCallExpr *OC) {
     OverloadedOperatorKind Op = OC->getOperator();
+    if (Op == OO_Subscript && OC->getNumArgs() == 2 &&
+        isStdContainer(OC->getArg(0)->getType()))
+      return Expr::makeCall(
+          "at", {translate(OC->getArg(0)), translate(OC->getArg(1))});
     if (Op == OO_Equal && OC->getNumArgs() == 2) {
       ExprPtr V = translate(OC->getArg(1));
       assign(OC->getArg(0), V);
@@ -1007,6 +1409,7 @@ private:
   }
 
   static constexpr size_t MaxInlineDepth = 32;
+  static constexpr size_t MaxUnrolledIterations = 100000;
 
   ASTContext &Ctx;
   const SourceManager &SM;
@@ -1014,11 +1417,36 @@ private:
   std::vector<Frame> Frames;
   std::vector<ExprPtr> Guards;
   llvm::DenseMap<const FieldDecl *, ExprPtr> Members;
+  Flow Pending = Flow::Normal;
+  size_t LoopGuardDepth = 0; ///< Guards in force where the loop body began
+  size_t Unrolled = 0;
+  std::vector<unsigned> ActiveLoops; ///< symbolic loops around the walk
+  /// How many symbolic loops were active where a container was made.
+  std::map<const torchkc::Expr *, size_t> ContainerDepth;
+  std::set<std::string> UsedLoopNames;
 };
 
-class ClassFinder : public RecursiveASTVisitor<ClassFinder> {
+class ClassFinder : public RecursiveASTVisitor<ClassFinder>,
+                    public ConstructorSource {
 public:
   ClassFinder(ASTContext &Ctx, RegistrationGraph &G) : Ctx(Ctx), G(G) {}
+
+  const Constructor *specialize(const std::string &Class, size_t CtorIndex,
+                                const Bindings &Args) override {
+    auto It = Decls.find(Class);
+    if (It == Decls.end() || CtorIndex >= It->second.size())
+      return nullptr;
+    std::string Key = Class + "#" + std::to_string(CtorIndex);
+    for (const auto &[Name, Value] : Args)
+      Key += "|" + Name + "=" + Value->str();
+    auto Done = Specialized.find(Key);
+    if (Done != Specialized.end())
+      return Done->second.get();
+    auto Out = std::make_unique<Constructor>();
+    ConstructorWalker W(Ctx, *Out);
+    W.walkConstructor(It->second[CtorIndex], Args);
+    return (Specialized[Key] = std::move(Out)).get();
+  }
 
   bool shouldVisitTemplateInstantiations() const { return false; }
 
@@ -1041,6 +1469,7 @@ public:
     ModuleClass C;
     C.Name = RD->getQualifiedNameAsString();
     C.Loc = toLoc(SM, RD->getLocation());
+    std::vector<const CXXConstructorDecl *> &Ctors = Decls[C.Name];
     for (const CXXConstructorDecl *Ctor : RD->ctors()) {
       if (Ctor->isCopyOrMoveConstructor() || Ctor->isImplicit() ||
           Ctor->isDeleted())
@@ -1049,6 +1478,7 @@ public:
       ConstructorWalker W(Ctx, Out);
       W.walkConstructor(Ctor);
       C.Constructors.push_back(std::move(Out));
+      Ctors.push_back(Ctor);
     }
     if (C.Constructors.empty()) {
       // An implicit default constructor registers nothing itself, but its
@@ -1073,16 +1503,26 @@ private:
   ASTContext &Ctx;
   RegistrationGraph &G;
   std::map<std::string, std::string> Holders;
+  std::map<std::string, std::vector<const CXXConstructorDecl *>> Decls;
+  std::map<std::string, std::unique_ptr<Constructor>> Specialized;
 };
 
 class ExtractionConsumer : public ASTConsumer {
 public:
-  ExtractionConsumer(CompilerInstance &CI, RegistrationGraph &G)
-      : SM(CI.getSourceManager()), G(G) {}
+  ExtractionConsumer(CompilerInstance &CI, RegistrationGraph &G,
+                     const TranslationUnitCallback &OnTU)
+      : SM(CI.getSourceManager()), G(G), OnTU(OnTU) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     RegistrationGraph TU;
-    extractRegistrationGraph(Ctx, TU);
+    ClassFinder F(Ctx, TU);
+    F.TraverseDecl(Ctx.getTranslationUnitDecl());
+    F.finish();
+    if (OnTU) {
+      TU.Source = &F;
+      OnTU(TU);
+      TU.Source = nullptr;
+    }
     G.merge(std::move(TU));
   }
 
@@ -1097,31 +1537,36 @@ public:
 private:
   const SourceManager &SM;
   RegistrationGraph &G;
+  const TranslationUnitCallback &OnTU;
 };
 
 class ExtractionAction : public ASTFrontendAction {
 public:
-  explicit ExtractionAction(RegistrationGraph &G) : G(G) {}
+  ExtractionAction(RegistrationGraph &G, const TranslationUnitCallback &OnTU)
+      : G(G), OnTU(OnTU) {}
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef) override {
     CI.getFrontendOpts().SkipFunctionBodies = true;
-    return std::make_unique<ExtractionConsumer>(CI, G);
+    return std::make_unique<ExtractionConsumer>(CI, G, OnTU);
   }
 
 private:
   RegistrationGraph &G;
+  const TranslationUnitCallback &OnTU;
 };
 
 class ExtractionActionFactory : public tooling::FrontendActionFactory {
 public:
-  explicit ExtractionActionFactory(RegistrationGraph &G) : G(G) {}
+  ExtractionActionFactory(RegistrationGraph &G, TranslationUnitCallback OnTU)
+      : G(G), OnTU(std::move(OnTU)) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<ExtractionAction>(G);
+    return std::make_unique<ExtractionAction>(G, OnTU);
   }
 
 private:
   RegistrationGraph &G;
+  TranslationUnitCallback OnTU;
 };
 
 } // namespace
@@ -1133,8 +1578,8 @@ void extractRegistrationGraph(ASTContext &Ctx, RegistrationGraph &G) {
 }
 
 std::unique_ptr<tooling::FrontendActionFactory>
-newExtractionActionFactory(RegistrationGraph &G) {
-  return std::make_unique<ExtractionActionFactory>(G);
+newExtractionActionFactory(RegistrationGraph &G, TranslationUnitCallback OnTU) {
+  return std::make_unique<ExtractionActionFactory>(G, std::move(OnTU));
 }
 
 } // namespace torchkc

@@ -18,6 +18,8 @@ struct Node {
 
 /// Bounds recursion through user classes that (wrongly) contain themselves.
 constexpr int MaxDepth = 64;
+/// Iterations one loop is unrolled to; a larger count is shown as a pattern.
+constexpr int64_t MaxIterations = 100000;
 
 class Deriver {
 public:
@@ -51,46 +53,103 @@ public:
   Node instantiateClass(const Constructor &Ctor, const Bindings &B,
                         const std::vector<std::string> &Conds, int Depth) {
     Node N;
-    for (const auto &R : Ctor.Registrations) {
-      std::vector<std::string> RConds = Conds;
-      bool Skip = false;
-      for (const auto &Guard : R.Guards) {
-        ExprPtr F = fold(Guard, B);
-        if (auto V = F->asBool()) {
-          Skip |= !*V;
-        } else {
-          RConds.push_back(F->str());
-        }
-      }
-      if (Skip)
-        continue;
-      ExprPtr NameE = fold(R.Name, B);
-      std::string Name;
-      if (auto S = NameE->asString()) {
-        Name = *S;
-      } else {
-        Name = "{" + NameE->str() + "}";
-        Out.Unresolved.push_back(
-            {R.NameLoc, "registered name " + NameE->str() + " is not known"});
-      }
-      ExprPtr V = fold(R.Value, B);
-      if (R.K == Registration::Kind::Module) {
-        N.Children.push_back({Name, instantiate(V, R.Loc, RConds, Depth + 1)});
-        continue;
-      }
-      Key K = tensorKey(V, R.K == Registration::Kind::Parameter
-                               ? "register_parameter"
-                               : "register_buffer");
-      K.Name = Name;
-      K.K = R.K == Registration::Kind::Parameter ? Key::Kind::Parameter
-                                                 : Key::Kind::Buffer;
-      K.Loc = R.Loc;
-      K.Conditions = RConds;
-      (K.K == Key::Kind::Parameter ? N.Params : N.Buffers).push_back(K);
-    }
+    runRegistrations(Ctor, 0, Ctor.Registrations.size(), 0, B, Conds, false,
+                     Depth, N);
     for (const auto &U : Ctor.Unresolved)
       Out.Unresolved.push_back(U);
     return N;
+  }
+
+  /// Registrations [Begin, End) of Ctor, all inside the first Level of
+  /// their loops: those in a deeper loop run once per iteration of it.
+  void runRegistrations(const Constructor &Ctor, size_t Begin, size_t End,
+                        size_t Level, const Bindings &B,
+                        const std::vector<std::string> &Conds, bool InPattern,
+                        int Depth, Node &N) {
+    const auto &Regs = Ctor.Registrations;
+    for (size_t I = Begin; I < End;) {
+      if (Regs[I].Loops.size() <= Level) {
+        runRegistration(Regs[I], B, Conds, InPattern, Depth, N);
+        ++I;
+        continue;
+      }
+      unsigned Loop = Regs[I].Loops[Level];
+      size_t J = I;
+      while (J < End && Regs[J].Loops.size() > Level &&
+             Regs[J].Loops[Level] == Loop)
+        ++J;
+      const LoopInfo &Info = Ctor.Loops[Loop];
+      ExprPtr From = fold(Info.Begin, B), To = fold(Info.End, B);
+      auto F = From->asInt(), T = To->asInt();
+      if (F && T && *T - *F <= MaxIterations) {
+        for (int64_t V = *F; V < *T; ++V) {
+          Bindings Inner = B;
+          Inner[Info.Var] = Expr::makeInt(V);
+          runRegistrations(Ctor, I, J, Level + 1, Inner, Conds, InPattern,
+                           Depth, N);
+        }
+      } else {
+        // The count is not known: one pattern per registration, for every
+        // value of the loop variable.
+        std::vector<std::string> Inner = Conds;
+        Inner.push_back("for " + Info.Var + " in [" + From->str() + ", " +
+                        To->str() + ")");
+        runRegistrations(Ctor, I, J, Level + 1, B, Inner, true, Depth, N);
+      }
+      I = J;
+    }
+  }
+
+  void runRegistration(const Registration &R, const Bindings &B,
+                       const std::vector<std::string> &Conds, bool InPattern,
+                       int Depth, Node &N) {
+    std::vector<std::string> RConds = Conds;
+    for (const auto &Guard : R.Guards) {
+      ExprPtr F = fold(Guard, B);
+      if (auto V = F->asBool()) {
+        if (!*V)
+          return;
+      } else {
+        RConds.push_back(F->str());
+      }
+    }
+    ExprPtr NameE = fold(R.Name, B);
+    std::string Name;
+    if (auto S = NameE->asString()) {
+      Name = *S;
+    } else {
+      Name = pattern(NameE);
+      if (!InPattern)
+        Out.Unresolved.push_back(
+            {R.NameLoc, "registered name " + NameE->str() + " is not known"});
+    }
+    ExprPtr V = fold(R.Value, B);
+    if (R.K == Registration::Kind::Module) {
+      N.Children.push_back({Name, instantiate(V, R.Loc, RConds, Depth + 1)});
+      return;
+    }
+    Key K =
+        tensorKey(V, R.K == Registration::Kind::Parameter ? "register_parameter"
+                                                          : "register_buffer");
+    K.Name = Name;
+    K.K = R.K == Registration::Kind::Parameter ? Key::Kind::Parameter
+                                               : Key::Kind::Buffer;
+    K.Loc = R.Loc;
+    K.Conditions = RConds;
+    (K.K == Key::Kind::Parameter ? N.Params : N.Buffers).push_back(K);
+  }
+
+  /// A name that depends on a loop variable, as a pattern:
+  /// `"layer" + to_string(i + 1)` is `layer{i + 1}`.
+  static std::string pattern(const ExprPtr &E) {
+    if (auto S = E->asString())
+      return *S;
+    if (E->K == Expr::Kind::Binary && E->Name == "+")
+      return pattern(E->Args[0]) + pattern(E->Args[1]);
+    if (E->K == Expr::Kind::Call && E->Name == "to_string" &&
+        E->Args.size() == 1)
+      return "{" + E->Args[0]->str() + "}";
+    return "{" + E->str() + "}";
   }
 
   /// Expands a module value registered (or contained) at Loc.
@@ -111,7 +170,9 @@ public:
     if (M->Builtin == "Sequential" || M->Builtin == "ModuleList") {
       // Children are modules (named by their index at the time they were
       // added) or [name, module] pairs; a braced list of pairs is one
-      // argument holding them all.
+      // argument holding them all. A child added under a condition is
+      // absent when it is false; children added in a loop repeat.
+      ExprPtr Index = Expr::makeInt(0);
       std::vector<ExprPtr> Children;
       for (const auto &A : M->Args) {
         if (A->K == Expr::Kind::List && !isNamedChild(A))
@@ -119,16 +180,7 @@ public:
         else
           Children.push_back(A);
       }
-      for (size_t I = 0; I < Children.size(); ++I) {
-        ExprPtr Child = Children[I];
-        std::string Name = std::to_string(I);
-        if (isNamedChild(Child)) {
-          Name = *Child->Args[0]->asString();
-          Child = Child->Args[1];
-        }
-        SourceLoc CL = Child->Loc.valid() ? Child->Loc : Loc;
-        N.Children.push_back({Name, instantiate(Child, CL, Conds, Depth + 1)});
-      }
+      addChildren(Children, {}, Index, Loc, Conds, Depth, N);
       return N;
     }
     if (!M->Builtin.empty()) {
@@ -177,7 +229,80 @@ public:
       else if (P.Default)
         B[P.Name] = fold(P.Default, B);
     }
-    return instantiateClass(*Ctor, B, Conds, Depth);
+    return instantiateClass(specialized(*C, *Ctor, B), B, Conds, Depth);
+  }
+
+  void addChildren(const std::vector<ExprPtr> &Children, const Bindings &B,
+                   ExprPtr &Index, const SourceLoc &Loc,
+                   const std::vector<std::string> &Conds, int Depth, Node &N) {
+    for (const ExprPtr &Raw : Children) {
+      ExprPtr Child = fold(Raw, B);
+      std::vector<std::string> CConds = Conds;
+      if (Child->K == Expr::Kind::Absent)
+        continue;
+      if (Child->K == Expr::Kind::Conditional) {
+        if (Child->Args[2]->K == Expr::Kind::Absent) {
+          CConds.push_back(Child->Args[0]->str());
+          Child = Child->Args[1];
+        }
+      }
+      if (Child->K == Expr::Kind::Repeat) {
+        ExprPtr From = Child->Args[0], To = Child->Args[1];
+        std::vector<ExprPtr> Body(Child->Args.begin() + 2, Child->Args.end());
+        auto F = From->asInt(), T = To->asInt();
+        if (F && T && *T - *F <= MaxIterations) {
+          for (int64_t V = *F; V < *T; ++V) {
+            Bindings Inner = B;
+            Inner[Child->Name] = Expr::makeInt(V);
+            addChildren(Body, Inner, Index, Loc, Conds, Depth, N);
+          }
+          continue;
+        }
+        // Unknown count: each child once, its index in terms of the loop
+        // variable; later children's indices follow symbolically.
+        ExprPtr Per = Expr::makeInt(int64_t(Body.size()));
+        ExprPtr Start = fold(
+            Expr::makeBinary(
+                "+", Index,
+                Expr::makeBinary(
+                    "*",
+                    Expr::makeBinary("-", Expr::makeParam(Child->Name), From),
+                    Per)),
+            {});
+        std::vector<std::string> RConds = Conds;
+        RConds.push_back("for " + Child->Name + " in [" + From->str() + ", " +
+                         To->str() + ")");
+        ExprPtr Inner = Start;
+        addChildren(Body, B, Inner, Loc, RConds, Depth, N);
+        Index = fold(
+            Expr::makeBinary(
+                "+", Index,
+                Expr::makeBinary("*", Expr::makeBinary("-", To, From), Per)),
+            {});
+        continue;
+      }
+      std::string Name = Index->K == Expr::Kind::Int
+                             ? std::to_string(Index->IntVal)
+                             : "{" + Index->str() + "}";
+      if (isNamedChild(Child)) {
+        Name = *Child->Args[0]->asString();
+        Child = Child->Args[1];
+      }
+      SourceLoc CL = Child->Loc.valid() ? Child->Loc : Loc;
+      N.Children.push_back({Name, instantiate(Child, CL, CConds, Depth + 1)});
+      Index = fold(Expr::makeBinary("+", Index, Expr::makeInt(1)), {});
+    }
+  }
+
+  /// The constructor re-extracted with its arguments known, when the AST
+  /// is still there to do it; else the symbolic one.
+  const Constructor &specialized(const ModuleClass &C, const Constructor &Ctor,
+                                 const Bindings &B) {
+    if (!G.Source || B.empty())
+      return Ctor;
+    size_t Index = size_t(&Ctor - C.Constructors.data());
+    const Constructor *S = G.Source->specialize(C.Name, Index, B);
+    return S ? *S : Ctor;
   }
 
   static bool isNamedChild(const ExprPtr &E) {
@@ -283,7 +408,7 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
       Out.UnusedDefines.push_back(D.first);
 
   Deriver D(G, Out);
-  Node Root = D.instantiateClass(*Ctor, B, {}, 0);
+  Node Root = D.instantiateClass(D.specialized(Class, *Ctor, B), B, {}, 0);
   Deriver::flatten(Root, "", /*Params=*/true, Out.Keys);
   Deriver::flatten(Root, "", /*Params=*/false, Out.Keys);
   return Out;

@@ -67,8 +67,9 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
          << shown(K.Loc, BaseDir);
       if (!K.Origin.empty())
         OS << "  " << K.Origin;
+      // Loop patterns read `[for i in [0, depth)]`, conditions `[if flag]`.
       for (const std::string &C : K.Conditions)
-        OS << "  [if " << C << "]";
+        OS << (C.rfind("for ", 0) == 0 ? "  [" : "  [if ") << C << "]";
       OS << "\n";
     }
     for (const auto &U : M.Unresolved)

@@ -49,6 +49,11 @@ struct Expr {
     Module,      ///< a module construction: see below
     Options,     ///< Name is the options type; Args positional, Setters
     Tensor,      ///< Name is the factory; Args[0] the shape list, DType
+    Repeat,      ///< children added to a container in a loop of unknown
+                 ///< count: Name the loop variable, Args = {begin, end,
+                 ///< child...} (each iteration adds the children in order)
+    Absent,      ///< a container child added only under a condition that
+                 ///< turned out false
     Unknown,     ///< cannot be represented; Text says what it was
   };
 
@@ -81,6 +86,7 @@ struct Expr {
   static ExprPtr makeBinary(std::string Op, ExprPtr A, ExprPtr B);
   static ExprPtr makeConditional(ExprPtr C, ExprPtr T, ExprPtr F);
   static ExprPtr makeCall(std::string Fn, std::vector<ExprPtr> Args);
+  static ExprPtr makeAbsent();
 
   bool isConstant() const {
     return K == Kind::Int || K == Kind::Float || K == Kind::Bool ||

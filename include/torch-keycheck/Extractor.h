@@ -9,6 +9,7 @@
 
 #include "torch-keycheck/RegistrationGraph.h"
 
+#include <functional>
 #include <memory>
 
 namespace clang {
@@ -25,11 +26,16 @@ namespace torchkc {
 /// headers in Ctx to G.
 void extractRegistrationGraph(clang::ASTContext &Ctx, RegistrationGraph &G);
 
+/// Called once per translation unit with what it defines, while its AST is
+/// alive: TU.Source can re-extract constructors with known values.
+using TranslationUnitCallback = std::function<void(RegistrationGraph &TU)>;
+
 /// A frontend action factory whose actions parse each TU (skipping the
 /// bodies of functions in LibTorch and system headers, which extraction
-/// never reads) and merge what they extract into G.
+/// never reads), call OnTU if given, and merge what they extract into G.
 std::unique_ptr<clang::tooling::FrontendActionFactory>
-newExtractionActionFactory(RegistrationGraph &G);
+newExtractionActionFactory(RegistrationGraph &G,
+                           TranslationUnitCallback OnTU = nullptr);
 
 } // namespace torchkc
 

@@ -28,6 +28,18 @@ struct Registration {
   SourceLoc Loc;     ///< the register_* call
   SourceLoc NameLoc; ///< the name argument
   std::string Via;   ///< call chain when reached through helpers
+  /// The loops whose count was not known at extraction (Constructor::Loops
+  /// indices, outermost first) that repeat this call.
+  std::vector<unsigned> Loops;
+};
+
+/// A loop whose iteration count depends on constructor parameters: its
+/// registrations are repeated for Var in [Begin, End) once the bounds fold.
+/// Loops with constant counts are unrolled during extraction instead.
+struct LoopInfo {
+  std::string Var;
+  ExprPtr Begin, End;
+  SourceLoc Loc;
 };
 
 struct ConstructorParam {
@@ -39,6 +51,7 @@ struct ConstructorParam {
 struct Constructor {
   std::vector<ConstructorParam> Params;
   std::vector<Registration> Registrations;
+  std::vector<LoopInfo> Loops;
   SourceLoc Loc;
   /// Things extraction could not follow (a call with no visible body, ...),
   /// each with where it happened.
@@ -52,8 +65,24 @@ struct ModuleClass {
   std::vector<Constructor> Constructors;
 };
 
+/// Re-extracts a constructor with some parameters bound to known values,
+/// while the AST it came from is alive. Extraction with values known is
+/// exact where the symbolic graph is not: loops unroll, state carried from
+/// one iteration to the next stays known.
+class ConstructorSource {
+public:
+  virtual ~ConstructorSource() = default;
+  /// The constructor at CtorIndex of Class, walked with Args bound (the
+  /// others symbolic); null when the class is not in this source.
+  virtual const Constructor *specialize(const std::string &Class,
+                                        size_t CtorIndex,
+                                        const Bindings &Args) = 0;
+};
+
 struct RegistrationGraph {
   std::vector<ModuleClass> Classes;
+  /// Set while the AST of these classes is alive; derivation then uses it.
+  ConstructorSource *Source = nullptr;
 
   /// Finds a class by qualified or unqualified name of the Impl or of its
   /// holder (`Net`, `NetImpl`, `ns::Net`). Returns null when none matches

@@ -11,6 +11,9 @@ def cpp_value(v):
         return repr(v)
     if isinstance(v, str):
         return json.dumps(v)
+    if isinstance(v, list):
+        kind = "double" if any(isinstance(x, float) for x in v) else "int64_t"
+        return f"std::vector<{kind}>{{{', '.join(cpp_value(x) for x in v)}}}"
     raise SystemExit(f"gen_cases.py: unsupported argument value {v!r}")
 
 

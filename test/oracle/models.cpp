@@ -3,3 +3,4 @@
 #include "models/basic.h"
 #include "models/builtins.h"
 #include "models/structure.h"
+#include "models/control.h"

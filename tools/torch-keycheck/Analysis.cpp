@@ -23,6 +23,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -163,8 +164,46 @@ int runKeys(int Argc, const char **Argv) {
         return R;
       });
 
+  // What to derive: the configurations file's entries, or --class, or
+  // every class (then a define applies wherever a constructor takes it).
+  if (Requests.empty() && !ClassName.empty())
+    Requests.push_back({ClassName, CommandLine});
+  bool EveryClass = Requests.empty();
+
+  // Keys are derived while each translation unit's AST is alive, so that
+  // constructors can be re-extracted with the values known (see
+  // ConstructorSource); the first unit that defines a class answers for it.
+  std::vector<std::optional<torchkc::ModelKeys>> Results(Requests.size());
+  std::vector<torchkc::ModelKeys> EveryModel;
+  std::set<std::string> Seen, UsedDefines;
+  auto OnTU = [&](torchkc::RegistrationGraph &TU) {
+    if (EveryClass) {
+      for (const auto &C : TU.Classes) {
+        if (!Seen.insert(C.Name).second)
+          continue;
+        torchkc::Configuration Config;
+        for (const auto &Ctor : C.Constructors)
+          for (const auto &P : Ctor.Params)
+            if (CommandLine.Defines.count(P.Name))
+              Config.Defines[P.Name] = CommandLine.Defines[P.Name];
+        for (const auto &D : Config.Defines)
+          UsedDefines.insert(D.first);
+        EveryModel.push_back(torchkc::deriveKeys(TU, C, Config));
+      }
+      return;
+    }
+    for (size_t I = 0; I < Requests.size(); ++I) {
+      bool Ambiguous = false;
+      if (Results[I])
+        continue;
+      if (const torchkc::ModuleClass *C =
+              TU.find(Requests[I].Class, &Ambiguous))
+        Results[I] = torchkc::deriveKeys(TU, *C, Requests[I].Config);
+    }
+  };
+
   torchkc::RegistrationGraph Graph;
-  auto Factory = torchkc::newExtractionActionFactory(Graph);
+  auto Factory = torchkc::newExtractionActionFactory(Graph, OnTU);
   int ToolStatus = Tool.run(Factory.get());
 
   if (Graph.Classes.empty()) {
@@ -172,52 +211,29 @@ int runKeys(int Argc, const char **Argv) {
     return ToolError;
   }
 
-  std::vector<torchkc::ModelKeys> Models;
-  auto derive = [&](const std::string &Name,
-                    const torchkc::Configuration &Config) -> int {
-    bool Ambiguous = false;
-    const torchkc::ModuleClass *C = Graph.find(Name, &Ambiguous);
-    if (!C) {
+  std::vector<torchkc::ModelKeys> Models = std::move(EveryModel);
+  for (size_t I = 0; I < Requests.size(); ++I) {
+    if (!Results[I]) {
+      bool Ambiguous = false;
+      Graph.find(Requests[I].Class, &Ambiguous);
       std::string Known;
       for (const auto &K : Graph.Classes)
         Known += (Known.empty() ? "" : ", ") + K.Name;
-      return error("class '" + Name + "' " +
+      return error("class '" + Requests[I].Class + "' " +
                    (Ambiguous ? "is ambiguous; qualify it"
                               : "is not a module class in the sources") +
                    (Known.empty() ? "" : " (module classes: " + Known + ")"));
     }
-    Models.push_back(torchkc::deriveKeys(Graph, *C, Config));
-    if (!Models.back().UnusedDefines.empty())
-      return error("'" + C->Name + "' has no constructor parameter named '" +
-                   Models.back().UnusedDefines.front() + "'");
-    return Success;
-  };
-
-  if (!Requests.empty()) {
-    for (const auto &R : Requests)
-      if (int Rc = derive(R.Class, R.Config))
-        return Rc;
-  } else if (!ClassName.empty()) {
-    if (int Rc = derive(ClassName, CommandLine))
-      return Rc;
-  } else {
-    // Every class; a define applies wherever a constructor takes it.
-    std::set<std::string> Used;
-    for (const auto &C : Graph.Classes) {
-      torchkc::Configuration Config;
-      for (const auto &Ctor : C.Constructors)
-        for (const auto &P : Ctor.Params)
-          if (CommandLine.Defines.count(P.Name))
-            Config.Defines[P.Name] = CommandLine.Defines[P.Name];
-      for (const auto &D : Config.Defines)
-        Used.insert(D.first);
-      Models.push_back(torchkc::deriveKeys(Graph, C, Config));
-    }
-    for (const auto &D : CommandLine.Defines)
-      if (!Used.count(D.first))
-        return error("no model class has a constructor parameter named '" +
-                     D.first + "'");
+    if (!Results[I]->UnusedDefines.empty())
+      return error("'" + Results[I]->Class +
+                   "' has no constructor parameter named '" +
+                   Results[I]->UnusedDefines.front() + "'");
+    Models.push_back(std::move(*Results[I]));
   }
+  for (const auto &D : CommandLine.Defines)
+    if (EveryClass && !UsedDefines.count(D.first))
+      return error("no model class has a constructor parameter named '" +
+                   D.first + "'");
 
   if (Format == "json") {
     outs() << torchkc::renderKeysJson(Models);
