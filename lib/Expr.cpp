@@ -297,7 +297,21 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B) {
     ExprPtr C = fold(E->Args[0], B);
     if (auto V = C->asBool())
       return fold(E->Args[*V ? 1 : 2], B);
-    return Expr::makeConditional(C, fold(E->Args[1], B), fold(E->Args[2], B));
+    ExprPtr T = fold(E->Args[1], B), F = fold(E->Args[2], B);
+    // Read as written: `!c ? a : b` is `c ? b : a`, and a branch that tests
+    // the same condition again takes the same side.
+    if (C->K == Expr::Kind::Unary && C->Name == "!") {
+      C = C->Args[0];
+      std::swap(T, F);
+    }
+    std::string Cs = C->str();
+    if (T->K == Expr::Kind::Conditional && T->Args[0]->str() == Cs)
+      T = T->Args[1];
+    if (F->K == Expr::Kind::Conditional && F->Args[0]->str() == Cs)
+      F = F->Args[2];
+    if (T->str() == F->str())
+      return T;
+    return Expr::makeConditional(C, T, F);
   }
   case Expr::Kind::Call: {
     std::vector<ExprPtr> Args;

@@ -78,3 +78,35 @@ TEST(ExprTest, DefineValuesParseByShape) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ExprTest, ConditionalsReadAsWritten) {
+  ExprPtr W = Expr::makeParam("wide");
+  // What `if (wide) h = 128; else h = 32;` builds: `!wide ? 32 : (wide ? 128 :
+  // old)`.
+  ExprPtr Built = Expr::makeConditional(
+      Expr::makeUnary("!", W), Expr::makeInt(32),
+      Expr::makeConditional(W, Expr::makeInt(128), Expr::makeUnknown("old")));
+  EXPECT_EQ(fold(Built, {})->str(), "wide ? 128 : 32");
+  EXPECT_EQ(fold(Built, {{"wide", Expr::makeBool(false)}})->asInt(), 32);
+  EXPECT_EQ(fold(Expr::makeUnary("!", Expr::makeUnary("!", W)), {})->str(),
+            "wide");
+  EXPECT_EQ(
+      fold(Expr::makeConditional(W, Expr::makeInt(1), Expr::makeInt(1)), {})
+          ->str(),
+      "1");
+}
+
+TEST(ExprTest, ListsIndexAndMeasure) {
+  ExprPtr L = parseDefineValue("[2, 3, 5]");
+  ASSERT_EQ(L->K, Expr::Kind::List);
+  EXPECT_EQ(fold(Expr::makeCall("size", {L}), {})->asInt(), 3);
+  EXPECT_EQ(fold(Expr::makeCall("at", {L, Expr::makeInt(2)}), {})->asInt(), 5);
+  // Out of range stays symbolic rather than reading past the end.
+  EXPECT_EQ(fold(Expr::makeCall("at", {L, Expr::makeInt(3)}), {})->K,
+            Expr::Kind::Call);
+  EXPECT_EQ(parseDefineValue("[]")->Args.size(), 0u);
+}
+
+} // namespace
