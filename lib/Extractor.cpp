@@ -851,7 +851,7 @@ private:
     M->Args = std::move(Args);
     M->Text = text(E);
     M->Loc = toLoc(SM, E->getBeginLoc());
-    if (M->Builtin == "Sequential" || M->Builtin == "ModuleList")
+    if (isContainer(M->Builtin))
       ContainerDepth[M.get()] = ActiveLoops.size();
     return M;
   }
@@ -1071,8 +1071,15 @@ private:
     // the module they were given.
     if (CE->getNumArgs() == 1) {
       QualType AT = CE->getArg(0)->getType();
-      if ((holderImpl(T) || sharedPtrPointee(T)) &&
-          (holderImpl(AT) || sharedPtrPointee(AT)))
+      const CXXRecordDecl *To =
+          holderImpl(T) ? holderImpl(T) : sharedPtrPointee(T);
+      const CXXRecordDecl *From =
+          holderImpl(AT) ? holderImpl(AT) : sharedPtrPointee(AT);
+      // Only between related module types: ModuleList(Linear(...)) is a
+      // list holding a Linear, not a conversion.
+      if (To && From &&
+          (To->getCanonicalDecl() == From->getCanonicalDecl() ||
+           (From->hasDefinition() && From->isDerivedFrom(To))))
         return translate(CE->getArg(0));
       if (AT->isNullPtrType())
         return Expr::makeUnknown("nullptr");
@@ -1081,7 +1088,8 @@ private:
       return moduleExpr(Impl, translateArgs(args(CE)), CE);
     if (derivesFromModule(RD))
       return moduleExpr(RD, translateArgs(args(CE)), CE);
-    if (Q == "torch::nn::NamedAnyModule" && CE->getNumArgs() == 2)
+    if ((Q == "torch::nn::NamedAnyModule" || Q == "std::pair") &&
+        CE->getNumArgs() == 2)
       return Expr::makeList(
           {translate(CE->getArg(0)), translate(CE->getArg(1))});
     if (StringRef(Q).ends_with("Options")) {
@@ -1120,6 +1128,9 @@ private:
       return unknown(MC);
     if (auto K = registrationKind(MC))
       return recordRegistration(MC, *K);
+    // A holder converted to the shared_ptr it holds keeps its module.
+    if (isa<CXXConversionDecl>(M) && MC->getImplicitObjectArgument())
+      return translate(MC->getImplicitObjectArgument());
 
     const clang::Expr *Obj = MC->getImplicitObjectArgument();
     const clang::Expr *ObjStripped = Obj ? Obj->IgnoreParenImpCasts() : nullptr;
@@ -1140,30 +1151,101 @@ private:
       if (ExprPtr R = inlineCall(M, args(MC), MC->getExprLoc()))
         return R;
 
-    // `seq->push_back(m)`, `list->push_back(m)`: containers grow in place.
-    if (Name == "push_back" && ObjStripped) {
+    // A class deriving from SequentialImpl or ModuleListImpl fills itself:
+    // `push_back(m)` registers m under its index, as LibTorch does.
+    if (ObjStripped && isa<CXXThisExpr>(ObjStripped) && Name == "push_back" &&
+        (MC->getNumArgs() == 1 || MC->getNumArgs() == 2)) {
+      std::string Owner = M->getParent()->getQualifiedNameAsString();
+      if (Owner == "torch::nn::SequentialImpl" ||
+          Owner == "torch::nn::ModuleListImpl")
+        return selfPush(MC);
+    }
+
+    // Containers grow in place: `seq->push_back(m)`, `list->extend(other)`,
+    // `dict->insert("key", m)`, `params->append(t)`, `pdict->insert("k", t)`.
+    if (ObjStripped &&
+        (Name == "push_back" || Name == "append" || Name == "insert" ||
+         Name == "extend" || Name == "update")) {
       const clang::Expr *Holder = ObjStripped;
       if (const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(ObjStripped))
         if (Arrow->getOperator() == OO_Arrow)
           Holder = Arrow->getArg(0);
-      if (ExprPtr *S = slot(Holder); S && *S && (*S)->K == Expr::Kind::Module) {
-        // Named pushes are [name, module] pairs, as named construction
-        // gives them, so that unnamed children keep their index.
-        ExprPtr Child;
-        if (MC->getNumArgs() == 2)
-          Child = Expr::makeList(
-              {translate(MC->getArg(0)), translate(MC->getArg(1))});
-        else if (MC->getNumArgs() == 1)
-          Child = translate(MC->getArg(0));
-        else
+      ExprPtr *S = slot(Holder);
+      if (S && *S && (*S)->K == Expr::Kind::Module &&
+          isContainer((*S)->Builtin)) {
+        const std::string &Kind = (*S)->Builtin;
+        std::vector<ExprPtr> Children;
+        if (Name == "extend" && MC->getNumArgs() == 1) {
+          ExprPtr Other = translate(MC->getArg(0));
+          if (Other->K != Expr::Kind::Module)
+            return unknown(MC);
+          Children = Other->Args;
+        } else if (Name == "update" && MC->getNumArgs() == 1) {
+          // ModuleDict::update(pairs): each [name, module] in order.
+          ExprPtr Pairs = translate(MC->getArg(0));
+          if (Pairs->K != Expr::Kind::List)
+            return unknown(MC);
+          Children = Pairs->Args;
+        } else if (Name == "insert" && Kind == "ModuleList") {
+          unresolved(MC->getExprLoc(),
+                     "ModuleList::insert is not followed: its "
+                     "keys are not listed");
           return unknown(MC);
-        if (ExprPtr C = activeCondition())
-          Child = Expr::makeConditional(C, Child, Expr::makeAbsent());
+        } else if (MC->getNumArgs() == 2) {
+          // Named children are [name, value] pairs, as named construction
+          // gives them, so that unnamed children keep their index.
+          Children.push_back(Expr::makeList(
+              {translate(MC->getArg(0)), translate(MC->getArg(1))}));
+        } else if (MC->getNumArgs() == 1) {
+          Children.push_back(translate(MC->getArg(0)));
+        } else {
+          return unknown(MC);
+        }
         auto Grown = std::make_shared<torchkc::Expr>(**S);
-        appendChild(*Grown, Child, depthOf(*S));
+        for (ExprPtr Child : Children) {
+          if (ExprPtr C = activeCondition())
+            Child = Expr::makeConditional(C, Child, Expr::makeAbsent());
+          appendChild(*Grown, Child, depthOf(*S));
+        }
         assign(Holder, Grown, /*Guarded=*/false);
         return Grown;
       }
+      // A std::vector of modules or values, registered element by element.
+      if (S && (Name == "push_back") && MC->getNumArgs() == 1 &&
+          isStdContainer(Holder->getType())) {
+        ExprPtr Old =
+            *S && (*S)->K == Expr::Kind::List ? *S : Expr::makeList({});
+        auto Grown = std::make_shared<torchkc::Expr>(*Old);
+        Grown->Args.push_back(translate(MC->getArg(0)));
+        assign(Holder, Grown);
+        return Grown;
+      }
+    }
+    if (ObjStripped && Name == "emplace_back" &&
+        isStdContainer(ObjStripped->getType())) {
+      if (ExprPtr *S = slot(ObjStripped)) {
+        ExprPtr Elem = unknown(MC);
+        QualType ET = elementType(ObjStripped->getType());
+        if (const CXXRecordDecl *Impl = holderImpl(ET))
+          Elem = moduleExpr(Impl, translateArgs(args(MC)), MC);
+        else if (MC->getNumArgs() == 1)
+          Elem = translate(MC->getArg(0));
+        ExprPtr Old =
+            *S && (*S)->K == Expr::Kind::List ? *S : Expr::makeList({});
+        auto Grown = std::make_shared<torchkc::Expr>(*Old);
+        Grown->Args.push_back(Elem);
+        assign(ObjStripped, Grown);
+        return Elem;
+      }
+    }
+    if (ObjStripped && (Name == "back" || Name == "front") &&
+        MC->getNumArgs() == 0 && isStdContainer(ObjStripped->getType())) {
+      ExprPtr V = translate(ObjStripped);
+      ExprPtr Index = Name == "front"
+                          ? Expr::makeInt(0)
+                          : Expr::makeBinary("-", Expr::makeCall("size", {V}),
+                                             Expr::makeInt(1));
+      return Expr::makeCall("at", {V, Index});
     }
 
     ExprPtr Recv = ObjStripped ? translate(ObjStripped) : nullptr;
@@ -1199,7 +1281,9 @@ private:
     R.K = K;
     R.Name = translate(MC->getArg(0));
     R.Value = translate(MC->getArg(1));
-    if (K == Registration::Kind::Module && R.Value->K != Expr::Kind::Module) {
+    // Values that fold later (`layers.back()` is at(layers, size - 1)) are
+    // kept; only an unknown one is replaced by a description of its type.
+    if (K == Registration::Kind::Module && R.Value->K == Expr::Kind::Unknown) {
       // Name the registered type, so the unresolved message says what the
       // module is even when its arguments are unknown.
       if (const FunctionDecl *FD = MC->getDirectCallee())
@@ -1221,6 +1305,50 @@ private:
     return R.Value;
   }
 
+  static bool isContainer(const std::string &Builtin) {
+    return Builtin == "Sequential" || Builtin == "ModuleList" ||
+           Builtin == "ModuleDict" || Builtin == "ParameterList" ||
+           Builtin == "ParameterDict";
+  }
+
+  static QualType elementType(QualType T) {
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+        T.getNonReferenceType()->getAsCXXRecordDecl());
+    if (!Spec || Spec->getTemplateArgs().size() < 1 ||
+        Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+      return QualType();
+    return Spec->getTemplateArgs()[0].getAsType();
+  }
+
+  /// `push_back` in a class deriving from SequentialImpl/ModuleListImpl:
+  /// a registration named by the running index (or the given name).
+  ExprPtr selfPush(const CXXMemberCallExpr *MC) {
+    Registration R;
+    R.K = Registration::Kind::Module;
+    if (MC->getNumArgs() == 2) {
+      R.Name = translate(MC->getArg(0));
+      R.Value = translate(MC->getArg(1));
+    } else {
+      R.Name = Expr::makeCall("to_string", {SelfIndex});
+      R.Value = translate(MC->getArg(0));
+    }
+    for (const ExprPtr &G : Guards)
+      R.Guards.push_back(G);
+    R.Loops = ActiveLoops;
+    R.Loc = toLoc(SM, MC->getExprLoc());
+    R.NameLoc = R.Loc;
+    Out.Registrations.push_back(R);
+    // Every push, named or not, takes the next index.
+    ExprPtr Next = Expr::makeBinary("+", SelfIndex, Expr::makeInt(1));
+    if (ExprPtr C = activeCondition())
+      Next = Expr::makeConditional(C, Next, SelfIndex);
+    SelfIndex = ActiveLoops.empty()
+                    ? Next
+                    : Expr::makeUnknown(
+                          "the index after a loop whose count is not known");
+    return R.Value;
+  }
+
   static bool isStdContainer(QualType T) {
     const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
     if (!RD || !RD->isInStdNamespace())
@@ -1231,6 +1359,11 @@ private:
 
   ExprPtr translateOperatorCall(const CXXOperatorCallExpr *OC) {
     OverloadedOperatorKind Op = OC->getOperator();
+    // `*holder` and `holder->` reach the module the holder holds.
+    if ((Op == OO_Star || Op == OO_Arrow) && OC->getNumArgs() == 1 &&
+        (holderImpl(OC->getArg(0)->getType()) ||
+         sharedPtrPointee(OC->getArg(0)->getType())))
+      return translate(OC->getArg(0));
     if (Op == OO_Subscript && OC->getNumArgs() == 2 &&
         isStdContainer(OC->getArg(0)->getType()))
       return Expr::makeCall(
@@ -1424,6 +1557,8 @@ private:
   /// How many symbolic loops were active where a container was made.
   std::map<const torchkc::Expr *, size_t> ContainerDepth;
   std::set<std::string> UsedLoopNames;
+  /// The next index of a class that is itself a Sequential or ModuleList.
+  ExprPtr SelfIndex = Expr::makeInt(0);
 };
 
 class ClassFinder : public RecursiveASTVisitor<ClassFinder>,

@@ -167,7 +167,9 @@ public:
           {Loc, "cannot tell which module is registered: " + M->str()});
       return N;
     }
-    if (M->Builtin == "Sequential" || M->Builtin == "ModuleList") {
+    if (M->Builtin == "Sequential" || M->Builtin == "ModuleList" ||
+        M->Builtin == "ModuleDict" || M->Builtin == "ParameterList" ||
+        M->Builtin == "ParameterDict") {
       // Children are modules (named by their index at the time they were
       // added) or [name, module] pairs; a braced list of pairs is one
       // argument holding them all. A child added under a condition is
@@ -289,7 +291,16 @@ public:
         Child = Child->Args[1];
       }
       SourceLoc CL = Child->Loc.valid() ? Child->Loc : Loc;
-      N.Children.push_back({Name, instantiate(Child, CL, CConds, Depth + 1)});
+      // ParameterList and ParameterDict hold tensors, registered directly.
+      if (Child->K == Expr::Kind::Tensor) {
+        Key K = tensorKey(Child, "Parameter container");
+        K.Name = Name;
+        K.Loc = CL;
+        K.Conditions = CConds;
+        N.Params.push_back(K);
+      } else {
+        N.Children.push_back({Name, instantiate(Child, CL, CConds, Depth + 1)});
+      }
       Index = fold(Expr::makeBinary("+", Index, Expr::makeInt(1)), {});
     }
   }

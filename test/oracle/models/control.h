@@ -364,3 +364,76 @@ struct MemberBoundImpl : Module {
 };
 
 } // namespace oracle
+
+namespace oracle {
+
+using namespace torch::nn;
+
+// The other containers: ModuleDict keeps its keys in order, ParameterList
+// names by index, ParameterDict by key; ModuleList grows by extend too.
+struct ContainersImpl : Module {
+  ContainersImpl(int64_t dim, bool with_extra) {
+    std::vector<std::pair<std::string, std::shared_ptr<Module>>> named = {
+        {"cls", std::make_shared<LinearImpl>(dim, 10)},
+        {"box", std::make_shared<LinearImpl>(dim, 4)}};
+    heads = register_module("heads", ModuleDict(named));
+    if (with_extra) {
+      std::vector<std::pair<std::string, std::shared_ptr<Module>>> extra = {
+          {"extra", std::make_shared<LinearImpl>(dim, 1)}};
+      heads->update(extra);
+    }
+    scales = register_module(
+        "scales", ParameterList(torch::ones({dim}), torch::zeros({2})));
+    scales->append(torch::zeros({dim, 2}));
+    gates = register_module("gates", ParameterDict());
+    gates->insert("in", torch::ones({dim}));
+    gates->insert("out", torch::ones({1}));
+    ModuleList more;
+    more->push_back(Linear(dim, dim));
+    more->push_back(ReLU());
+    blocks = register_module("blocks", ModuleList(Linear(dim, 2)));
+    blocks->extend(*more);
+  }
+  ModuleDict heads{nullptr};
+  ParameterList scales{nullptr};
+  ParameterDict gates{nullptr};
+  ModuleList blocks{nullptr};
+};
+
+// A model that is itself a Sequential, filled in its own constructor.
+struct StackImpl : SequentialImpl {
+  StackImpl(int64_t dim, int64_t depth, bool dropout) {
+    for (int64_t i = 0; i < depth; ++i) {
+      push_back(Linear(dim, dim));
+      if (dropout)
+        push_back(Dropout(0.1));
+      push_back(ReLU());
+    }
+    push_back("head", Linear(dim, 1));
+  }
+};
+TORCH_MODULE(Stack);
+
+struct UsesStackImpl : Module {
+  UsesStackImpl(int64_t dim, int64_t depth) {
+    register_module("stack", Stack(dim, depth, depth > 1));
+  }
+};
+
+// Holders kept in a std::vector member, registered one by one.
+struct VectorOfHoldersImpl : Module {
+  VectorOfHoldersImpl(int64_t n, int64_t dim) {
+    for (int64_t i = 0; i < n; ++i) {
+      layers.push_back(Linear(dim + i, dim + i + 1));
+      register_module("layer" + std::to_string(i), layers.back());
+    }
+    for (int64_t i = 0; i < n; ++i)
+      norms.emplace_back(LayerNormOptions({dim + i + 1}));
+    for (int64_t i = 0; i < n; ++i)
+      register_module("norm" + std::to_string(i), norms[i]);
+  }
+  std::vector<Linear> layers;
+  std::vector<LayerNorm> norms;
+};
+
+} // namespace oracle
