@@ -49,6 +49,8 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Lex/Lexer.h"
+#include "clang/Sema/Sema.h"
+#include "clang/Sema/SemaConsumer.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -134,6 +136,17 @@ const CXXRecordDecl *sharedPtrPointee(QualType T) {
       Spec->getTemplateArgs().size() < 1)
     return nullptr;
   return Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+}
+
+/// A class's name as users write it, with template arguments:
+/// `net::ResNetImpl<net::BasicBlock>`.
+std::string className(const CXXRecordDecl *RD) {
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  PrintingPolicy Policy(RD->getASTContext().getLangOpts());
+  Policy.SuppressUnwrittenScope = true;
+  RD->getNameForDiagnostic(OS, Policy, /*Qualified=*/true);
+  return OS.str();
 }
 
 bool inTorchNamespace(const Decl *D) {
@@ -842,7 +855,7 @@ private:
                      const clang::Expr *E) {
     auto M = std::make_shared<torchkc::Expr>();
     M->K = torchkc::Expr::Kind::Module;
-    M->Name = Impl->getQualifiedNameAsString();
+    M->Name = className(Impl);
     if (inTorchNamespace(Impl)) {
       StringRef N = Impl->getName();
       N.consume_back("Impl");
@@ -1564,7 +1577,8 @@ private:
 class ClassFinder : public RecursiveASTVisitor<ClassFinder>,
                     public ConstructorSource {
 public:
-  ClassFinder(ASTContext &Ctx, RegistrationGraph &G) : Ctx(Ctx), G(G) {}
+  ClassFinder(ASTContext &Ctx, RegistrationGraph &G, Sema *S)
+      : Ctx(Ctx), G(G), TheSema(S) {}
 
   const Constructor *specialize(const std::string &Class, size_t CtorIndex,
                                 const Bindings &Args) override {
@@ -1583,26 +1597,63 @@ public:
     return (Specialized[Key] = std::move(Out)).get();
   }
 
-  bool shouldVisitTemplateInstantiations() const { return false; }
+  // Specializations of user class templates (ResNetImpl<BasicBlock>) are
+  // classes of their own; the template patterns are not.
+  bool shouldVisitTemplateInstantiations() const { return true; }
 
   bool VisitCXXRecordDecl(CXXRecordDecl *RD) {
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
+      // A use of ResNet<BasicBlock> may leave ResNetImpl<BasicBlock> only
+      // declared; instantiating adds declarations, so it is done after the
+      // traversal.
+      if (TheSema && !RD->isDependentContext() && !RD->isInvalidDecl() &&
+          !isLibraryLocation(Ctx.getSourceManager(), RD->getLocation()) &&
+          Spec->getSpecializationKind() != TSK_ExplicitSpecialization &&
+          Seen.insert(RD->getCanonicalDecl()).second)
+        Specializations.push_back(RD);
+      if (Spec->getSpecializationKind() != TSK_ExplicitSpecialization)
+        return true;
+    }
     if (!RD->isThisDeclarationADefinition() || RD->isInvalidDecl() ||
         RD->isDependentContext() || RD->isLambda())
       return true;
+    return addClass(RD);
+  }
+
+  /// Instantiates the constructors of the user template specializations
+  /// seen (LibTorch's make_shared, whose body was skipped, would have) and
+  /// adds those classes.
+  void addSpecializations() {
+    for (size_t I = 0; I < Specializations.size(); ++I) {
+      CXXRecordDecl *RD = Specializations[I];
+      if (!TheSema->isCompleteType(RD->getLocation(), Ctx.getRecordType(RD)))
+        continue;
+      RD = RD->getDefinition();
+      if (!RD || (!derivesFromModule(RD) && !holderImpl(Ctx.getRecordType(RD))))
+        continue;
+      for (CXXConstructorDecl *Ctor : RD->ctors())
+        if (!Ctor->isImplicit() && !Ctor->isDeleted() && !Ctor->hasBody() &&
+            Ctor->getTemplateInstantiationPattern())
+          TheSema->InstantiateFunctionDefinition(Ctor->getLocation(), Ctor,
+                                                 /*Recursive=*/true);
+      addClass(RD);
+    }
+  }
+
+  bool addClass(CXXRecordDecl *RD) {
     const SourceManager &SM = Ctx.getSourceManager();
     // LibTorch's own modules are built-ins wherever their headers live
     // (a vendored copy in the project is not a user class).
     if (isLibraryLocation(SM, RD->getLocation()) || inTorchNamespace(RD))
       return true;
     if (const CXXRecordDecl *Impl = holderImpl(Ctx.getRecordType(RD))) {
-      Holders[Impl->getQualifiedNameAsString()] =
-          RD->getQualifiedNameAsString();
+      Holders[className(Impl)] = className(RD);
       return true;
     }
     if (!derivesFromModule(RD))
       return true;
     ModuleClass C;
-    C.Name = RD->getQualifiedNameAsString();
+    C.Name = className(RD);
     C.Loc = toLoc(SM, RD->getLocation());
     std::vector<const CXXConstructorDecl *> &Ctors = Decls[C.Name];
     for (const CXXConstructorDecl *Ctor : RD->ctors()) {
@@ -1640,18 +1691,25 @@ private:
   std::map<std::string, std::string> Holders;
   std::map<std::string, std::vector<const CXXConstructorDecl *>> Decls;
   std::map<std::string, std::unique_ptr<Constructor>> Specialized;
+  Sema *TheSema;
+  std::vector<CXXRecordDecl *> Specializations;
+  std::set<const Decl *> Seen;
 };
 
-class ExtractionConsumer : public ASTConsumer {
+class ExtractionConsumer : public SemaConsumer {
 public:
+  void InitializeSema(Sema &S) override { TheSema = &S; }
+  void ForgetSema() override { TheSema = nullptr; }
+
   ExtractionConsumer(CompilerInstance &CI, RegistrationGraph &G,
                      const TranslationUnitCallback &OnTU)
       : SM(CI.getSourceManager()), G(G), OnTU(OnTU) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     RegistrationGraph TU;
-    ClassFinder F(Ctx, TU);
+    ClassFinder F(Ctx, TU, TheSema);
     F.TraverseDecl(Ctx.getTranslationUnitDecl());
+    F.addSpecializations();
     F.finish();
     if (OnTU) {
       TU.Source = &F;
@@ -1673,6 +1731,7 @@ private:
   const SourceManager &SM;
   RegistrationGraph &G;
   const TranslationUnitCallback &OnTU;
+  Sema *TheSema = nullptr;
 };
 
 class ExtractionAction : public ASTFrontendAction {
@@ -1707,7 +1766,7 @@ private:
 } // namespace
 
 void extractRegistrationGraph(ASTContext &Ctx, RegistrationGraph &G) {
-  ClassFinder F(Ctx, G);
+  ClassFinder F(Ctx, G, nullptr);
   F.TraverseDecl(Ctx.getTranslationUnitDecl());
   F.finish();
 }

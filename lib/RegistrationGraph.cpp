@@ -5,8 +5,10 @@
 
 namespace torchkc {
 
+/// The name without its scope: `ResNetImpl<net::Block>` for
+/// `net::ResNetImpl<net::Block>` (template arguments keep theirs).
 static std::string unqualified(const std::string &Q) {
-  auto P = Q.rfind("::");
+  auto P = Q.rfind("::", Q.find('<'));
   return P == std::string::npos ? Q : Q.substr(P + 2);
 }
 

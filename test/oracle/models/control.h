@@ -437,3 +437,58 @@ struct VectorOfHoldersImpl : Module {
 };
 
 } // namespace oracle
+
+namespace oracle {
+
+using namespace torch::nn;
+
+// A model template over its block type, the way ResNet18/50 share code;
+// the block's expansion is a static member the template reads.
+struct BasicBlockTImpl : Module {
+  static constexpr int64_t expansion = 1;
+  BasicBlockTImpl(int64_t in, int64_t planes) {
+    register_module(
+        "conv", Conv2d(Conv2dOptions(in, planes, 3).padding(1).bias(false)));
+    register_module("bn", BatchNorm2d(planes));
+  }
+};
+TORCH_MODULE(BasicBlockT);
+
+struct BottleneckTImpl : Module {
+  static constexpr int64_t expansion = 4;
+  BottleneckTImpl(int64_t in, int64_t planes) {
+    register_module("reduce", Conv2d(Conv2dOptions(in, planes, 1).bias(false)));
+    register_module(
+        "expand",
+        Conv2d(Conv2dOptions(planes, planes * expansion, 1).bias(false)));
+  }
+};
+TORCH_MODULE(BottleneckT);
+
+template <typename Block> struct ResNetTImpl : Module {
+  ResNetTImpl(int64_t blocks, int64_t width) {
+    int64_t in = 3;
+    for (int64_t i = 0; i < blocks; ++i) {
+      register_module("block" + std::to_string(i), Block(in, width));
+      in = width * Block::Impl::expansion;
+    }
+    register_module("fc", Linear(in, 10));
+  }
+};
+
+// A hand-written templated holder, as TORCH_MODULE cannot take templates.
+template <typename Block>
+class ResNetT : public ModuleHolder<ResNetTImpl<Block>> {
+public:
+  using ModuleHolder<ResNetTImpl<Block>>::ModuleHolder;
+};
+
+// Factories that name the variants, as a project's model zoo does.
+inline ResNetT<BasicBlockT> resnet_basic(int64_t blocks) {
+  return ResNetT<BasicBlockT>(blocks, 8);
+}
+inline ResNetT<BottleneckT> resnet_bottleneck(int64_t blocks) {
+  return ResNetT<BottleneckT>(blocks, 4);
+}
+
+} // namespace oracle
