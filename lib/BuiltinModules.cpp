@@ -62,6 +62,7 @@ public:
   struct Flag {
     std::optional<bool> Known;
     std::string Condition;
+    ExprPtr Value; ///< what the option is bound to, when not known
     bool maybe() const { return !Known || *Known; }
   };
   Flag flag(const std::string &Name, bool Default) const {
@@ -70,7 +71,7 @@ public:
       return {Default, ""};
     if (auto B = It->second->asBool())
       return {*B, ""};
-    return {std::nullopt, Name + "(" + It->second->str() + ")"};
+    return {std::nullopt, Name + "(" + It->second->str() + ")", It->second};
   }
 
 private:
@@ -101,8 +102,10 @@ struct Builder {
     E.Shape = std::move(Shape);
     E.DType = std::move(DType);
     for (const Options::Flag *X : {F, G})
-      if (X && !X->Known)
+      if (X && !X->Known) {
         E.Conditions.push_back(X->Condition);
+        E.ConditionValues.push_back(X->Value);
+      }
     Out.Entries.push_back(std::move(E));
   }
   void param(std::string Name, std::vector<ExprPtr> Shape,

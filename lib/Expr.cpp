@@ -1,6 +1,7 @@
 //===- Expr.cpp - Folding and spelling symbolic values --------------------===//
 #include "torch-keycheck/Expr.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -350,6 +351,21 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B) {
   }
   }
   return E;
+}
+
+void collectParams(const ExprPtr &E, std::vector<std::string> &Out) {
+  if (!E)
+    return;
+  if (E->K == Expr::Kind::Param) {
+    auto It = std::lower_bound(Out.begin(), Out.end(), E->Name);
+    if (It == Out.end() || *It != E->Name)
+      Out.insert(It, E->Name);
+    return;
+  }
+  for (const auto &A : E->Args)
+    collectParams(A, Out);
+  for (const auto &S : E->Setters)
+    collectParams(S.second, Out);
 }
 
 ExprPtr parseDefineValue(const std::string &Text) {

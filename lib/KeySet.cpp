@@ -16,6 +16,10 @@ struct Node {
   std::vector<std::pair<std::string, Node>> Children;
 };
 
+/// Conditions under which keys exist: their spelling, and the value they
+/// test (for the parameters it depends on; null when there is none).
+using CondList = std::vector<std::pair<std::string, ExprPtr>>;
+
 /// Bounds recursion through user classes that (wrongly) contain themselves.
 constexpr int MaxDepth = 64;
 /// Iterations one loop is unrolled to; a larger count is shown as a pattern.
@@ -51,7 +55,7 @@ public:
   }
 
   Node instantiateClass(const Constructor &Ctor, const Bindings &B,
-                        const std::vector<std::string> &Conds, int Depth) {
+                        const CondList &Conds, int Depth) {
     Node N;
     runRegistrations(Ctor, 0, Ctor.Registrations.size(), 0, B, Conds, false,
                      Depth, N);
@@ -63,9 +67,8 @@ public:
   /// Registrations [Begin, End) of Ctor, all inside the first Level of
   /// their loops: those in a deeper loop run once per iteration of it.
   void runRegistrations(const Constructor &Ctor, size_t Begin, size_t End,
-                        size_t Level, const Bindings &B,
-                        const std::vector<std::string> &Conds, bool InPattern,
-                        int Depth, Node &N) {
+                        size_t Level, const Bindings &B, const CondList &Conds,
+                        bool InPattern, int Depth, Node &N) {
     const auto &Regs = Ctor.Registrations;
     for (size_t I = Begin; I < End;) {
       if (Regs[I].Loops.size() <= Level) {
@@ -91,9 +94,11 @@ public:
       } else {
         // The count is not known: one pattern per registration, for every
         // value of the loop variable.
-        std::vector<std::string> Inner = Conds;
-        Inner.push_back("for " + Info.Var + " in [" + From->str() + ", " +
-                        To->str() + ")");
+        CondList Inner = Conds;
+        LoopVars.insert(Info.Var);
+        Inner.push_back(
+            {"for " + Info.Var + " in [" + From->str() + ", " + To->str() + ")",
+             Expr::makeList({From, To})});
         runRegistrations(Ctor, I, J, Level + 1, B, Inner, true, Depth, N);
       }
       I = J;
@@ -101,16 +106,16 @@ public:
   }
 
   void runRegistration(const Registration &R, const Bindings &B,
-                       const std::vector<std::string> &Conds, bool InPattern,
-                       int Depth, Node &N) {
-    std::vector<std::string> RConds = Conds;
+                       const CondList &Conds, bool InPattern, int Depth,
+                       Node &N) {
+    CondList RConds = Conds;
     for (const auto &Guard : R.Guards) {
       ExprPtr F = fold(Guard, B);
       if (auto V = F->asBool()) {
         if (!*V)
           return;
       } else {
-        RConds.push_back(F->str());
+        RConds.push_back({F->str(), F});
       }
     }
     ExprPtr NameE = fold(R.Name, B);
@@ -135,7 +140,7 @@ public:
     K.K = R.K == Registration::Kind::Parameter ? Key::Kind::Parameter
                                                : Key::Kind::Buffer;
     K.Loc = R.Loc;
-    K.Conditions = RConds;
+    setConditions(K, RConds);
     (K.K == Key::Kind::Parameter ? N.Params : N.Buffers).push_back(K);
   }
 
@@ -154,7 +159,7 @@ public:
 
   /// Expands a module value registered (or contained) at Loc.
   Node instantiate(const ExprPtr &M, const SourceLoc &Loc,
-                   const std::vector<std::string> &Conds, int Depth) {
+                   const CondList &Conds, int Depth) {
     Node N;
     if (Depth > MaxDepth) {
       Out.Unresolved.push_back({Loc, "module nesting deeper than " +
@@ -190,8 +195,11 @@ public:
       if (!X.Problem.empty())
         Out.Unresolved.push_back({Loc, M->Builtin + ": " + X.Problem});
       for (auto &E : X.Entries) {
-        std::vector<std::string> EConds = Conds;
-        EConds.insert(EConds.end(), E.Conditions.begin(), E.Conditions.end());
+        CondList EConds = Conds;
+        for (size_t I = 0; I < E.Conditions.size(); ++I)
+          EConds.push_back({E.Conditions[I], I < E.ConditionValues.size()
+                                                 ? E.ConditionValues[I]
+                                                 : nullptr});
         if (E.K == BuiltinEntry::Kind::Child) {
           N.Children.push_back(
               {E.Name, instantiate(E.Child, Loc, EConds, Depth + 1)});
@@ -205,7 +213,7 @@ public:
         K.DType = E.DType;
         K.Loc = Loc;
         K.Origin = M->Builtin;
-        K.Conditions = EConds;
+        setConditions(K, EConds);
         (K.K == Key::Kind::Parameter ? N.Params : N.Buffers).push_back(K);
       }
       return N;
@@ -235,16 +243,16 @@ public:
   }
 
   void addChildren(const std::vector<ExprPtr> &Children, const Bindings &B,
-                   ExprPtr &Index, const SourceLoc &Loc,
-                   const std::vector<std::string> &Conds, int Depth, Node &N) {
+                   ExprPtr &Index, const SourceLoc &Loc, const CondList &Conds,
+                   int Depth, Node &N) {
     for (const ExprPtr &Raw : Children) {
       ExprPtr Child = fold(Raw, B);
-      std::vector<std::string> CConds = Conds;
+      CondList CConds = Conds;
       if (Child->K == Expr::Kind::Absent)
         continue;
       if (Child->K == Expr::Kind::Conditional) {
         if (Child->Args[2]->K == Expr::Kind::Absent) {
-          CConds.push_back(Child->Args[0]->str());
+          CConds.push_back({Child->Args[0]->str(), Child->Args[0]});
           Child = Child->Args[1];
         }
       }
@@ -271,9 +279,11 @@ public:
                     Expr::makeBinary("-", Expr::makeParam(Child->Name), From),
                     Per)),
             {});
-        std::vector<std::string> RConds = Conds;
-        RConds.push_back("for " + Child->Name + " in [" + From->str() + ", " +
-                         To->str() + ")");
+        CondList RConds = Conds;
+        LoopVars.insert(Child->Name);
+        RConds.push_back({"for " + Child->Name + " in [" + From->str() + ", " +
+                              To->str() + ")",
+                          Expr::makeList({From, To})});
         ExprPtr Inner = Start;
         addChildren(Body, B, Inner, Loc, RConds, Depth, N);
         Index = fold(
@@ -296,7 +306,7 @@ public:
         Key K = tensorKey(Child, "Parameter container");
         K.Name = Name;
         K.Loc = CL;
-        K.Conditions = CConds;
+        setConditions(K, CConds);
         N.Params.push_back(K);
       } else {
         N.Children.push_back({Name, instantiate(Child, CL, CConds, Depth + 1)});
@@ -314,6 +324,20 @@ public:
     size_t Index = size_t(&Ctor - C.Constructors.data());
     const Constructor *S = G.Source->specialize(C.Name, Index, B);
     return S ? *S : Ctor;
+  }
+
+  /// The key's conditions, and the parameters they depend on (loop
+  /// variables are not knobs).
+  void setConditions(Key &K, const CondList &C) {
+    K.Conditions.clear();
+    std::vector<std::string> Params;
+    for (const auto &[Text, Value] : C) {
+      K.Conditions.push_back(Text);
+      collectParams(Value, Params);
+    }
+    for (const std::string &P : Params)
+      if (!LoopVars.count(P))
+        K.DependsOn.push_back(P);
   }
 
   static bool isNamedChild(const ExprPtr &E) {
@@ -364,6 +388,7 @@ public:
 private:
   const RegistrationGraph &G;
   ModelKeys &Out;
+  std::set<std::string> LoopVars;
 };
 
 } // namespace
@@ -422,6 +447,10 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
   Node Root = D.instantiateClass(D.specialized(Class, *Ctor, B), B, {}, 0);
   Deriver::flatten(Root, "", /*Params=*/true, Out.Keys);
   Deriver::flatten(Root, "", /*Params=*/false, Out.Keys);
+  std::set<std::string> Knobs;
+  for (const Key &K : Out.Keys)
+    Knobs.insert(K.DependsOn.begin(), K.DependsOn.end());
+  Out.Knobs.assign(Knobs.begin(), Knobs.end());
   return Out;
 }
 

@@ -50,7 +50,13 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
       OS << " configuration '" << M.Config.Name << "'";
     if (!M.Config.Defines.empty())
       OS << " with " << defineText(M.Config);
-    OS << ": " << M.Keys.size() << (M.Keys.size() == 1 ? " key\n" : " keys\n");
+    OS << ": " << M.Keys.size() << (M.Keys.size() == 1 ? " key" : " keys");
+    if (!M.Knobs.empty()) {
+      OS << "; which keys exist depends on";
+      for (size_t I = 0; I < M.Knobs.size(); ++I)
+        OS << (I ? ", '" : " '") << M.Knobs[I] << "'";
+    }
+    OS << "\n";
     size_t NameW = 0, ShapeW = 0, TypeW = 1;
     for (const Key &K : M.Keys) {
       NameW = std::max(NameW, K.Name.size());
@@ -115,6 +121,7 @@ std::string renderKeysJson(const std::vector<ModelKeys> &Models) {
       Defs[D.first] = valueJson(D.second);
     Cfg["define"] = Defs;
     J["configuration"] = Cfg;
+    J["knobs"] = M.Knobs;
     J["keys"] = Json::array();
     for (const Key &K : M.Keys) {
       Json KJ;
@@ -135,8 +142,10 @@ std::string renderKeysJson(const std::vector<ModelKeys> &Models) {
       KJ["dtype"] = K.DType.empty() ? Json() : Json(K.DType);
       KJ["origin"] = K.Origin;
       KJ["location"] = locJson(K.Loc);
-      if (!K.Conditions.empty())
+      if (!K.Conditions.empty()) {
         KJ["conditions"] = K.Conditions;
+        KJ["depends_on"] = K.DependsOn;
+      }
       J["keys"].push_back(KJ);
     }
     J["unresolved"] = Json::array();

@@ -28,6 +28,8 @@ struct BuiltinEntry {
   /// Options whose value decides whether the entry exists, when that value
   /// is not known (`bias` bound to a symbolic parameter).
   std::vector<std::string> Conditions;
+  /// The values those options are bound to, for what they depend on.
+  std::vector<ExprPtr> ConditionValues;
 };
 
 struct BuiltinExpansion {

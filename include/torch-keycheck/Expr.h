@@ -107,6 +107,9 @@ using Bindings = std::map<std::string, ExprPtr>;
 /// are constants. What stays symbolic keeps its shape (`hidden * 2`).
 ExprPtr fold(const ExprPtr &E, const Bindings &B);
 
+/// Adds the names of the parameters E refers to (sorted, no repeats).
+void collectParams(const ExprPtr &E, std::vector<std::string> &Out);
+
 /// Parses a `--define` value: integers, floats, true/false, else a string.
 ExprPtr parseDefineValue(const std::string &Text);
 

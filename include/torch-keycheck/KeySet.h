@@ -38,6 +38,10 @@ struct Key {
   /// Conditions (source spelling) under which the key exists; empty when
   /// it always does in this configuration.
   std::vector<std::string> Conditions;
+  /// The constructor parameters (of the analysed class) those conditions
+  /// and any loop count in them depend on: the configuration knobs that
+  /// decide whether the key exists. Sorted.
+  std::vector<std::string> DependsOn;
 };
 
 struct Configuration {
@@ -54,6 +58,9 @@ struct ModelKeys {
   std::vector<std::pair<SourceLoc, std::string>> Unresolved;
   /// Defines that name no parameter of the chosen constructor.
   std::vector<std::string> UnusedDefines;
+  /// Every parameter some key depends on: the knobs that change which keys
+  /// the checkpoint has. Sorted.
+  std::vector<std::string> Knobs;
 };
 
 /// Derives the keys of Class under Config. Parameters without a define or
