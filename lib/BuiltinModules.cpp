@@ -63,7 +63,6 @@ public:
     std::optional<bool> Known;
     std::string Condition;
     ExprPtr Value; ///< what the option is bound to, when not known
-    bool maybe() const { return !Known || *Known; }
   };
   Flag flag(const std::string &Name, bool Default) const {
     auto It = Values.find(Name);
@@ -422,13 +421,6 @@ const std::map<std::string, Spec> &table() {
 } // namespace
 
 bool isKnownBuiltin(const std::string &Name) { return table().count(Name); }
-
-std::vector<std::string> knownBuiltins() {
-  std::vector<std::string> R;
-  for (const auto &E : table())
-    R.push_back(E.first);
-  return R;
-}
 
 BuiltinExpansion
 expandBuiltin(const std::string &Name, const std::vector<ExprPtr> &Args,

@@ -292,7 +292,6 @@ private:
     ExprPtr Return;
     bool Returned = false;
     size_t GuardDepth = 0;
-    std::string Via;
   };
 
   /// Base and member initialisers, then the body, of Ctor in the current
@@ -333,7 +332,6 @@ private:
     if (Frames.size() > MaxInlineDepth)
       return unresolved(CE->getBeginLoc(), "calls nested too deeply to follow");
     Frame F;
-    F.Via = Ctor->getParent()->getNameAsString();
     for (unsigned I = 0; I < Ctor->getNumParams() && I < CE->getNumArgs(); ++I)
       F.Vars[Ctor->getParamDecl(I)] = translate(CE->getArg(I));
     F.GuardDepth = Guards.size();
@@ -355,7 +353,6 @@ private:
       return nullptr;
     }
     Frame F;
-    F.Via = FD->getNameAsString();
     for (unsigned I = 0; I < Def->getNumParams() && I < Args.size(); ++I)
       F.Vars[Def->getParamDecl(I)] = translate(Args[I]);
     F.GuardDepth = Guards.size();
@@ -1312,8 +1309,6 @@ private:
     R.Loops = ActiveLoops;
     R.Loc = toLoc(SM, MC->getExprLoc());
     R.NameLoc = toLoc(SM, MC->getArg(0)->getBeginLoc());
-    for (size_t I = 1; I < Frames.size(); ++I)
-      R.Via += (R.Via.empty() ? "" : " -> ") + Frames[I].Via;
     Out.Registrations.push_back(R);
     return R.Value;
   }
@@ -1764,12 +1759,6 @@ private:
 };
 
 } // namespace
-
-void extractRegistrationGraph(ASTContext &Ctx, RegistrationGraph &G) {
-  ClassFinder F(Ctx, G, nullptr);
-  F.TraverseDecl(Ctx.getTranslationUnitDecl());
-  F.finish();
-}
 
 std::unique_ptr<tooling::FrontendActionFactory>
 newExtractionActionFactory(RegistrationGraph &G, TranslationUnitCallback OnTU) {

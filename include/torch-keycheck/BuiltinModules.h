@@ -47,9 +47,6 @@ BuiltinExpansion
 expandBuiltin(const std::string &Name, const std::vector<ExprPtr> &Args,
               const std::vector<std::pair<std::string, ExprPtr>> &Setters);
 
-/// All names the table knows, for documentation and tests.
-std::vector<std::string> knownBuiltins();
-
 } // namespace torchkc
 
 #endif

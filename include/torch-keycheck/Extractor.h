@@ -22,10 +22,6 @@ class FrontendActionFactory;
 
 namespace torchkc {
 
-/// Adds every user module class defined outside system and LibTorch
-/// headers in Ctx to G.
-void extractRegistrationGraph(clang::ASTContext &Ctx, RegistrationGraph &G);
-
 /// Called once per translation unit with what it defines, while its AST is
 /// alive: TU.Source can re-extract constructors with known values.
 using TranslationUnitCallback = std::function<void(RegistrationGraph &TU)>;

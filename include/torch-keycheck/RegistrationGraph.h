@@ -27,7 +27,6 @@ struct Registration {
   std::vector<ExprPtr> Guards;
   SourceLoc Loc;     ///< the register_* call
   SourceLoc NameLoc; ///< the name argument
-  std::string Via;   ///< call chain when reached through helpers
   /// The loops whose count was not known at extraction (Constructor::Loops
   /// indices, outermost first) that repeat this call.
   std::vector<unsigned> Loops;
