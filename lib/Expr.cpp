@@ -13,6 +13,13 @@ std::string SourceLoc::str() const {
   return File + ":" + std::to_string(Line) + ":" + std::to_string(Column);
 }
 
+std::string SourceLoc::str(const std::string &BaseDir) const {
+  std::string S = str();
+  if (!BaseDir.empty() && S.compare(0, BaseDir.size() + 1, BaseDir + "/") == 0)
+    return S.substr(BaseDir.size() + 1);
+  return S;
+}
+
 static std::shared_ptr<Expr> node(Expr::Kind K) {
   auto E = std::make_shared<Expr>();
   E->K = K;

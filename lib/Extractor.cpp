@@ -194,6 +194,36 @@ std::string findDType(const Stmt *S) {
   return {};
 }
 
+/// Which register_* call MC is, if it is one.
+std::optional<Registration::Kind>
+registrationKind(const CXXMemberCallExpr *MC) {
+  const CXXMethodDecl *M = MC->getMethodDecl();
+  if (!M || !isTorchModuleBase(M->getParent()))
+    return std::nullopt;
+  StringRef N = M->getName();
+  if (N == "register_module")
+    return Registration::Kind::Module;
+  if (N == "register_parameter")
+    return Registration::Kind::Parameter;
+  if (N == "register_buffer")
+    return Registration::Kind::Buffer;
+  return std::nullopt;
+}
+
+/// Whether a member of type T holds a module or a tensor, the two things a
+/// member can hold that only registration puts into the state_dict.
+std::optional<MemberAssignment::Kind> memberKind(QualType T) {
+  if (holderImpl(T))
+    return MemberAssignment::Kind::Module;
+  if (const CXXRecordDecl *P = sharedPtrPointee(T))
+    if (isTorchModuleBase(P) || derivesFromModule(P))
+      return MemberAssignment::Kind::Module;
+  if (const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl())
+    if (RD->getQualifiedNameAsString() == "at::Tensor")
+      return MemberAssignment::Kind::Tensor;
+  return std::nullopt;
+}
+
 /// Tensor factories whose first argument is the shape.
 bool isShapeFactory(StringRef Name) {
   return llvm::StringSwitch<bool>(Name)
@@ -257,8 +287,11 @@ bool literalShape(const clang::Expr *E, std::vector<int64_t> &Dims,
 /// Constructor of the registration graph.
 class ConstructorWalker {
 public:
-  ConstructorWalker(ASTContext &Ctx, Constructor &Out)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out) {}
+  /// Called, when given, collects every function the walk calls or
+  /// inlines (canonical declarations).
+  ConstructorWalker(ASTContext &Ctx, Constructor &Out,
+                    std::set<const FunctionDecl *> *Called = nullptr)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out), Called(Called) {}
 
   /// Walks Ctor with the parameters in Values bound to them and the others
   /// symbolic.
@@ -319,8 +352,13 @@ private:
           inlineConstructor(CE);
         continue;
       }
-      if (const FieldDecl *F = Init->getMember())
+      if (const FieldDecl *F = Init->getMember()) {
         Members[F] = translate(E);
+        recordMemberAssignment(F, Members[F],
+                               Init->isInClassMemberInitializer()
+                                   ? F->getInClassInitializer()->getBeginLoc()
+                                   : Init->getSourceLocation());
+      }
     }
     walk(CtorDef->getBody());
   }
@@ -345,6 +383,8 @@ private:
   /// returns.
   ExprPtr inlineCall(const FunctionDecl *FD, ArrayRef<const clang::Expr *> Args,
                      SourceLocation CallLoc) {
+    if (Called)
+      Called->insert(FD->getCanonicalDecl());
     const FunctionDecl *Def = nullptr;
     if (!FD->hasBody(Def) || isLibraryLocation(SM, Def->getLocation()))
       return nullptr;
@@ -439,9 +479,12 @@ private:
       walk(*Known ? If->getThen() : If->getElse());
       return;
     }
+    SourceLocation CondLoc = If->getCond()->getBeginLoc();
+    Cond = located(Cond, CondLoc);
+    ExprPtr NotCond = located(Expr::makeUnary("!", Cond), CondLoc);
     Guards.push_back(Cond);
     bool ThenReturned = walkBranch(If->getThen());
-    Guards.back() = Expr::makeUnary("!", Cond);
+    Guards.back() = NotCond;
     bool ElseReturned = walkBranch(If->getElse());
     Guards.pop_back();
     Frame &F = Frames.back();
@@ -450,7 +493,7 @@ private:
     } else if (ThenReturned != ElseReturned) {
       // `if (!use_head) return;`: the rest of the function runs only when
       // the returning branch was not taken (until the function ends).
-      Guards.push_back(ThenReturned ? Expr::makeUnary("!", Cond) : Cond);
+      Guards.push_back(ThenReturned ? NotCond : Cond);
     }
   }
 
@@ -708,9 +751,10 @@ private:
           break;
         }
         // Falling into a label keeps the previous cases' guard too.
-        setGuard(Active && Pending == Flow::Normal
-                     ? Expr::makeBinary("||", Active, Match)
-                     : Match);
+        setGuard(located(Active && Pending == Flow::Normal
+                             ? Expr::makeBinary("||", Active, Match)
+                             : Match,
+                         Sw->getCond()->getBeginLoc()));
         Pending = Flow::Normal;
       }
       if (!Active || Pending != Flow::Normal)
@@ -737,21 +781,6 @@ private:
     return nullptr;
   }
 
-  static std::optional<Registration::Kind>
-  registrationKind(const CXXMemberCallExpr *MC) {
-    const CXXMethodDecl *M = MC->getMethodDecl();
-    if (!M || !isTorchModuleBase(M->getParent()))
-      return std::nullopt;
-    StringRef N = M->getName();
-    if (N == "register_module")
-      return Registration::Kind::Module;
-    if (N == "register_parameter")
-      return Registration::Kind::Parameter;
-    if (N == "register_buffer")
-      return Registration::Kind::Buffer;
-    return std::nullopt;
-  }
-
   void unresolved(SourceLocation L, std::string Why) {
     Out.Unresolved.push_back({toLoc(SM, L), std::move(Why)});
   }
@@ -763,6 +792,14 @@ private:
   }
 
   ExprPtr unknown(const clang::Expr *E) { return Expr::makeUnknown(text(E)); }
+
+  /// A copy of E that records where it is written (guards carry the
+  /// location of their condition).
+  ExprPtr located(const ExprPtr &E, SourceLocation L) {
+    auto C = std::make_shared<torchkc::Expr>(*E);
+    C->Loc = toLoc(SM, L);
+    return C;
+  }
 
   /// The variable or member E names, when it is one the walk tracks.
   ExprPtr *slot(const clang::Expr *E) {
@@ -808,10 +845,53 @@ private:
     *S = V;
     if (auto It = ContainerDepth.find(Old.get()); It != ContainerDepth.end())
       ContainerDepth[V.get()] = It->second;
-    if (Old && Old->K == Expr::Kind::Module)
+    if (Old && Old->K == Expr::Kind::Module) {
       for (Registration &R : Out.Registrations)
         if (R.Value == Old)
           R.Value = V;
+      // A container grown in place is still the object the member was
+      // given.
+      if (!Guarded)
+        for (MemberAssignment &A : Out.MemberAssignments)
+          if (A.Value == Old)
+            A.Value = V;
+    }
+  }
+
+  /// Notes that the member E names (`fc`, `this->fc`) was assigned V at L,
+  /// when it is a module holder or tensor member and V a module or tensor.
+  void recordMemberAssignment(const clang::Expr *E, const ExprPtr &V,
+                              SourceLocation L) {
+    const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts());
+    if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      return;
+    if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      recordMemberAssignment(F, V, L);
+  }
+
+  void recordMemberAssignment(const FieldDecl *F, const ExprPtr &V,
+                              SourceLocation L) {
+    std::optional<MemberAssignment::Kind> K = memberKind(F->getType());
+    if (!K ||
+        !holds(V, *K == MemberAssignment::Kind::Module ? Expr::Kind::Module
+                                                       : Expr::Kind::Tensor))
+      return;
+    MemberAssignment A;
+    A.K = *K;
+    A.Member = F->getNameAsString();
+    A.Value = V;
+    A.Loc = toLoc(SM, L);
+    A.MemberLoc = toLoc(SM, F->getLocation());
+    Out.MemberAssignments.push_back(A);
+  }
+
+  /// Whether V is a value of kind K, or a choice between such values
+  /// (`deep ? Linear(..) : Linear(..)`). A null holder or an undefined
+  /// tensor is not.
+  static bool holds(const ExprPtr &V, Expr::Kind K) {
+    if (V->K == Expr::Kind::Conditional)
+      return holds(V->Args[1], K) || holds(V->Args[2], K);
+    return V->K == K;
   }
 
   size_t depthOf(const ExprPtr &Container) const {
@@ -1032,6 +1112,7 @@ private:
             Old, V);
       }
       assign(BO->getLHS(), V);
+      recordMemberAssignment(BO->getLHS(), V, BO->getLHS()->getBeginLoc());
       return V;
     }
     return Expr::makeBinary(opSpelling(BO->getOpcode()),
@@ -1099,9 +1180,12 @@ private:
     if (derivesFromModule(RD))
       return moduleExpr(RD, translateArgs(args(CE)), CE);
     if ((Q == "torch::nn::NamedAnyModule" || Q == "std::pair") &&
-        CE->getNumArgs() == 2)
-      return Expr::makeList(
-          {translate(CE->getArg(0)), translate(CE->getArg(1))});
+        CE->getNumArgs() == 2) {
+      // A named entry (`{"name", module}`) keeps where it is written.
+      ExprPtr Pair =
+          Expr::makeList({translate(CE->getArg(0)), translate(CE->getArg(1))});
+      return located(Pair, CE->getBeginLoc());
+    }
     if (StringRef(Q).ends_with("Options")) {
       auto O = std::make_shared<torchkc::Expr>();
       O->K = torchkc::Expr::Kind::Options;
@@ -1136,6 +1220,8 @@ private:
     const CXXMethodDecl *M = MC->getMethodDecl();
     if (!M)
       return unknown(MC);
+    if (Called)
+      Called->insert(M->getCanonicalDecl());
     if (auto K = registrationKind(MC))
       return recordRegistration(MC, *K);
     // A holder converted to the shared_ptr it holds keeps its module.
@@ -1299,10 +1385,14 @@ private:
       if (const FunctionDecl *FD = MC->getDirectCallee())
         if (const TemplateArgumentList *TA =
                 FD->getTemplateSpecializationArgs())
-          if (TA->size() >= 1 && TA->get(0).getKind() == TemplateArgument::Type)
-            R.Value =
-                Expr::makeUnknown(text(MC->getArg(1)) + " (a '" +
-                                  TA->get(0).getAsType().getAsString() + "')");
+          if (TA->size() >= 1 &&
+              TA->get(0).getKind() == TemplateArgument::Type) {
+            PrintingPolicy Policy(Ctx.getLangOpts());
+            Policy.SuppressTagKeyword = true;
+            R.Value = Expr::makeUnknown(
+                text(MC->getArg(1)) + " (a '" +
+                TA->get(0).getAsType().getAsString(Policy) + "')");
+          }
     }
     for (const ExprPtr &G : Guards)
       R.Guards.push_back(G);
@@ -1379,6 +1469,7 @@ private:
     if (Op == OO_Equal && OC->getNumArgs() == 2) {
       ExprPtr V = translate(OC->getArg(1));
       assign(OC->getArg(0), V);
+      recordMemberAssignment(OC->getArg(0), V, OC->getArg(0)->getBeginLoc());
       return V;
     }
     if (OC->getNumArgs() == 2) {
@@ -1567,6 +1658,7 @@ private:
   std::set<std::string> UsedLoopNames;
   /// The next index of a class that is itself a Sequential or ModuleList.
   ExprPtr SelfIndex = Expr::makeInt(0);
+  std::set<const FunctionDecl *> *Called;
 };
 
 class ClassFinder : public RecursiveASTVisitor<ClassFinder>,
@@ -1587,7 +1679,7 @@ public:
     if (Done != Specialized.end())
       return Done->second.get();
     auto Out = std::make_unique<Constructor>();
-    ConstructorWalker W(Ctx, *Out);
+    ConstructorWalker W(Ctx, *Out, &Called);
     W.walkConstructor(It->second[CtorIndex], Args);
     return (Specialized[Key] = std::move(Out)).get();
   }
@@ -1656,7 +1748,7 @@ public:
           Ctor->isDeleted())
         continue;
       Constructor Out;
-      ConstructorWalker W(Ctx, Out);
+      ConstructorWalker W(Ctx, Out, &Called);
       W.walkConstructor(Ctor);
       C.Constructors.push_back(std::move(Out));
       Ctors.push_back(Ctor);
@@ -1668,6 +1760,7 @@ public:
       C.Constructors.emplace_back();
       C.Constructors.back().Loc = C.Loc;
     }
+    Records[C.Name] = RD;
     G.Classes.push_back(std::move(C));
     return true;
   }
@@ -1677,6 +1770,56 @@ public:
       auto It = Holders.find(C.Name);
       if (It != Holders.end())
         C.HolderName = It->second;
+      findRegistrationsOutsideConstructors(C);
+    }
+  }
+
+private:
+  /// register_* calls on `this` in member functions that no constructor
+  /// walk reached, directly or through another class's constructor
+  /// (`block->build()` from the parent's). Once every class is walked, the
+  /// set of called functions is complete for this translation unit.
+  void findRegistrationsOutsideConstructors(ModuleClass &C) {
+    const CXXRecordDecl *RD = Records[C.Name];
+    // A constructor defined elsewhere may call any method: nothing is known
+    // to be outside it.
+    for (const CXXConstructorDecl *Ctor : Decls[C.Name])
+      if (!Ctor->hasBody())
+        return;
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (const CXXMethodDecl *M : RD->methods()) {
+      const FunctionDecl *Def = nullptr;
+      if (isa<CXXConstructorDecl>(M) || M->isImplicit() || !M->hasBody(Def) ||
+          Called.count(M->getCanonicalDecl()))
+        continue;
+      std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+        if (!S)
+          return;
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
+          const clang::Expr *Obj = MC->getImplicitObjectArgument();
+          auto K = registrationKind(MC);
+          if (K && Obj && isa<CXXThisExpr>(Obj->IgnoreParenImpCasts()) &&
+              MC->getNumArgs() >= 1) {
+            RegistrationOutsideConstructor R;
+            R.K = *K;
+            CharSourceRange Range =
+                SM.getExpansionRange(CharSourceRange::getTokenRange(
+                    MC->getArg(0)->getSourceRange()));
+            R.NameText =
+                Lexer::getSourceText(Range, SM, Ctx.getLangOpts()).str();
+            R.Function = M->getNameAsString();
+            R.Loc = toLoc(SM, MC->getExprLoc());
+            R.FunctionLoc = toLoc(SM, M->getLocation());
+            C.OutsideConstructors.push_back(R);
+          }
+        }
+        // A lambda's body runs only if something calls it.
+        if (isa<LambdaExpr>(S))
+          return;
+        for (const Stmt *Child : S->children())
+          Visit(Child);
+      };
+      Visit(Def->getBody());
     }
   }
 
@@ -1686,6 +1829,9 @@ private:
   std::map<std::string, std::string> Holders;
   std::map<std::string, std::vector<const CXXConstructorDecl *>> Decls;
   std::map<std::string, std::unique_ptr<Constructor>> Specialized;
+  std::map<std::string, const CXXRecordDecl *> Records;
+  /// Every function a constructor walk of this translation unit called.
+  std::set<const FunctionDecl *> Called;
   Sema *TheSema;
   std::vector<CXXRecordDecl *> Specializations;
   std::set<const Decl *> Seen;

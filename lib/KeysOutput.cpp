@@ -30,13 +30,6 @@ static std::string defineText(const Configuration &C) {
   return R;
 }
 
-static std::string shown(const SourceLoc &L, const std::string &BaseDir) {
-  std::string S = L.str();
-  if (!BaseDir.empty() && S.compare(0, BaseDir.size() + 1, BaseDir + "/") == 0)
-    return S.substr(BaseDir.size() + 1);
-  return S;
-}
-
 std::string renderKeysText(const std::vector<ModelKeys> &Models,
                            const std::string &BaseDir) {
   std::ostringstream OS;
@@ -45,7 +38,7 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
     if (!First)
       OS << "\n";
     First = false;
-    OS << M.Class << " (" << shown(M.Loc, BaseDir) << ")";
+    OS << M.Class << " (" << M.Loc.str(BaseDir) << ")";
     if (!M.Config.Name.empty())
       OS << " configuration '" << M.Config.Name << "'";
     if (!M.Config.Defines.empty())
@@ -69,8 +62,7 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
     for (const Key &K : M.Keys) {
       OS << "  " << pad(K.Name, NameW) << pad(kindName(K.K), 9)
          << pad(shapeText(K), ShapeW)
-         << pad(K.DType.empty() ? "?" : K.DType, TypeW)
-         << shown(K.Loc, BaseDir);
+         << pad(K.DType.empty() ? "?" : K.DType, TypeW) << K.Loc.str(BaseDir);
       if (!K.Origin.empty())
         OS << "  " << K.Origin;
       // Loop patterns read `[for i in [0, depth)]`, conditions `[if flag]`.
@@ -79,7 +71,7 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
       OS << "\n";
     }
     for (const auto &U : M.Unresolved)
-      OS << "  unresolved: " << shown(U.first, BaseDir) << ": " << U.second
+      OS << "  unresolved: " << U.first.str(BaseDir) << ": " << U.second
          << "\n";
   }
   return OS.str();

@@ -28,6 +28,9 @@ struct SourceLoc {
 
   bool valid() const { return Line != 0; }
   std::string str() const;
+  /// `file:line:col` with a File below BaseDir shown relative to it, as a
+  /// compiler shows the paths it was given; other paths stay absolute.
+  std::string str(const std::string &BaseDir) const;
 };
 
 struct Expr;

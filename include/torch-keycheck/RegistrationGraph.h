@@ -23,7 +23,8 @@ struct Registration {
   ExprPtr Name;  ///< usually a String after folding
   ExprPtr Value; ///< a Module expr, or a Tensor expr, or Unknown
   /// Conditions that must all hold for the call to run (enclosing `if`s),
-  /// each already negated for `else` branches. Empty: unconditional.
+  /// each already negated for `else` branches, each with the location of
+  /// the condition in its Loc. Empty: unconditional.
   std::vector<ExprPtr> Guards;
   SourceLoc Loc;     ///< the register_* call
   SourceLoc NameLoc; ///< the name argument
@@ -47,9 +48,23 @@ struct ConstructorParam {
   ExprPtr Default; ///< null when the parameter has no default argument
 };
 
+/// A module-holder or tensor member given a value on the constructor's
+/// path (`fc = Linear(4, 2)`, a member initialiser). Value is the very
+/// Expr node assigned, so registrations that hold the same node register
+/// this member's module or tensor.
+struct MemberAssignment {
+  enum class Kind { Module, Tensor };
+  Kind K = Kind::Module;
+  std::string Member;
+  ExprPtr Value;
+  SourceLoc Loc;       ///< the assignment or initialiser
+  SourceLoc MemberLoc; ///< the member's declaration
+};
+
 struct Constructor {
   std::vector<ConstructorParam> Params;
   std::vector<Registration> Registrations;
+  std::vector<MemberAssignment> MemberAssignments;
   std::vector<LoopInfo> Loops;
   SourceLoc Loc;
   /// Things extraction could not follow (a call with no visible body, ...),
@@ -57,11 +72,22 @@ struct Constructor {
   std::vector<std::pair<SourceLoc, std::string>> Unresolved;
 };
 
+/// A register_* call in a member function that no constructor calls: its
+/// key exists only after that function has run.
+struct RegistrationOutsideConstructor {
+  Registration::Kind K = Registration::Kind::Module;
+  std::string NameText; ///< the name argument as written
+  std::string Function; ///< the member function it is in
+  SourceLoc Loc;        ///< the register_* call
+  SourceLoc FunctionLoc;
+};
+
 struct ModuleClass {
   std::string Name;       ///< qualified Impl name: `net::EncoderImpl`
   std::string HolderName; ///< qualified TORCH_MODULE holder, or empty
   SourceLoc Loc;
   std::vector<Constructor> Constructors;
+  std::vector<RegistrationOutsideConstructor> OutsideConstructors;
 };
 
 /// Re-extracts a constructor with some parameters bound to known values,
