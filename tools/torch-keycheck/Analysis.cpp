@@ -1,7 +1,7 @@
 //===- Analysis.cpp - The commands that parse C++ -------------------------===//
 //
-// The `keys` command, built into a module that main.cpp loads only when a
-// command needs Clang: loading LLVM and Clang costs ~80 ms and ~60 MiB,
+// The `keys` and `check` commands, built into a module that main.cpp loads only
+// when a command needs Clang: loading LLVM and Clang costs ~80 ms and ~60 MiB,
 // which `manifest` and `--version` should not pay. Compilation flags come,
 // as for clang-tidy and clang-check, from a compile_commands.json (`-p
 // DIR`, or found above the first source), from flags after `--`, or else
@@ -10,8 +10,10 @@
 //===----------------------------------------------------------------------===//
 #include "torch-keycheck/Configurations.h"
 #include "torch-keycheck/Extractor.h"
+#include "torch-keycheck/FindingsOutput.h"
 #include "torch-keycheck/KeySet.h"
 #include "torch-keycheck/KeysOutput.h"
+#include "torch-keycheck/Lints.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -59,6 +61,21 @@ cl::opt<std::string> ConfigurationsFile(
 cl::opt<std::string> Format("format", cl::desc("Output format: text or json"),
                             cl::init("text"), cl::cat(Category));
 
+cl::OptionCategory CheckCategory("torch-keycheck check options");
+cl::opt<std::string>
+    Checks("checks",
+           cl::desc("Comma-separated globs of checks to run; '-' before a "
+                    "glob removes what it matches (default: torch-*)"),
+           cl::init("torch-*"), cl::cat(CheckCategory));
+cl::opt<std::string> WarningsAsErrors(
+    "warnings-as-errors",
+    cl::desc("Checks whose warnings are errors, as globs like --checks; "
+             "without a value, every check"),
+    cl::ValueOptional, cl::cat(CheckCategory));
+cl::opt<bool> ListChecks("list-checks",
+                         cl::desc("List the checks --checks enables and exit"),
+                         cl::cat(CheckCategory));
+
 int error(const Twine &Msg) {
   errs() << "torch-keycheck: error: " << Msg << "\n";
   return ToolError;
@@ -98,27 +115,91 @@ bool hasFlag(const CommandLineArguments &Args, StringRef Prefix) {
   return false;
 }
 
-int runKeys(int Argc, const char **Argv) {
+/// The options after `--`, then the command's own options; null (after
+/// reporting why) when they are not usable.
+std::unique_ptr<CompilationDatabase>
+parseCommandLine(int Argc, const char **Argv, const char *Overview,
+                 ArrayRef<const cl::OptionCategory *> Categories) {
   std::string FixedError;
   std::unique_ptr<FixedCompilationDatabase> Fixed =
       FixedCompilationDatabase::loadFromCommandLine(Argc, Argv, FixedError);
-  if (!FixedError.empty())
-    return error(FixedError);
-  cl::HideUnrelatedOptions(Category);
-  if (!cl::ParseCommandLineOptions(
-          Argc, Argv,
-          "torch-keycheck keys: list the state_dict keys of LibTorch model "
-          "classes\n",
-          &errs()))
-    return ToolError;
-
-  if (Sources.empty())
-    return error("no source files given");
-  if (Format != "text" && Format != "json")
-    return error("unknown --format '" + Format + "' (expected text or json)");
+  if (!FixedError.empty()) {
+    error(FixedError);
+    return nullptr;
+  }
+  cl::HideUnrelatedOptions(Categories);
+  if (!cl::ParseCommandLineOptions(Argc, Argv, Overview, &errs()))
+    return nullptr;
+  if (Format != "text" && Format != "json") {
+    error("unknown --format '" + Format + "' (expected text or json)");
+    return nullptr;
+  }
+  if (ListChecks)
+    return nullptr;
+  if (Sources.empty()) {
+    error("no source files given");
+    return nullptr;
+  }
   for (const std::string &S : Sources)
-    if (!sys::fs::exists(S))
-      return error(S + ": no such file");
+    if (!sys::fs::exists(S)) {
+      error(S + ": no such file");
+      return nullptr;
+    }
+  std::string DBError;
+  std::unique_ptr<CompilationDatabase> DB =
+      compilationDatabase(std::move(Fixed), DBError);
+  if (!DB)
+    error(DBError);
+  return DB;
+}
+
+/// A tool over the sources that can parse them as the user's compiler
+/// would, plus what an out-of-tree tool needs.
+std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB) {
+  auto Tool = std::make_unique<ClangTool>(DB, Sources);
+  // Clang needs its own headers (stddef.h, ...) next to the binary it runs
+  // from; an out-of-tree tool must point at them.
+  Tool->appendArgumentsAdjuster(
+      [](const CommandLineArguments &Args, StringRef File) {
+        CommandLineArguments R = Args;
+        // Model classes often live in headers, which the driver would take
+        // for C; a header given on the command line is C++.
+        StringRef Ext = sys::path::extension(File);
+        if ((Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx") &&
+            !hasFlag(Args, "-x") && !R.empty())
+          R.insert(R.begin() + 1, {"-x", "c++-header"});
+        if (!hasFlag(Args, "-resource-dir"))
+          R.push_back("-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR);
+        // Warnings about the user's code are the compiler's job; errors
+        // still show, since they can hide registrations.
+        R.push_back("-Wno-everything");
+        return R;
+      });
+  return Tool;
+}
+
+std::string currentDir() {
+  SmallString<256> Cwd;
+  sys::fs::current_path(Cwd);
+  return std::string(Cwd);
+}
+
+const char *const NotCompiled =
+    "the sources did not compile cleanly; what was extracted from what "
+    "could be parsed may be incomplete";
+
+int runKeys(int Argc, const char **Argv) {
+  std::unique_ptr<CompilationDatabase> DB = parseCommandLine(
+      Argc, Argv,
+      "torch-keycheck keys: list the state_dict keys of LibTorch model "
+      "classes\n",
+      {&Category});
+  if (Checks.getNumOccurrences() || WarningsAsErrors.getNumOccurrences() ||
+      ListChecks)
+    return error("--checks, --warnings-as-errors and --list-checks are "
+                 "options of 'check'");
+  if (!DB)
+    return ToolError;
 
   std::vector<torchkc::ClassConfiguration> Requests;
   if (!ConfigurationsFile.empty()) {
@@ -138,31 +219,7 @@ int runKeys(int Argc, const char **Argv) {
     CommandLine.Defines[Name] = Value;
   }
 
-  std::string DBError;
-  std::unique_ptr<CompilationDatabase> DB =
-      compilationDatabase(std::move(Fixed), DBError);
-  if (!DB)
-    return error(DBError);
-
-  ClangTool Tool(*DB, Sources);
-  // Clang needs its own headers (stddef.h, ...) next to the binary it runs
-  // from; an out-of-tree tool must point at them.
-  Tool.appendArgumentsAdjuster(
-      [](const CommandLineArguments &Args, StringRef File) {
-        CommandLineArguments R = Args;
-        // Model classes often live in headers, which the driver would take
-        // for C; a header given on the command line is C++.
-        StringRef Ext = sys::path::extension(File);
-        if ((Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx") &&
-            !hasFlag(Args, "-x") && !R.empty())
-          R.insert(R.begin() + 1, {"-x", "c++-header"});
-        if (!hasFlag(Args, "-resource-dir"))
-          R.push_back("-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR);
-        // Warnings about the user's code are the compiler's job; errors
-        // still show, since they can hide registrations.
-        R.push_back("-Wno-everything");
-        return R;
-      });
+  std::unique_ptr<ClangTool> Tool = newTool(*DB);
 
   // What to derive: the configurations file's entries, or --class, or
   // every class (then a define applies wherever a constructor takes it).
@@ -204,7 +261,7 @@ int runKeys(int Argc, const char **Argv) {
 
   torchkc::RegistrationGraph Graph;
   auto Factory = torchkc::newExtractionActionFactory(Graph, OnTU);
-  int ToolStatus = Tool.run(Factory.get());
+  int ToolStatus = Tool->run(Factory.get());
 
   if (Graph.Classes.empty()) {
     error("no class deriving from torch::nn::Module in the sources");
@@ -235,20 +292,90 @@ int runKeys(int Argc, const char **Argv) {
       return error("no model class has a constructor parameter named '" +
                    D.first + "'");
 
-  if (Format == "json") {
+  if (Format == "json")
     outs() << torchkc::renderKeysJson(Models);
+  else
+    outs() << torchkc::renderKeysText(Models, currentDir());
+
+  if (ToolStatus != 0)
+    return error(NotCompiled);
+  return Success;
+}
+
+int runCheck(int Argc, const char **Argv) {
+  std::unique_ptr<CompilationDatabase> DB = parseCommandLine(
+      Argc, Argv,
+      "torch-keycheck check: report registration hazards in LibTorch model "
+      "classes\n",
+      {&Category, &CheckCategory});
+  torchkc::CheckFilter Enabled(Checks);
+  if (ListChecks) {
+    outs() << "Enabled checks:\n";
+    for (const torchkc::CheckInfo &C : torchkc::allChecks())
+      if (Enabled.matches(C.Name))
+        outs() << "    " << C.Name << "  (" << C.Summary << ")\n";
+    return Success;
+  }
+  if (!DB)
+    return ToolError;
+  if (!Defines.empty() || !ConfigurationsFile.empty())
+    return error("'check' without a checkpoint judges the source for every "
+                 "configuration; --define and --configurations do not apply");
+
+  torchkc::RegistrationGraph Graph;
+  auto Factory = torchkc::newExtractionActionFactory(Graph);
+  int ToolStatus = newTool(*DB)->run(Factory.get());
+
+  std::vector<torchkc::Finding> Found;
+  if (!ClassName.empty()) {
+    bool Ambiguous = false;
+    const torchkc::ModuleClass *C = Graph.find(ClassName, &Ambiguous);
+    if (!C)
+      return error("class '" + ClassName + "' " +
+                   (Ambiguous ? "is ambiguous; qualify it"
+                              : "is not a module class in the sources"));
+    Found = torchkc::lintClass(*C);
   } else {
-    SmallString<256> Cwd;
-    sys::fs::current_path(Cwd);
-    outs() << torchkc::renderKeysText(Models, std::string(Cwd));
+    Found = torchkc::lintGraph(Graph);
   }
 
-  if (ToolStatus != 0) {
-    errs() << "torch-keycheck: error: the sources did not compile cleanly; "
-              "keys extracted from what could be parsed may be incomplete\n";
-    return ToolError;
+  torchkc::RenderOptions Opts;
+  Opts.BaseDir = currentDir();
+  if (WarningsAsErrors.getNumOccurrences())
+    Opts.WarningsAsErrors = torchkc::CheckFilter(
+        WarningsAsErrors.empty() ? std::string("*") : WarningsAsErrors);
+  torchkc::SourceLines Lines;
+  std::vector<torchkc::Finding> Shown;
+  size_t Suppressed = 0, Warnings = 0, Errors = 0;
+  for (torchkc::Finding &F : Found) {
+    if (!Enabled.matches(F.Check))
+      continue;
+    if (torchkc::isSuppressed(F, Lines)) {
+      ++Suppressed;
+      continue;
+    }
+    (torchkc::effectiveSeverity(F, Opts) == torchkc::Severity::Error
+         ? Errors
+         : Warnings)++;
+    Shown.push_back(std::move(F));
   }
-  return Success;
+
+  if (Format == "json") {
+    outs() << torchkc::renderFindingsJson(Shown, Suppressed, Opts);
+  } else {
+    outs() << torchkc::renderFindingsText(Shown, Lines, Opts);
+    if (Warnings || Errors || Suppressed) {
+      errs() << Warnings << (Warnings == 1 ? " warning" : " warnings")
+             << " and " << Errors << (Errors == 1 ? " error" : " errors")
+             << " generated";
+      if (Suppressed)
+        errs() << "; " << Suppressed << " suppressed by NOLINT";
+      errs() << ".\n";
+    }
+  }
+  if (ToolStatus != 0)
+    return error(NotCompiled);
+  return Errors ? Findings : Success;
 }
 
 } // namespace
@@ -259,5 +386,7 @@ torchkc_analysis_main(const char *Command, int Argc, const char **Argv) {
   InitLLVM X(Argc, Argv);
   if (StringRef(Command) == "keys")
     return runKeys(Argc, Argv);
+  if (StringRef(Command) == "check")
+    return runCheck(Argc, Argv);
   return error("the analysis module has no command '" + Twine(Command) + "'");
 }

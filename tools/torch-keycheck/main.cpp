@@ -34,6 +34,11 @@ void printUsage(std::ostream &OS) {
         "class\n"
         "             registers, in LibTorch's "
         "named_parameters()/named_buffers() order\n"
+        "  check      report registration hazards in model classes (names "
+        "LibTorch\n"
+        "             refuses, duplicate keys, unregistered members, keys that "
+        "depend\n"
+        "             on configuration) as compiler-style diagnostics\n"
         "  manifest   list the tensors a checkpoint holds (torch.save, "
         "torch::save,\n"
         "             safetensors, or a JSON manifest) without loading them\n"
@@ -154,7 +159,7 @@ int main(int Argc, const char **Argv) {
   }
   if (Command == "manifest")
     return runManifest(std::vector<std::string>(Argv + 2, Argv + Argc));
-  if (Command == "keys") {
+  if (Command == "keys" || Command == "check") {
     // The command takes argv[0]'s place, so option parsing and usage
     // messages name it.
     std::string Program = "torch-keycheck " + Command;

@@ -15,4 +15,4 @@ TORCH_MODULE(Net);
 
 // OUT: fc.weight  parameter  [2, 4]
 // ERR: broken-source.cpp:11:5: error: use of undeclared identifier 'undeclared_helper'
-// ERR: torch-keycheck: error: the sources did not compile cleanly; keys extracted from what could be parsed may be incomplete
+// ERR: torch-keycheck: error: the sources did not compile cleanly; what was extracted from what could be parsed may be incomplete

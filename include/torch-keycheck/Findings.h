@@ -1,0 +1,54 @@
+//===- Findings.h - What the checks report ---------------------*- C++ -*-===//
+//
+// A finding is one diagnostic: a check name, a severity, a location and a
+// message, with notes at related locations. Checks produce findings from
+// the registration graph and key sets; renderers (FindingsOutput.h) print
+// them. No Clang types appear here, so the CLI, the clang-tidy plugin and
+// the compiler plugin can each hand findings to their own diagnostics.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_FINDINGS_H
+#define TORCH_KEYCHECK_FINDINGS_H
+
+#include "torch-keycheck/Expr.h"
+
+#include <string>
+#include <vector>
+
+namespace torchkc {
+
+enum class Severity { Warning, Error };
+
+struct Note {
+  SourceLoc Loc;
+  std::string Message;
+};
+
+struct Finding {
+  std::string Check; ///< `torch-duplicate-key`
+  Severity Level = Severity::Warning;
+  SourceLoc Loc;
+  /// clang-tidy style: lowercase, no final period, names in single quotes.
+  std::string Message;
+  std::vector<Note> Notes;
+};
+
+/// A clang-tidy style check filter: comma-separated globs (`*` matches any
+/// run of characters), `-` before a glob removes what it matches, later
+/// globs win. `torch-*,-torch-conditional-registration`.
+class CheckFilter {
+public:
+  explicit CheckFilter(const std::string &Globs = "");
+  bool matches(const std::string &Check) const;
+  bool empty() const { return Globs.empty(); }
+
+private:
+  std::vector<std::pair<bool, std::string>> Globs; ///< (positive, glob)
+};
+
+/// Whether Pattern (with `*` wildcards) matches the whole of Text.
+bool globMatch(const std::string &Pattern, const std::string &Text);
+
+} // namespace torchkc
+
+#endif

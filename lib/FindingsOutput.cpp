@@ -1,0 +1,180 @@
+//===- FindingsOutput.cpp - Suppressing and printing findings -------------===//
+#include "torch-keycheck/FindingsOutput.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using Json = nlohmann::ordered_json;
+
+namespace torchkc {
+
+const std::string &SourceLines::line(const std::string &File, unsigned N) {
+  static const std::string None;
+  auto It = Files.find(File);
+  if (It == Files.end()) {
+    std::vector<std::string> Lines;
+    std::ifstream In(File, std::ios::binary);
+    for (std::string L; std::getline(In, L);) {
+      if (!L.empty() && L.back() == '\r')
+        L.pop_back();
+      Lines.push_back(std::move(L));
+    }
+    It = Files.emplace(File, std::move(Lines)).first;
+  }
+  if (N == 0 || N > It->second.size())
+    return None;
+  return It->second[N - 1];
+}
+
+namespace {
+
+enum class Directive { Line, NextLine, Begin, End };
+
+struct Nolint {
+  Directive D;
+  std::string Checks; ///< the text in parentheses; empty: every check
+  bool All;
+};
+
+/// The NOLINT directives on one line.
+std::vector<Nolint> directives(const std::string &Line) {
+  std::vector<Nolint> R;
+  for (size_t P = Line.find("NOLINT"); P != std::string::npos;
+       P = Line.find("NOLINT", P + 1)) {
+    size_t End = P + 6;
+    Directive D = Directive::Line;
+    auto Follows = [&](const char *Word) {
+      size_t N = std::char_traits<char>::length(Word);
+      if (Line.compare(End, N, Word) != 0)
+        return false;
+      End += N;
+      return true;
+    };
+    if (Follows("NEXTLINE"))
+      D = Directive::NextLine;
+    else if (Follows("BEGIN"))
+      D = Directive::Begin;
+    else if (Follows("END"))
+      D = Directive::End;
+    Nolint N{D, "", true};
+    if (End < Line.size() && Line[End] == '(') {
+      size_t Close = Line.find(')', End);
+      if (Close == std::string::npos)
+        continue; // clang-tidy ignores an unclosed list too
+      N.Checks = Line.substr(End + 1, Close - End - 1);
+      N.All = false;
+    }
+    R.push_back(N);
+  }
+  return R;
+}
+
+bool covers(const Nolint &N, const std::string &Check) {
+  return N.All || CheckFilter(N.Checks).matches(Check);
+}
+
+} // namespace
+
+bool isSuppressed(const Finding &F, SourceLines &Lines) {
+  if (!F.Loc.valid())
+    return false;
+  for (const Nolint &N : directives(Lines.line(F.Loc.File, F.Loc.Line)))
+    if (N.D == Directive::Line && covers(N, F.Check))
+      return true;
+  if (F.Loc.Line > 1)
+    for (const Nolint &N : directives(Lines.line(F.Loc.File, F.Loc.Line - 1)))
+      if (N.D == Directive::NextLine && covers(N, F.Check))
+        return true;
+  // Open regions: each NOLINTEND closes the latest NOLINTBEGIN with the
+  // same check list.
+  std::vector<Nolint> Open;
+  for (unsigned L = 1; L <= F.Loc.Line; ++L)
+    for (const Nolint &N : directives(Lines.line(F.Loc.File, L))) {
+      if (N.D == Directive::Begin) {
+        Open.push_back(N);
+      } else if (N.D == Directive::End && L < F.Loc.Line) {
+        for (size_t I = Open.size(); I-- > 0;)
+          if (Open[I].Checks == N.Checks) {
+            Open.erase(Open.begin() + I);
+            break;
+          }
+      }
+    }
+  for (const Nolint &N : Open)
+    if (covers(N, F.Check))
+      return true;
+  return false;
+}
+
+Severity effectiveSeverity(const Finding &F, const RenderOptions &Opts) {
+  if (F.Level == Severity::Warning && Opts.WarningsAsErrors.matches(F.Check))
+    return Severity::Error;
+  return F.Level;
+}
+
+static void excerpt(std::ostream &OS, const SourceLoc &L, SourceLines &Lines) {
+  const std::string &Text = Lines.line(L.File, L.Line);
+  if (Text.empty())
+    return;
+  OS << Text << "\n";
+  // Keep tabs so that the caret lines up under the column.
+  std::string Pad;
+  for (unsigned I = 1; I < L.Column && I - 1 < Text.size(); ++I)
+    Pad += Text[I - 1] == '\t' ? '\t' : ' ';
+  OS << Pad << "^\n";
+}
+
+std::string renderFindingsText(const std::vector<Finding> &Fs,
+                               SourceLines &Lines, const RenderOptions &Opts) {
+  std::ostringstream OS;
+  for (const Finding &F : Fs) {
+    Severity S = effectiveSeverity(F, Opts);
+    OS << F.Loc.str(Opts.BaseDir) << ": "
+       << (S == Severity::Error ? "error: " : "warning: ") << F.Message << " ["
+       << F.Check << (S != F.Level ? ",-warnings-as-errors" : "") << "]\n";
+    excerpt(OS, F.Loc, Lines);
+    for (const Note &N : F.Notes) {
+      if (!N.Loc.valid())
+        continue;
+      OS << N.Loc.str(Opts.BaseDir) << ": note: " << N.Message << "\n";
+      excerpt(OS, N.Loc, Lines);
+    }
+  }
+  return OS.str();
+}
+
+static Json locationJson(const SourceLoc &L) {
+  return Json{{"file", L.File}, {"line", L.Line}, {"column", L.Column}};
+}
+
+std::string renderFindingsJson(const std::vector<Finding> &Fs,
+                               size_t Suppressed, const RenderOptions &Opts) {
+  Json Findings = Json::array();
+  size_t Warnings = 0, Errors = 0;
+  for (const Finding &F : Fs) {
+    Severity S = effectiveSeverity(F, Opts);
+    (S == Severity::Error ? Errors : Warnings)++;
+    Json J = {{"check", F.Check},
+              {"severity", S == Severity::Error ? "error" : "warning"},
+              {"location", locationJson(F.Loc)},
+              {"message", F.Message}};
+    Json Notes = Json::array();
+    for (const Note &N : F.Notes)
+      if (N.Loc.valid())
+        Notes.push_back(
+            {{"location", locationJson(N.Loc)}, {"message", N.Message}});
+    J["notes"] = Notes;
+    Findings.push_back(J);
+  }
+  Json Doc = {{"version", 1},
+              {"findings", Findings},
+              {"summary",
+               {{"warnings", Warnings},
+                {"errors", Errors},
+                {"suppressed", Suppressed}}}};
+  return Doc.dump(2) + "\n";
+}
+
+} // namespace torchkc

@@ -1,0 +1,86 @@
+// torch-unregistered-submodule: a module or tensor member that is assigned
+// but never registered is not in parameters(), and never saved or loaded.
+// RUN: %torch-keycheck check %s --checks='-*,torch-unregistered-submodule' -- %libtorch \
+// RUN:   | FileCheck %s --check-prefix=CHECK-MESSAGES -implicit-check-not='{{warning|error|note}}:'
+#include <torch/torch.h>
+
+struct HolderImpl : torch::nn::Module {
+  HolderImpl() {
+    fc1 = register_module("fc1", torch::nn::Linear(4, 8));
+    fc2 = torch::nn::Linear(8, 2);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: member 'fc2' is assigned a module that is never registered; its parameters are not saved, loaded or returned by parameters() [torch-unregistered-submodule]
+    // CHECK-MESSAGES: :[[@LINE+5]]:35: note: 'fc2' is declared here
+    scale = torch::ones({2}) * 0.5;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: member 'scale' is assigned a tensor that is never registered; it is not saved, loaded or returned by parameters() or buffers() [torch-unregistered-submodule]
+    // CHECK-MESSAGES: :[[@LINE+3]]:17: note: 'scale' is declared here
+  }
+  torch::nn::Linear fc1{nullptr}, fc2{nullptr};
+  torch::Tensor scale;
+};
+
+// Member initialisers and shared_ptr members count too.
+struct InitListImpl : torch::nn::Module {
+  InitListImpl() : proj(std::make_shared<torch::nn::LinearImpl>(4, 4)) {}
+  // CHECK-MESSAGES: :[[@LINE-1]]:20: warning: member 'proj' is assigned a module that is never registered; {{.*}} [torch-unregistered-submodule]
+  std::shared_ptr<torch::nn::LinearImpl> proj;
+  // CHECK-MESSAGES: :[[@LINE-1]]:42: note: 'proj' is declared here
+};
+
+// Assigned under a condition, registered nowhere.
+struct FlagImpl : torch::nn::Module {
+  explicit FlagImpl(bool aux) {
+    if (aux)
+      head = torch::nn::Linear(4, 2);
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: member 'head' is assigned a module that is never registered; {{.*}} [torch-unregistered-submodule]
+    // CHECK-MESSAGES: :[[@LINE+2]]:21: note: 'head' is declared here
+  }
+  torch::nn::Linear head{nullptr};
+};
+
+struct SuppressedImpl : torch::nn::Module {
+  SuppressedImpl() {
+    // The mask is a constant of forward, deliberately not in the state_dict.
+    mask = torch::ones({4}); // NOLINT(torch-unregistered-submodule)
+  }
+  torch::Tensor mask;
+};
+
+// ---- Silent ----
+
+struct RegisteredImpl : torch::nn::Module {
+  explicit RegisteredImpl(bool aux) {
+    // Registered where assigned, or later by value.
+    fc1 = register_module("fc1", torch::nn::Linear(4, 8));
+    fc2 = torch::nn::Linear(8, 2);
+    register_module("fc2", fc2);
+    weight = register_parameter("weight", torch::randn({2, 2}));
+    stats = torch::zeros({2});
+    register_buffer("stats", stats);
+    // Inside a container that is registered.
+    first = torch::nn::Linear(2, 2);
+    body = torch::nn::Sequential(first, torch::nn::ReLU());
+    register_module("body", body);
+    // Registered by a helper.
+    make_head();
+    // Registered under the same condition it is assigned under.
+    if (aux)
+      aux_head = register_module("aux_head", torch::nn::Linear(8, 3));
+  }
+  void make_head() { head = register_module("head", torch::nn::Linear(8, 3)); }
+  torch::nn::Linear fc1{nullptr}, fc2{nullptr}, first{nullptr}, head{nullptr},
+      aux_head{nullptr};
+  torch::nn::Sequential body{nullptr};
+  torch::Tensor weight, stats;
+};
+
+// A module given by the caller belongs to the caller's state_dict.
+struct SharedImpl : torch::nn::Module {
+  explicit SharedImpl(torch::nn::Linear shared) : shared(shared) {}
+  torch::nn::Linear shared{nullptr};
+};
+
+// A null holder holds nothing to register.
+struct NullImpl : torch::nn::Module {
+  NullImpl() { fc = nullptr; }
+  torch::nn::Linear fc{nullptr};
+};

@@ -1,0 +1,118 @@
+// Check filters, NOLINT comments and the text rendering of findings.
+#include "torch-keycheck/FindingsOutput.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+using namespace torchkc;
+
+namespace {
+
+TEST(FindingsTest, GlobsMatchWholeNames) {
+  EXPECT_TRUE(globMatch("torch-*", "torch-duplicate-key"));
+  EXPECT_TRUE(globMatch("*", ""));
+  EXPECT_TRUE(globMatch("*-key", "torch-duplicate-key"));
+  EXPECT_TRUE(globMatch("torch-*-key", "torch-unresolved-key"));
+  EXPECT_FALSE(globMatch("torch-dup", "torch-duplicate-key"));
+  EXPECT_FALSE(globMatch("*-keys", "torch-duplicate-key"));
+}
+
+TEST(FindingsTest, LaterGlobsWinAndDashRemoves) {
+  CheckFilter F("torch-*, -torch-conditional-registration");
+  EXPECT_TRUE(F.matches("torch-duplicate-key"));
+  EXPECT_FALSE(F.matches("torch-conditional-registration"));
+  CheckFilter G("-*,torch-conditional-registration");
+  EXPECT_TRUE(G.matches("torch-conditional-registration"));
+  EXPECT_FALSE(G.matches("torch-duplicate-key"));
+  EXPECT_FALSE(CheckFilter("").matches("torch-duplicate-key"));
+}
+
+/// A finding at Line of a file holding Text.
+class SourceFileTest : public ::testing::Test {
+protected:
+  void write(const std::string &Text) { std::ofstream(Path) << Text; }
+  void TearDown() override { std::remove(Path.c_str()); }
+  bool suppressed(unsigned Line, const std::string &Check) {
+    SourceLines Lines; // fresh: each test writes its own file
+    Finding F;
+    F.Check = Check;
+    F.Loc = {Path, Line, 1};
+    return isSuppressed(F, Lines);
+  }
+  std::string Path = ::testing::TempDir() + "torchkc-nolint.cpp";
+};
+
+TEST_F(SourceFileTest, NolintOnTheLine) {
+  write("a(); // NOLINT\n"
+        "b(); // NOLINT(torch-duplicate-key)\n"
+        "c(); // NOLINT(torch-dup*, torch-invalid-key-name)\n"
+        "d();\n");
+  EXPECT_TRUE(suppressed(1, "torch-anything"));
+  EXPECT_TRUE(suppressed(2, "torch-duplicate-key"));
+  EXPECT_FALSE(suppressed(2, "torch-invalid-key-name"));
+  EXPECT_TRUE(suppressed(3, "torch-invalid-key-name"));
+  EXPECT_TRUE(suppressed(3, "torch-duplicate-key"));
+  EXPECT_FALSE(suppressed(4, "torch-duplicate-key"));
+}
+
+TEST_F(SourceFileTest, NolintNextLineCoversOnlyTheNextLine) {
+  write("// NOLINTNEXTLINE(torch-duplicate-key)\n"
+        "a();\n"
+        "b();\n");
+  EXPECT_TRUE(suppressed(2, "torch-duplicate-key"));
+  EXPECT_FALSE(suppressed(2, "torch-unresolved-key"));
+  EXPECT_FALSE(suppressed(3, "torch-duplicate-key"));
+  // NOLINT on the previous line is not NOLINTNEXTLINE.
+  write("a(); // NOLINT\n"
+        "b();\n");
+  EXPECT_FALSE(suppressed(2, "torch-duplicate-key"));
+}
+
+TEST_F(SourceFileTest, BeginEndRegions) {
+  write("// NOLINTBEGIN(torch-conditional-registration)\n"
+        "a();\n"
+        "// NOLINTEND(torch-conditional-registration)\n"
+        "b();\n");
+  EXPECT_TRUE(suppressed(2, "torch-conditional-registration"));
+  EXPECT_FALSE(suppressed(2, "torch-duplicate-key"));
+  EXPECT_FALSE(suppressed(4, "torch-conditional-registration"));
+}
+
+TEST_F(SourceFileTest, UnclosedListIsIgnored) {
+  write("a(); // NOLINT(torch-duplicate-key\n");
+  EXPECT_FALSE(suppressed(1, "torch-duplicate-key"));
+}
+
+TEST_F(SourceFileTest, TextHasCaretsAndNotes) {
+  write("struct A {\n"
+        "\tint fc;\n"
+        "};\n");
+  SourceLines Lines;
+  Finding F{"torch-duplicate-key",
+            Severity::Error,
+            {Path, 2, 6},
+            "'fc' twice",
+            {{{Path, 1, 1}, "first here"}}};
+  RenderOptions Opts;
+  EXPECT_EQ(renderFindingsText({F}, Lines, Opts),
+            Path +
+                ":2:6: error: 'fc' twice [torch-duplicate-key]\n"
+                "\tint fc;\n"
+                "\t    ^\n" +
+                Path +
+                ":1:1: note: first here\n"
+                "struct A {\n"
+                "^\n");
+  // Warnings become errors when --warnings-as-errors matches.
+  F.Level = Severity::Warning;
+  Opts.WarningsAsErrors = CheckFilter("torch-dup*");
+  EXPECT_EQ(effectiveSeverity(F, Opts), Severity::Error);
+  EXPECT_NE(renderFindingsText({F}, Lines, Opts)
+                .find("error: 'fc' twice [torch-duplicate-key,-warnings-as-"
+                      "errors]"),
+            std::string::npos);
+}
+
+} // namespace
