@@ -24,6 +24,20 @@ EXPECTED = {
     "shape-after-mismatched-load": ("shape", "fc1.weight [64, 784]"),
     # SGD state into Adam dies on an assertion that names neither cause nor file.
     "sgd-state-into-adam": ("error", "INTERNAL ASSERT FAILED"),
+    # What the source checks say LibTorch does (docs/checks/).
+    # torch-duplicate-key: the same kind twice throws at construction ...
+    "duplicate-submodule": ("error", "Submodule 'fc' already defined"),
+    # ... a parameter and a buffer of one name only when saving.
+    "parameter-and-buffer-share-a-name": ("error", "Parameter field mismatch for the field 'w'"),
+    # torch-invalid-key-name, also for ModuleDict keys.
+    "dotted-name": ("error", "Submodule name must not contain a dot (got 'a.b')"),
+    "empty-name": ("error", "Buffer name must not be empty"),
+    "dotted-module-dict-key": ("error", "Submodule name must not contain a dot"),
+    # torch-unregistered-submodule: the member's two tensors are not parameters.
+    "unregistered-member-parameters": ("count", "parameters 2"),
+    # torch-registration-outside-constructor: a checkpoint saved before
+    # forward ran lacks the key the loading model has by then.
+    "registered-in-forward": ("error", "No such serialized submodule: 'extra'"),
 }
 
 

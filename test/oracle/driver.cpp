@@ -7,8 +7,8 @@
 // tests.
 #include "models/basic.h"
 #include "models/builtins.h"
-#include "models/structure.h"
 #include "models/control.h"
+#include "models/structure.h"
 
 #include <functional>
 #include <iostream>
@@ -109,6 +109,31 @@ void moduleHazard(const char *Name, const std::string &Dir, From Saved,
       First);
 }
 
+// What the source checks claim about LibTorch, each shown on a small module.
+struct EmptyImpl : torch::nn::Module {};
+
+/// Registers a Linear as "fc" and leaves a second one in an unregistered
+/// member, as torch-unregistered-submodule describes.
+struct UnregisteredImpl : torch::nn::Module {
+  UnregisteredImpl() {
+    fc = register_module("fc", torch::nn::Linear(4, 4));
+    extra = torch::nn::Linear(4, 2);
+  }
+  torch::nn::Linear fc{nullptr}, extra{nullptr};
+};
+
+/// Registers "extra" in forward, as torch-registration-outside-constructor
+/// describes.
+struct LateImpl : torch::nn::Module {
+  LateImpl() { register_module("fc", torch::nn::Linear(4, 4)); }
+  torch::Tensor forward(torch::Tensor X) {
+    if (!extra)
+      extra = register_module("extra", torch::nn::Linear(4, 4));
+    return extra(X);
+  }
+  torch::nn::Linear extra{nullptr};
+};
+
 int runHazards(const std::string &Dir) {
   using namespace oracle;
   bool First = true;
@@ -150,6 +175,57 @@ int runHazards(const std::string &Dir) {
         torch::save(Sgd, Path);
         torch::optim::Adam Adam(Net->parameters());
         torch::load(Adam, Path);
+      },
+      First);
+  // The source checks' claims.
+  hazard(
+      "duplicate-submodule",
+      [] {
+        EmptyImpl M;
+        M.register_module("fc", torch::nn::Linear(2, 2));
+        M.register_module("fc", torch::nn::Linear(2, 2));
+      },
+      First);
+  hazard(
+      "parameter-and-buffer-share-a-name",
+      [&] {
+        auto M = std::make_shared<EmptyImpl>();
+        M->register_parameter("w", torch::ones({2}));
+        M->register_buffer("w", torch::zeros({2}));
+        torch::save(M, Dir + "/clash.pt");
+      },
+      First);
+  hazard(
+      "dotted-name",
+      [] { EmptyImpl().register_module("a.b", torch::nn::Linear(2, 2)); },
+      First);
+  hazard(
+      "empty-name", [] { EmptyImpl().register_buffer("", torch::ones({2})); },
+      First);
+  hazard(
+      "dotted-module-dict-key",
+      [] {
+        torch::nn::ModuleDict D(
+            std::vector<
+                std::pair<std::string, std::shared_ptr<torch::nn::Module>>>{
+                {"a.b", torch::nn::Linear(2, 2).ptr()}});
+      },
+      First);
+  {
+    UnregisteredImpl M;
+    std::cout << ",\n {\"hazard\": \"unregistered-member-parameters\", "
+                 "\"outcome\": \"count\", \"message\": \"parameters "
+              << M.parameters().size() << "\"}";
+  }
+  // Saved before forward ran, loaded into a model whose forward did.
+  hazard(
+      "registered-in-forward",
+      [&] {
+        auto Saved = std::make_shared<LateImpl>();
+        torch::save(Saved, Dir + "/late.pt");
+        auto Loaded = std::make_shared<LateImpl>();
+        Loaded->forward(torch::ones({1, 4}));
+        torch::load(Loaded, Dir + "/late.pt");
       },
       First);
   std::cout << "\n]\n";
