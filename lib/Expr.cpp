@@ -412,4 +412,13 @@ ExprPtr parseDefineValue(const std::string &Text) {
   return Expr::makeString(Text);
 }
 
+bool containsUnknown(const ExprPtr &E) {
+  if (!E || E->K == Expr::Kind::Unknown)
+    return true;
+  for (const ExprPtr &A : E->Args)
+    if (containsUnknown(A))
+      return true;
+  return false;
+}
+
 } // namespace torchkc

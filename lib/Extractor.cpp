@@ -442,11 +442,17 @@ private:
       return;
     }
     if (isa<BreakStmt>(S) || isa<ContinueStmt>(S)) {
+      std::string Kind = isa<BreakStmt>(S) ? "break" : "continue";
+      ExprPtr Cond = Expr::makeBool(true);
+      for (size_t I = LoopGuardDepth; I < Guards.size(); ++I)
+        Cond = Expr::makeBinary("&&", Cond, Guards[I]);
       if (Guards.size() != LoopGuardDepth)
-        unresolved(S->getBeginLoc(),
-                   std::string(isa<BreakStmt>(S) ? "break" : "continue") +
-                       " under a condition that is not known: later "
-                       "iterations are listed as if it were not taken");
+        undecided(S->getBeginLoc(), Cond,
+                  Kind + " under a condition that depends on configuration: "
+                         "the loop's keys are exact once it is known "
+                         "(--define)",
+                  Kind + " under a condition that is not known: later "
+                         "iterations are listed as if it were not taken");
       else
         Pending = isa<BreakStmt>(S) ? Flow::Break : Flow::Continue;
       return;
@@ -600,8 +606,10 @@ private:
                    incrementsByOne(Inc, Var);
     if (!Counted) {
       if (const clang::Expr *Call = findRegistration(Body))
-        unresolved(
-            Call->getExprLoc(),
+        undecided(
+            Call->getExprLoc(), translate(CondE),
+            "registration in a loop whose count depends on configuration: "
+            "its keys are listed once the configuration is known (--define)",
             "registration in a loop whose count is not known and that is "
             "not a counted for loop: its keys are not listed");
       return;
@@ -638,8 +646,45 @@ private:
     Info.Loc = toLoc(SM, Loop->getBeginLoc());
     ActiveLoops.push_back(unsigned(Out.Loops.size()));
     Out.Loops.push_back(Info);
+    // The body's pushes onto a Sequential/ModuleList the class itself is
+    // are numbered from the iteration's start; once the body has been
+    // walked, each iteration's count is known and the indices become
+    // Entry + (Var - Begin) * PerIteration + offset.
+    ExprPtr Entry = SelfIndex;
+    size_t FirstPush = SelfPushes.size();
+    SelfIndex = Expr::makeInt(0);
     runBody(Body);
     ActiveLoops.pop_back();
+    ExprPtr PerIteration = SelfIndex;
+    std::vector<std::string> Depends;
+    collectParams(PerIteration, Depends);
+    if (std::find(Depends.begin(), Depends.end(), Var) != Depends.end()) {
+      // Iterations that push different numbers of children: the indices
+      // of what follows are not a formula of the loop variable.
+      for (size_t I = FirstPush; I < SelfPushes.size(); ++I)
+        Out.Registrations[SelfPushes[I]].Name = Expr::makeUnknown(
+            "an index after iterations that add different numbers of "
+            "children");
+      SelfIndex = Expr::makeUnknown(
+          "the index after a loop whose iterations add different numbers "
+          "of children");
+      return;
+    }
+    ExprPtr Iteration = Expr::makeBinary("-", Expr::makeParam(Var), Begin);
+    ExprPtr Base = Expr::makeBinary(
+        "+", Entry, Expr::makeBinary("*", Iteration, PerIteration));
+    for (size_t I = FirstPush; I < SelfPushes.size(); ++I) {
+      Registration &R = Out.Registrations[SelfPushes[I]];
+      R.Name = Expr::makeCall(
+          "to_string",
+          {fold(Expr::makeBinary("+", Base, R.Name->Args[0]), {})});
+    }
+    SelfIndex =
+        fold(Expr::makeBinary(
+                 "+", Entry,
+                 Expr::makeBinary("*", Expr::makeBinary("-", End, Begin),
+                                  PerIteration)),
+             {});
   }
 
   std::string loopVariableName(const std::string &Base) {
@@ -783,6 +828,17 @@ private:
 
   void unresolved(SourceLocation L, std::string Why) {
     Out.Unresolved.push_back({toLoc(SM, L), std::move(Why)});
+  }
+
+  /// Something the symbolic walk cannot follow at L, decided by Cond: by
+  /// the configuration when Cond reads only constructor parameters, else
+  /// at run time.
+  void undecided(SourceLocation L, const ExprPtr &Cond, std::string ByConfig,
+                 std::string ByRunTime) {
+    if (containsUnknown(Cond))
+      unresolved(L, std::move(ByRunTime));
+    else
+      Out.ConfigurationDependent.push_back({toLoc(SM, L), std::move(ByConfig)});
   }
 
   std::string text(const clang::Expr *E) {
@@ -1283,9 +1339,13 @@ private:
             return unknown(MC);
           Children = Pairs->Args;
         } else if (Name == "insert" && Kind == "ModuleList") {
+          if (ExprPtr Grown = moduleListInsert(*S, MC)) {
+            assign(Holder, Grown, /*Guarded=*/false);
+            return Grown;
+          }
           unresolved(MC->getExprLoc(),
-                     "ModuleList::insert is not followed: its "
-                     "keys are not listed");
+                     "ModuleList::insert at an index or into a list that is "
+                     "not known: its keys are not listed");
           return unknown(MC);
         } else if (MC->getNumArgs() == 2) {
           // Named children are [name, value] pairs, as named construction
@@ -1403,6 +1463,42 @@ private:
     return R.Value;
   }
 
+  /// `list->insert(index, module)` as LibTorch 1.13 registers it: the
+  /// loop meant to shift the later children re-registers only `index`, so
+  /// child `index` becomes the new module, children after it keep their
+  /// old modules, and the old last module is registered again as child
+  /// `size`. (The list's own iteration order is the intended one; its
+  /// state_dict is not.) Null when the index or the children are not known.
+  ExprPtr moduleListInsert(const ExprPtr &List, const CXXMemberCallExpr *MC) {
+    if (MC->getNumArgs() != 2 || !ActiveLoops.empty() || activeCondition())
+      return nullptr;
+    auto Index = fold(translate(MC->getArg(0)), {})->asInt();
+    std::vector<ExprPtr> Children;
+    for (const ExprPtr &A : List->Args) {
+      if (A->K == Expr::Kind::List)
+        Children.insert(Children.end(), A->Args.begin(), A->Args.end());
+      else
+        Children.push_back(A);
+    }
+    for (const ExprPtr &C : Children)
+      if (C->K != Expr::Kind::Module)
+        return nullptr;
+    if (!Index || *Index < 0)
+      return nullptr;
+    ExprPtr Module = translate(MC->getArg(1));
+    auto Grown = std::make_shared<torchkc::Expr>(*List);
+    size_t N = Children.size();
+    if (size_t(*Index) >= N) {
+      Children.push_back(Module);
+    } else {
+      ExprPtr Last = Children.back();
+      Children[*Index] = Module;
+      Children.push_back(Last);
+    }
+    Grown->Args = std::move(Children);
+    return Grown;
+  }
+
   static bool isContainer(const std::string &Builtin) {
     return Builtin == "Sequential" || Builtin == "ModuleList" ||
            Builtin == "ModuleDict" || Builtin == "ParameterList" ||
@@ -1440,10 +1536,9 @@ private:
     ExprPtr Next = Expr::makeBinary("+", SelfIndex, Expr::makeInt(1));
     if (ExprPtr C = activeCondition())
       Next = Expr::makeConditional(C, Next, SelfIndex);
-    SelfIndex = ActiveLoops.empty()
-                    ? Next
-                    : Expr::makeUnknown(
-                          "the index after a loop whose count is not known");
+    SelfIndex = fold(Next, {});
+    if (MC->getNumArgs() == 1)
+      SelfPushes.push_back(Out.Registrations.size() - 1);
     return R.Value;
   }
 
@@ -1658,6 +1753,8 @@ private:
   std::set<std::string> UsedLoopNames;
   /// The next index of a class that is itself a Sequential or ModuleList.
   ExprPtr SelfIndex = Expr::makeInt(0);
+  /// The registrations selfPush made that are named by their index.
+  std::vector<size_t> SelfPushes;
   std::set<const FunctionDecl *> *Called;
 };
 

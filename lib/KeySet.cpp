@@ -61,6 +61,8 @@ public:
                      Depth, N);
     for (const auto &U : Ctor.Unresolved)
       Out.Unresolved.push_back(U);
+    for (const auto &U : Ctor.ConfigurationDependent)
+      Out.Unresolved.push_back(U);
     return N;
   }
 
@@ -123,8 +125,10 @@ public:
     if (auto S = NameE->asString()) {
       Name = *S;
     } else {
+      // A name over constructor parameters is a pattern like one over a
+      // loop variable; only a name built from unknown values is unresolved.
       Name = pattern(NameE);
-      if (!InPattern)
+      if (!InPattern && containsUnknown(NameE))
         Out.Unresolved.push_back(
             {R.NameLoc, "registered name " + NameE->str() + " is not known"});
     }

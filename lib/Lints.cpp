@@ -36,15 +36,6 @@ const std::vector<CheckInfo> &allChecks() {
 
 namespace {
 
-bool containsUnknown(const ExprPtr &E) {
-  if (!E || E->K == Expr::Kind::Unknown)
-    return true;
-  for (const ExprPtr &A : E->Args)
-    if (containsUnknown(A))
-      return true;
-  return false;
-}
-
 /// A registered name as users read it: `fc`, or `layer{i + 1}` for one
 /// built from a loop variable.
 std::string nameText(const ExprPtr &E) {
@@ -365,6 +356,8 @@ private:
       }
       checkContainerChildren(Ctor, fold(R.Value, {}), Name);
     }
+    for (const auto &[Loc, Why] : Ctor.ConfigurationDependent)
+      report("torch-conditional-registration", Severity::Warning, Loc, Why);
   }
 
   /// Children added to a container under a condition or in a loop of
@@ -373,6 +366,8 @@ private:
                               const std::string &Container) {
     if (V->K != Expr::Kind::Module || V->Builtin.empty())
       return;
+    // Dict entries are named by their keys, the others by their index.
+    bool Named = V->Builtin == "ModuleDict" || V->Builtin == "ParameterDict";
     std::function<void(const ExprPtr &)> Visit = [&](const ExprPtr &E) {
       if (E->K == Expr::Kind::Conditional &&
           (E->Args[2]->K == Expr::Kind::Absent ||
@@ -383,9 +378,12 @@ private:
         if (!Cond->asBool() && Child->Loc.valid())
           report("torch-conditional-registration", Severity::Warning,
                  Child->Loc,
-                 "this child of '" + Container + "' exists only when '" +
-                     Cond->str() + "'; the keys of the children after it " +
-                     "shift with configuration")
+                 "this " + std::string(Named ? "entry" : "child") + " of '" +
+                     Container + "' exists only when '" + Cond->str() +
+                     (Named ? "'; which keys a checkpoint has depends on "
+                              "configuration"
+                            : "'; its keys, and the indices of the children "
+                              "after it, depend on configuration"))
               .Notes.push_back({conditionLoc(E->Args[0]),
                                 "condition " + dependence({Cond}, LoopVars)});
         Visit(Child);

@@ -113,6 +113,10 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B);
 /// Adds the names of the parameters E refers to (sorted, no repeats).
 void collectParams(const ExprPtr &E, std::vector<std::string> &Out);
 
+/// Whether E is, or is built from, a value extraction could not represent
+/// (as opposed to one that waits for a configuration).
+bool containsUnknown(const ExprPtr &E);
+
 /// Parses a `--define` value: integers, floats, true/false, else a string.
 ExprPtr parseDefineValue(const std::string &Text);
 

@@ -70,6 +70,11 @@ struct Constructor {
   /// Things extraction could not follow (a call with no visible body, ...),
   /// each with where it happened.
   std::vector<std::pair<SourceLoc, std::string>> Unresolved;
+  /// Places where which keys exist is decided by constructor parameters in
+  /// a way a symbolic walk cannot express (a while loop over a parameter,
+  /// a break under a parameter's condition). Re-extraction with the values
+  /// known (ConstructorSource) follows them exactly.
+  std::vector<std::pair<SourceLoc, std::string>> ConfigurationDependent;
 };
 
 /// A register_* call in a member function that no constructor calls: its

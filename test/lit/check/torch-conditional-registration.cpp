@@ -47,7 +47,7 @@ struct BodyImpl : torch::nn::Module {
     body->push_back(torch::nn::Linear(4, 4));
     if (dropout)
       body->push_back(torch::nn::Dropout(0.1));
-    // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: this child of 'body' exists only when 'dropout'; the keys of the children after it shift with configuration [torch-conditional-registration]
+    // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: this child of 'body' exists only when 'dropout'; its keys, and the indices of the children after it, depend on configuration [torch-conditional-registration]
     // CHECK-MESSAGES: :[[@LINE-3]]:9: note: condition depends on constructor parameter 'dropout'
     for (int b = 0; b < blocks; ++b)
       body->push_back(torch::nn::Linear(4, 4));
