@@ -420,6 +420,20 @@ struct UsesStackImpl : Module {
   }
 };
 
+// ModuleList::insert. LibTorch 1.13 re-registers only the inserted index:
+// later indices keep their old modules and the old last one is registered
+// again at the end, so the state_dict is not the list's iteration order.
+struct InsertListImpl : Module {
+  InsertListImpl(int64_t dim, int64_t at) {
+    ModuleList list(Linear(dim, dim + 1), Linear(dim + 1, dim + 2),
+                    Linear(dim + 2, dim + 3));
+    list->insert(at, Linear(dim * 2, dim));
+    register_module("list", list);
+    ModuleList grown = register_module("grown", ModuleList(ReLU()));
+    grown->insert(0, Linear(dim, 1));
+  }
+};
+
 // Holders kept in a std::vector member, registered one by one.
 struct VectorOfHoldersImpl : Module {
   VectorOfHoldersImpl(int64_t n, int64_t dim) {
