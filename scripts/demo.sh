@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and shows torch-keycheck on the example
 # model in examples/classifier: its keys in two configurations, the
-# manifest of a bundled checkpoint (written by LibTorch's torch::save), and
+# registration hazards in its source, the manifest of a bundled checkpoint (written by LibTorch's torch::save), and
 # that the bundled checkpoints hold exactly the predicted keys.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,9 @@ step "The same model with its auxiliary head switched on" \
   "$tkc" keys "$model" --class Classifier --define use_aux_head=true
 step "Unconfigured: the shortcut exists only when the block changes shape" \
   "$tkc" keys "$model" --class ResidualBlock
+
+step "Registration hazards in the source, as compiler diagnostics" \
+  "$tkc" check "$model"
 
 step "What the bundled checkpoint holds, read without loading it" \
   "$tkc" manifest examples/classifier/classifier-aux.pt
