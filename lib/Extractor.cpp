@@ -301,7 +301,7 @@ public:
     for (const ParmVarDecl *P : Ctor->parameters()) {
       ConstructorParam CP;
       CP.Name = P->getNameAsString();
-      CP.Type = P->getType().getAsString();
+      CP.Type = P->getType().getAsString(Ctx.getPrintingPolicy());
       if (P->hasDefaultArg() && !P->hasUnparsedDefaultArg() &&
           !P->hasUninstantiatedDefaultArg()) {
         // Defaults are evaluated in the parameter scope; earlier parameters

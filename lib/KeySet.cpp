@@ -14,6 +14,8 @@ namespace {
 struct Node {
   std::vector<Key> Params, Buffers;
   std::vector<std::pair<std::string, Node>> Children;
+  SourceLoc Loc;      ///< where the module is registered or added
+  std::string Origin; ///< `Linear`, or the user class
 };
 
 /// Conditions under which keys exist: their spelling, and the value they
@@ -165,6 +167,9 @@ public:
   Node instantiate(const ExprPtr &M, const SourceLoc &Loc,
                    const CondList &Conds, int Depth) {
     Node N;
+    N.Loc = Loc;
+    if (M->K == Expr::Kind::Module)
+      N.Origin = M->Builtin.empty() ? M->Name : M->Builtin;
     if (Depth > MaxDepth) {
       Out.Unresolved.push_back({Loc, "module nesting deeper than " +
                                          std::to_string(MaxDepth) +
@@ -389,6 +394,15 @@ public:
       flatten(C.second, Prefix + C.first + ".", Params, Out);
   }
 
+  static void listModules(const Node &N, const std::string &Path,
+                          std::vector<ModuleInstance> &Out) {
+    for (const auto &C : N.Children) {
+      std::string P = Path.empty() ? C.first : Path + "." + C.first;
+      Out.push_back({P, C.second.Origin, C.second.Loc});
+      listModules(C.second, P, Out);
+    }
+  }
+
 private:
   const RegistrationGraph &G;
   ModelKeys &Out;
@@ -451,6 +465,7 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
   Node Root = D.instantiateClass(D.specialized(Class, *Ctor, B), B, {}, 0);
   Deriver::flatten(Root, "", /*Params=*/true, Out.Keys);
   Deriver::flatten(Root, "", /*Params=*/false, Out.Keys);
+  Deriver::listModules(Root, "", Out.Modules);
   std::set<std::string> Knobs;
   for (const Key &K : Out.Keys)
     Knobs.insert(K.DependsOn.begin(), K.DependsOn.end());

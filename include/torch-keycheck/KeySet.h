@@ -44,6 +44,14 @@ struct Key {
   std::vector<std::string> DependsOn;
 };
 
+/// A submodule of the model: its dotted path, what it is, and where it is
+/// registered (or added to its container).
+struct ModuleInstance {
+  std::string Path; ///< `layer1.0.conv1`
+  std::string Origin;
+  SourceLoc Loc;
+};
+
 struct Configuration {
   std::string Name; ///< optional label (`small`, `oracle-3`)
   Bindings Defines; ///< constructor parameter -> value
@@ -54,6 +62,8 @@ struct ModelKeys {
   SourceLoc Loc;
   Configuration Config;
   std::vector<Key> Keys;
+  /// Every submodule, parents before their children, in registration order.
+  std::vector<ModuleInstance> Modules;
   /// Why some keys may be missing or imprecise, each at its location.
   std::vector<std::pair<SourceLoc, std::string>> Unresolved;
   /// Defines that name no parameter of the chosen constructor.
