@@ -114,6 +114,18 @@ Severity effectiveSeverity(const Finding &F, const RenderOptions &Opts) {
   return F.Level;
 }
 
+const char *severityName(Severity S) {
+  switch (S) {
+  case Severity::Remark:
+    return "remark";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  return "";
+}
+
 static void excerpt(std::ostream &OS, const SourceLoc &L, SourceLines &Lines) {
   const std::string &Text = Lines.line(L.File, L.Line);
   if (Text.empty())
@@ -131,9 +143,9 @@ std::string renderFindingsText(const std::vector<Finding> &Fs,
   std::ostringstream OS;
   for (const Finding &F : Fs) {
     Severity S = effectiveSeverity(F, Opts);
-    OS << F.Loc.str(Opts.BaseDir) << ": "
-       << (S == Severity::Error ? "error: " : "warning: ") << F.Message << " ["
-       << F.Check << (S != F.Level ? ",-warnings-as-errors" : "") << "]\n";
+    OS << F.Loc.str(Opts.BaseDir) << ": " << severityName(S) << ": "
+       << F.Message << " [" << F.Check
+       << (S != F.Level ? ",-warnings-as-errors" : "") << "]\n";
     excerpt(OS, F.Loc, Lines);
     for (const Note &N : F.Notes) {
       if (!N.Loc.valid())
@@ -155,9 +167,12 @@ std::string renderFindingsJson(const std::vector<Finding> &Fs,
   size_t Warnings = 0, Errors = 0;
   for (const Finding &F : Fs) {
     Severity S = effectiveSeverity(F, Opts);
-    (S == Severity::Error ? Errors : Warnings)++;
+    if (S == Severity::Error)
+      ++Errors;
+    else if (S == Severity::Warning)
+      ++Warnings;
     Json J = {{"check", F.Check},
-              {"severity", S == Severity::Error ? "error" : "warning"},
+              {"severity", severityName(S)},
               {"location", locationJson(F.Loc)},
               {"message", F.Message}};
     Json Notes = Json::array();

@@ -17,7 +17,9 @@
 
 namespace torchkc {
 
-enum class Severity { Warning, Error };
+/// Remark: information that is not a problem (which configuration a
+/// checkpoint matches), as clang's `remark:`.
+enum class Severity { Remark, Warning, Error };
 
 struct Note {
   SourceLoc Loc;

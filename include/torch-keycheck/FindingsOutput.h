@@ -38,6 +38,9 @@ struct RenderOptions {
   CheckFilter WarningsAsErrors;
 };
 
+/// `remark`, `warning` or `error`.
+const char *severityName(Severity S);
+
 /// The severity F is reported with under Opts.
 Severity effectiveSeverity(const Finding &F, const RenderOptions &Opts);
 

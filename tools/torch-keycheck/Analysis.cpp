@@ -8,6 +8,7 @@
 // from defaults that find LibTorch's headers.
 //
 //===----------------------------------------------------------------------===//
+#include "torch-keycheck/Compare.h"
 #include "torch-keycheck/Configurations.h"
 #include "torch-keycheck/Extractor.h"
 #include "torch-keycheck/FindingsOutput.h"
@@ -72,6 +73,20 @@ cl::opt<std::string> WarningsAsErrors(
     cl::desc("Checks whose warnings are errors, as globs like --checks; "
              "without a value, every check"),
     cl::ValueOptional, cl::cat(CheckCategory));
+cl::opt<std::string> Checkpoint(
+    "checkpoint",
+    cl::desc("Checkpoint to load into --class: torch.save, torch::save, "
+             "safetensors or a JSON manifest"),
+    cl::value_desc("file"), cl::cat(CheckCategory));
+cl::opt<std::string>
+    Entry("entry",
+          cl::desc("The dict inside a nested checkpoint (model/state_dict)"),
+          cl::value_desc("name"), cl::cat(CheckCategory));
+cl::opt<bool> AllowUnexpected(
+    "allow-unexpected",
+    cl::desc("Checkpoint keys the model lacks are warnings, as with "
+             "load_state_dict(strict=False)"),
+    cl::cat(CheckCategory));
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the checks --checks enables and exit"),
                          cl::cat(CheckCategory));
@@ -195,9 +210,10 @@ int runKeys(int Argc, const char **Argv) {
       "classes\n",
       {&Category});
   if (Checks.getNumOccurrences() || WarningsAsErrors.getNumOccurrences() ||
-      ListChecks)
-    return error("--checks, --warnings-as-errors and --list-checks are "
-                 "options of 'check'");
+      ListChecks || !Checkpoint.empty() || !Entry.empty() || AllowUnexpected)
+    return error("--checks, --warnings-as-errors, --list-checks, "
+                 "--checkpoint, --entry and --allow-unexpected are options of "
+                 "'check'");
   if (!DB)
     return ToolError;
 
@@ -318,16 +334,67 @@ int runCheck(int Argc, const char **Argv) {
   }
   if (!DB)
     return ToolError;
-  if (!Defines.empty() || !ConfigurationsFile.empty())
+  if (!ConfigurationsFile.empty())
+    return error("--configurations does not apply to 'check'");
+  if (Checkpoint.empty() && !Defines.empty())
     return error("'check' without a checkpoint judges the source for every "
-                 "configuration; --define and --configurations do not apply");
+                 "configuration; --define applies with --checkpoint");
+  if (!Checkpoint.empty() && ClassName.empty())
+    return error("--checkpoint needs --class, the model class it is for");
+  if (Checkpoint.empty() && (!Entry.empty() || AllowUnexpected))
+    return error("--entry and --allow-unexpected apply with --checkpoint");
 
+  // The checkpoint is read first: a bad file fails fast, before parsing.
+  torchkc::Manifest Ckpt;
+  if (!Checkpoint.empty()) {
+    torchkc::ReadOptions RO;
+    RO.Entry = Entry;
+    try {
+      Ckpt = torchkc::readCheckpoint(Checkpoint, RO);
+    } catch (const torchkc::CheckpointError &E) {
+      return error(E.what());
+    }
+  }
+  torchkc::Configuration Given;
+  for (const std::string &D : Defines) {
+    std::string Name;
+    torchkc::ExprPtr Value;
+    if (!torchkc::parseDefine(D, Name, Value))
+      return error("--define '" + D + "' is not of the form name=value");
+    Given.Defines[Name] = Value;
+  }
+
+  // Against a checkpoint, the verdict is derived while the class's AST is
+  // alive (configurations are re-extracted as they are tried).
+  std::vector<torchkc::Finding> Found;
+  std::string Problem;
+  bool Judged = false;
+  auto OnTU = [&](torchkc::RegistrationGraph &TU) {
+    if (Checkpoint.empty() || Judged)
+      return;
+    if (const torchkc::ModuleClass *C = TU.find(ClassName)) {
+      Judged = true;
+      torchkc::CompareOptions CO;
+      CO.AllowUnexpected = AllowUnexpected;
+      Found = torchkc::checkAgainstCheckpoint(TU, *C, Given, Ckpt, CO, Problem);
+    }
+  };
   torchkc::RegistrationGraph Graph;
-  auto Factory = torchkc::newExtractionActionFactory(Graph);
+  auto Factory = torchkc::newExtractionActionFactory(Graph, OnTU);
   int ToolStatus = newTool(*DB)->run(Factory.get());
 
-  std::vector<torchkc::Finding> Found;
-  if (!ClassName.empty()) {
+  if (!Checkpoint.empty()) {
+    if (!Judged) {
+      bool Ambiguous = false;
+      Graph.find(ClassName, &Ambiguous);
+      return error("class '" + ClassName + "' " +
+                   (Ambiguous ? "is ambiguous; qualify it"
+                              : "is not a module class in the sources"));
+    }
+    if (!Problem.empty())
+      return error("cannot tell which configuration of '" + ClassName +
+                   "' the checkpoint is for: " + Problem);
+  } else if (!ClassName.empty()) {
     bool Ambiguous = false;
     const torchkc::ModuleClass *C = Graph.find(ClassName, &Ambiguous);
     if (!C)
@@ -354,9 +421,11 @@ int runCheck(int Argc, const char **Argv) {
       ++Suppressed;
       continue;
     }
-    (torchkc::effectiveSeverity(F, Opts) == torchkc::Severity::Error
-         ? Errors
-         : Warnings)++;
+    torchkc::Severity S = torchkc::effectiveSeverity(F, Opts);
+    if (S == torchkc::Severity::Error)
+      ++Errors;
+    else if (S == torchkc::Severity::Warning)
+      ++Warnings;
     Shown.push_back(std::move(F));
   }
 

@@ -1,0 +1,677 @@
+//===- Compare.cpp - A model's keys against a checkpoint ------------------===//
+#include "torch-keycheck/Compare.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace torchkc {
+namespace {
+
+const char *const MissingCheck = "torch-checkpoint-missing-key";
+const char *const UnexpectedCheck = "torch-checkpoint-unexpected-key";
+const char *const ShapeCheck = "torch-checkpoint-shape-mismatch";
+const char *const DTypeCheck = "torch-checkpoint-dtype-mismatch";
+const char *const PrefixCheck = "torch-checkpoint-prefix";
+const char *const ReorderCheck = "torch-checkpoint-reordered";
+
+std::string shapeText(const std::vector<int64_t> &S) {
+  std::string R = "[";
+  for (size_t I = 0; I < S.size(); ++I)
+    R += (I ? ", " : "") + std::to_string(S[I]);
+  return R + "]";
+}
+
+std::string shapeText(const std::vector<Dim> &S) {
+  std::string R = "[";
+  for (size_t I = 0; I < S.size(); ++I)
+    R += (I ? ", " : "") + S[I].str();
+  return R + "]";
+}
+
+/// `'a', 'b' and 3 more`: a few names of a group, for a message.
+std::string someNames(const std::vector<std::string> &Names) {
+  const size_t Shown = 3;
+  std::string R;
+  for (size_t I = 0; I < Names.size() && I < Shown; ++I) {
+    if (I)
+      R += I + 1 == Names.size() ? " and " : ", ";
+    R += "'" + Names[I] + "'";
+  }
+  if (Names.size() > Shown)
+    R += " and " + std::to_string(Names.size() - Shown) + " more";
+  return R;
+}
+
+bool under(const std::string &Key, const std::string &Path) {
+  return Key.size() > Path.size() && Key.compare(0, Path.size(), Path) == 0 &&
+         Key[Path.size()] == '.';
+}
+
+bool isConcreteKey(const Key &K) {
+  if (!K.Conditions.empty() || K.Name.find('{') != std::string::npos ||
+      !K.Shape)
+    return false;
+  for (const Dim &D : *K.Shape)
+    if (!D.Value)
+      return false;
+  return true;
+}
+
+/// Where the sizes of a mismatched key come from: for each dimension the
+/// symbolic derivation gives as an expression, `vocab=50`.
+std::string sizeOrigins(const Key &K, const ModelKeys *Symbolic,
+                        const std::vector<size_t> &Dims) {
+  if (!Symbolic)
+    return "";
+  for (const Key &S : Symbolic->Keys) {
+    if (S.Name != K.Name || !S.Shape || S.Shape->size() != K.Shape->size())
+      continue;
+    std::string R;
+    std::set<std::string> Seen;
+    for (size_t I : Dims) {
+      const Dim &D = (*S.Shape)[I];
+      if (D.Value)
+        continue;
+      // A bare parameter reads `vocab=50`; an expression `hidden * 2 = 64`.
+      bool Bare = D.Symbol.find_first_of(" ()") == std::string::npos;
+      std::string Origin =
+          D.Symbol + (Bare ? "=" : " = ") + (*K.Shape)[I].str();
+      if (!Seen.insert(Origin).second)
+        continue;
+      R += (R.empty() ? "" : ", ") + Origin;
+    }
+    return R;
+  }
+  return "";
+}
+
+class Comparer {
+public:
+  Comparer(const ModelKeys &Model, const Manifest &M,
+           const CompareOptions &Opts, const ModelKeys *Symbolic)
+      : Model(Model), M(M), Opts(Opts), Symbolic(Symbolic) {}
+
+  std::vector<Finding> run() {
+    std::vector<ManifestKey> Ckpt = M.Keys;
+    stripPrefixes(Ckpt);
+    std::map<std::string, const ManifestKey *> ByName;
+    for (const ManifestKey &K : Ckpt)
+      ByName[K.Name] = &K;
+    std::set<std::string> ModelNames;
+    for (const Key &K : Model.Keys)
+      ModelNames.insert(K.Name);
+
+    reordered(Ckpt);
+    missing(ByName);
+    unexpected(Ckpt, ModelNames);
+    for (const Key &K : Model.Keys) {
+      auto It = ByName.find(K.Name);
+      if (It != ByName.end() && isConcreteKey(K) && !Explained.count(K.Name))
+        compareTensor(K, *It->second);
+    }
+    return std::move(Out);
+  }
+
+private:
+  Finding &report(const char *Check, Severity Level, const SourceLoc &Loc,
+                  std::string Message) {
+    Out.push_back({Check, Level, Loc, std::move(Message), {}});
+    return Out.back();
+  }
+
+  /// A wrapper's prefix on every key (DataParallel's `module.`,
+  /// torch.compile's `_orig_mod.`) that the model's keys do not have.
+  void stripPrefixes(std::vector<ManifestKey> &Ckpt) {
+    if (Ckpt.empty())
+      return;
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (const std::string P : {"module.", "_orig_mod."}) {
+        bool All = std::all_of(Ckpt.begin(), Ckpt.end(), [&](const auto &K) {
+          return K.Name.compare(0, P.size(), P) == 0;
+        });
+        bool ModelHasIt = std::any_of(
+            Model.Keys.begin(), Model.Keys.end(),
+            [&](const Key &K) { return K.Name.compare(0, P.size(), P) == 0; });
+        if (!All || ModelHasIt)
+          continue;
+        for (ManifestKey &K : Ckpt)
+          K.Name.erase(0, P.size());
+        Stripped += P;
+        Changed = true;
+      }
+    }
+    if (!Stripped.empty())
+      report(PrefixCheck, Severity::Error, Model.Loc,
+             "every checkpoint key starts with '" + Stripped + "', which '" +
+                 Model.Class +
+                 "' does not register; strip it from the keys before "
+                 "loading (it comes from a DataParallel or torch.compile "
+                 "wrapper)");
+  }
+
+  /// The key of that name when no configuration is bound, if any.
+  const Key *symbolicKey(const std::string &Name) const {
+    if (!Symbolic)
+      return nullptr;
+    for (const Key &K : Symbolic->Keys)
+      if (K.Name == Name)
+        return &K;
+    return nullptr;
+  }
+
+  /// `'use_extra_layer'`, or `'a' and 'b'`: the conditions a key exists
+  /// under, for a message.
+  static std::string conditionText(const Key &K) {
+    std::string R;
+    for (size_t I = 0; I < K.Conditions.size(); ++I)
+      R += (I ? " and '" : "'") + K.Conditions[I] + "'";
+    return R;
+  }
+
+  /// The keys of each indexed child of Container (`body.1` ->
+  /// {"weight": [5, 10], ...}), from names and shapes.
+  using Signature = std::map<std::string, std::vector<int64_t>>;
+
+  template <typename KeyT, typename ShapeFn>
+  static std::map<int64_t, Signature>
+  childSignatures(const std::vector<KeyT> &Keys, const std::string &Container,
+                  ShapeFn Shape) {
+    std::map<int64_t, Signature> R;
+    for (const KeyT &K : Keys) {
+      if (!under(K.Name, Container))
+        continue;
+      std::string Rest = K.Name.substr(Container.size() + 1);
+      size_t Dot = Rest.find('.');
+      std::string Index = Rest.substr(0, Dot);
+      if (Dot == std::string::npos || Index.empty() || Index.size() > 9 ||
+          !std::all_of(Index.begin(), Index.end(), ::isdigit))
+        continue;
+      R[std::stoll(Index)][Rest.substr(Dot + 1)] = Shape(K);
+    }
+    return R;
+  }
+
+  static std::string describe(const Signature &S) {
+    auto W = S.find("weight");
+    const auto &First = W != S.end() ? *W : *S.begin();
+    return First.first + " " + shapeText(First.second);
+  }
+
+  /// A Sequential or ModuleList whose checkpoint children are the model's
+  /// under another numbering (moved, inserted or removed children): one
+  /// finding with the mapping, instead of every key missing and unexpected.
+  void reordered(const std::vector<ManifestKey> &Ckpt) {
+    for (const ModuleInstance &Mod : Model.Modules) {
+      if (Mod.Origin != "Sequential" && Mod.Origin != "ModuleList")
+        continue;
+      bool Concrete = true;
+      for (const Key &K : Model.Keys)
+        if (under(K.Name, Mod.Path))
+          Concrete &= isConcreteKey(K);
+      if (!Concrete)
+        continue;
+      auto Mine = childSignatures(Model.Keys, Mod.Path, [](const Key &K) {
+        std::vector<int64_t> S;
+        for (const Dim &D : *K.Shape)
+          S.push_back(*D.Value);
+        return S;
+      });
+      auto Theirs = childSignatures(
+          Ckpt, Mod.Path, [](const ManifestKey &K) { return K.Shape; });
+      if (Mine.empty() || Mine.size() != Theirs.size() || Mine == Theirs)
+        continue;
+      // Match in order: the first unused checkpoint child with the same
+      // keys and shapes, so identical layers keep their relative order.
+      std::map<int64_t, int64_t> ModelToCkpt;
+      std::set<int64_t> Used;
+      for (const auto &[I, Sig] : Mine)
+        for (const auto &[J, CSig] : Theirs)
+          if (!Used.count(J) && CSig == Sig) {
+            ModelToCkpt[I] = J;
+            Used.insert(J);
+            break;
+          }
+      if (ModelToCkpt.size() != Mine.size())
+        continue;
+      std::string Mapping;
+      size_t Moved = 0;
+      for (const auto &[I, J] : ModelToCkpt) {
+        if (I == J)
+          continue;
+        if (Moved++ < 4)
+          Mapping += std::string(Mapping.empty() ? "" : "; ") + "checkpoint '" +
+                     Mod.Path + "." + std::to_string(J) + "' (" +
+                     describe(Theirs[J]) + ") is the model's '" + Mod.Path +
+                     "." + std::to_string(I) + "'";
+      }
+      if (Moved > 4)
+        Mapping += "; and " + std::to_string(Moved - 4) + " more";
+      for (const Key &K : Model.Keys)
+        if (under(K.Name, Mod.Path))
+          Explained.insert(K.Name);
+      for (const ManifestKey &K : Ckpt)
+        if (under(K.Name, Mod.Path))
+          Explained.insert(K.Name);
+      report(ReorderCheck, Severity::Error, Mod.Loc,
+             "the checkpoint holds the children of '" + Mod.Path +
+                 "' at other indices (a child moved, inserted or removed): " +
+                 Mapping +
+                 "; loading fails or puts weights in the wrong layers");
+    }
+  }
+
+  /// Model keys the checkpoint lacks: a module whose keys are all missing
+  /// is one finding at its registration.
+  void missing(const std::map<std::string, const ManifestKey *> &ByName) {
+    std::set<std::string> Covered;
+    for (const ModuleInstance &Mod : Model.Modules) {
+      std::vector<std::string> Keys;
+      bool AllMissing = true, Judged = true;
+      for (const Key &K : Model.Keys)
+        if (under(K.Name, Mod.Path)) {
+          Keys.push_back(K.Name);
+          AllMissing &= !ByName.count(K.Name) && !Explained.count(K.Name);
+          Judged &=
+              K.Conditions.empty() && K.Name.find('{') == std::string::npos;
+        }
+      if (Keys.empty() || !AllMissing || !Judged || Covered.count(Keys[0]))
+        continue;
+      Covered.insert(Keys.begin(), Keys.end());
+      std::string When;
+      if (const Key *S = symbolicKey(Keys.front()))
+        When = conditionText(*S);
+      report(MissingCheck, Severity::Error, Mod.Loc,
+             "'" + Mod.Path + "' (" + Mod.Origin +
+                 ") is not in the checkpoint: " + someNames(Keys) +
+                 (Keys.size() == 1 ? " is" : " are") + " missing" +
+                 (When.empty() ? "" : " (registered when " + When + ")"));
+    }
+    for (const Key &K : Model.Keys) {
+      if (Covered.count(K.Name) || ByName.count(K.Name) ||
+          Explained.count(K.Name) || !K.Conditions.empty() ||
+          K.Name.find('{') != std::string::npos)
+        continue;
+      std::string When;
+      if (const Key *S = symbolicKey(K.Name))
+        When = conditionText(*S);
+      report(MissingCheck, Severity::Error, K.Loc,
+             "'" + K.Name + "' is not in the checkpoint" +
+                 (When.empty() ? "" : " (registered when " + When + ")"));
+    }
+  }
+
+  /// Checkpoint keys the model lacks, grouped under the first part of
+  /// their path the model does not have.
+  void unexpected(const std::vector<ManifestKey> &Ckpt,
+                  const std::set<std::string> &ModelNames) {
+    std::set<std::string> ModelPaths;
+    for (const Key &K : Model.Keys)
+      for (size_t P = K.Name.find('.'); P != std::string::npos;
+           P = K.Name.find('.', P + 1))
+        ModelPaths.insert(K.Name.substr(0, P));
+    // Keys the model has as patterns or under conditions may match.
+    bool Open = !isConcrete(Model);
+    std::map<std::string, std::vector<std::string>> Groups;
+    std::vector<std::string> Order;
+    for (const ManifestKey &K : Ckpt) {
+      if (ModelNames.count(K.Name) || Open || Explained.count(K.Name))
+        continue;
+      std::string Root = K.Name;
+      for (size_t P = K.Name.find('.'); P != std::string::npos;
+           P = K.Name.find('.', P + 1))
+        if (!ModelPaths.count(K.Name.substr(0, P))) {
+          Root = K.Name.substr(0, P);
+          break;
+        }
+      if (!Groups.count(Root))
+        Order.push_back(Root);
+      Groups[Root].push_back(K.Name);
+    }
+    for (const std::string &Root : Order) {
+      const std::vector<std::string> &Keys = Groups[Root];
+      // At the registration that makes the key in another configuration,
+      // else the parent module's registration, else the class.
+      SourceLoc Loc = Model.Loc;
+      size_t Dot = Root.rfind('.');
+      if (Dot != std::string::npos)
+        for (const ModuleInstance &Mod : Model.Modules)
+          if (Mod.Path == Root.substr(0, Dot))
+            Loc = Mod.Loc;
+      std::string When;
+      if (const Key *S = symbolicKey(Keys.front())) {
+        Loc = S->Loc;
+        When = conditionText(*S);
+      }
+      std::string What = Keys.size() == 1 && Keys[0] == Root
+                             ? "'" + Root + "'"
+                             : "'" + Root + "' (" + someNames(Keys) + ")";
+      report(UnexpectedCheck,
+             Opts.AllowUnexpected ? Severity::Warning : Severity::Error, Loc,
+             "the checkpoint has " + What + ", which '" + Model.Class +
+                 "' does not register" +
+                 (When.empty() ? "" : " (it does when " + When + ")") +
+                 (Opts.AllowUnexpected
+                      ? std::string("; load_state_dict(strict=False) "
+                                    "ignores it")
+                      : std::string("; torch::load ignores it silently, "
+                                    "load_state_dict fails")));
+    }
+  }
+
+  void compareTensor(const Key &K, const ManifestKey &C) {
+    std::vector<size_t> Differ;
+    bool RankDiffers = K.Shape->size() != C.Shape.size();
+    for (size_t I = 0; !RankDiffers && I < C.Shape.size(); ++I)
+      if (*(*K.Shape)[I].Value != C.Shape[I])
+        Differ.push_back(I);
+    if (RankDiffers || !Differ.empty()) {
+      std::string Origins = RankDiffers ? "" : sizeOrigins(K, Symbolic, Differ);
+      report(ShapeCheck, Severity::Error, K.Loc,
+             "'" + K.Name + "' is " + shapeText(*K.Shape) +
+                 (Origins.empty() ? "" : " (from " + Origins + ")") +
+                 " in the model but " + shapeText(C.Shape) +
+                 " in the checkpoint; torch::load takes the checkpoint's "
+                 "shape silently, load_state_dict fails");
+    }
+    if (!K.DType.empty() && !C.DType.empty() && K.DType != C.DType)
+      report(DTypeCheck, Severity::Warning, K.Loc,
+             "'" + K.Name + "' is " + K.DType + " in the model but " + C.DType +
+                 " in the checkpoint; loading converts it");
+  }
+
+  const ModelKeys &Model;
+  const Manifest &M;
+  const CompareOptions &Opts;
+  const ModelKeys *Symbolic;
+  std::string Stripped;
+  /// Keys a reordering finding accounts for.
+  std::set<std::string> Explained;
+  std::vector<Finding> Out;
+};
+
+size_t errorsIn(const std::vector<Finding> &Fs) {
+  return size_t(std::count_if(Fs.begin(), Fs.end(), [](const Finding &F) {
+    return F.Level == Severity::Error;
+  }));
+}
+
+bool isIntegralType(const std::string &T) {
+  for (const char *Word : {"int", "long", "size_t", "short"})
+    if (T.find(Word) != std::string::npos)
+      return true;
+  return false;
+}
+
+/// Identifiers in a symbolic size or name (`hidden * 2` reads `hidden`).
+std::set<std::string> identifiers(const std::string &Text) {
+  std::set<std::string> R;
+  for (size_t I = 0; I < Text.size();) {
+    if (std::isalpha((unsigned char)Text[I]) || Text[I] == '_') {
+      size_t J = I;
+      while (J < Text.size() &&
+             (std::isalnum((unsigned char)Text[J]) || Text[J] == '_'))
+        ++J;
+      R.insert(Text.substr(I, J - I));
+      I = J;
+    } else {
+      ++I;
+    }
+  }
+  return R;
+}
+
+/// The constructor deriveKeys would pick for Given (the first whose
+/// parameters cover the defines), or null.
+const Constructor *constructorFor(const ModuleClass &Class,
+                                  const Configuration &Given) {
+  for (const Constructor &C : Class.Constructors) {
+    bool Covers = true;
+    for (const auto &D : Given.Defines)
+      Covers &= std::any_of(C.Params.begin(), C.Params.end(),
+                            [&](const auto &P) { return P.Name == D.first; });
+    if (Covers)
+      return &C;
+  }
+  return nullptr;
+}
+
+/// Every parameter bound to itself: derivation keeps the sizes symbolic
+/// even where a default would decide them.
+ModelKeys symbolicKeys(const RegistrationGraph &G, const ModuleClass &Class,
+                       const Constructor &Ctor) {
+  Configuration Symbols;
+  for (const ConstructorParam &P : Ctor.Params)
+    Symbols.Defines[P.Name] = Expr::makeParam(P.Name);
+  return deriveKeys(G, Class, Symbols);
+}
+
+std::string defineText(const Configuration &C,
+                       const std::vector<std::string> &Only) {
+  std::string R;
+  for (const std::string &K : Only) {
+    auto It = C.Defines.find(K);
+    if (It != C.Defines.end())
+      R += (R.empty() ? "" : ", ") + K + "=" + It->second->str();
+  }
+  return R;
+}
+
+} // namespace
+
+bool isConcrete(const ModelKeys &Model) {
+  return std::all_of(Model.Keys.begin(), Model.Keys.end(), isConcreteKey);
+}
+
+std::vector<Finding> compareWithCheckpoint(const ModelKeys &Model,
+                                           const Manifest &M,
+                                           const CompareOptions &Opts,
+                                           const ModelKeys *Symbolic) {
+  return Comparer(Model, M, Opts, Symbolic).run();
+}
+
+Solution solveConfiguration(const RegistrationGraph &G,
+                            const ModuleClass &Class,
+                            const Configuration &Given, const Manifest &M,
+                            const CompareOptions &Opts) {
+  Solution S;
+  const Constructor *Ctor = constructorFor(Class, Given);
+  if (!Ctor) {
+    S.Problem = "no constructor of '" + Class.Name + "' takes the defines";
+    return S;
+  }
+  // The knobs: parameters without a define that the keys' conditions,
+  // names or sizes read when nothing is bound (defaults included: they
+  // are what a caller may change).
+  ModelKeys Symbolic = symbolicKeys(G, Class, *Ctor);
+  const ModelKeys &Open = Symbolic;
+  std::set<std::string> Read(Open.Knobs.begin(), Open.Knobs.end());
+  for (const Key &K : Open.Keys) {
+    for (const std::string &Id : identifiers(K.Name))
+      Read.insert(Id);
+    if (K.Shape)
+      for (const Dim &D : *K.Shape)
+        for (const std::string &Id : identifiers(D.Symbol))
+          Read.insert(Id);
+  }
+  // Integers the checkpoint suggests: its sizes, and counts one past each
+  // index in its key names.
+  std::set<int64_t> Sizes, Counts = {0};
+  for (const ManifestKey &K : M.Keys) {
+    Sizes.insert(K.Shape.begin(), K.Shape.end());
+    // Every run of digits: `blocks.2`, `layer3`, `denselayer12`.
+    size_t I = 0;
+    while (I < K.Name.size()) {
+      if (std::isdigit((unsigned char)K.Name[I])) {
+        size_t J = I;
+        while (J < K.Name.size() && std::isdigit((unsigned char)K.Name[J]))
+          ++J;
+        if (J - I < 7) {
+          int64_t N = std::stoll(K.Name.substr(I, J - I));
+          Counts.insert(N);
+          Counts.insert(N + 1);
+        }
+        I = J;
+      } else {
+        ++I;
+      }
+    }
+  }
+
+  std::vector<std::vector<ExprPtr>> Values;
+  for (const ConstructorParam &P : Ctor->Params) {
+    if (Given.Defines.count(P.Name) || !Read.count(P.Name))
+      continue;
+    std::vector<ExprPtr> V;
+    if (P.Type.find("bool") != std::string::npos) {
+      V = {Expr::makeBool(false), Expr::makeBool(true)};
+    } else if (isIntegralType(P.Type)) {
+      // A size the open keys give as exactly this parameter is read off
+      // the checkpoint; otherwise counts from indices, and sizes.
+      std::set<int64_t> Exact;
+      for (const Key &K : Open.Keys) {
+        if (!K.Shape)
+          continue;
+        for (const ManifestKey &C : M.Keys)
+          if (C.Name == K.Name && C.Shape.size() == K.Shape->size())
+            for (size_t I = 0; I < C.Shape.size(); ++I)
+              if ((*K.Shape)[I].Symbol == P.Name)
+                Exact.insert(C.Shape[I]);
+      }
+      std::set<int64_t> Pool = Exact.empty() ? Counts : Exact;
+      if (Exact.empty() && Counts.size() <= 1)
+        Pool.insert(Sizes.begin(), Sizes.end());
+      for (int64_t N : Pool)
+        V.push_back(Expr::makeInt(N));
+    } else {
+      S.Problem = "cannot enumerate values of '" + P.Name + "' (" + P.Type +
+                  "); give it with --define";
+      return S;
+    }
+    S.Knobs.push_back(P.Name);
+    Values.push_back(std::move(V));
+  }
+  size_t Combinations = 1;
+  for (const auto &V : Values) {
+    Combinations *= std::max<size_t>(V.size(), 1);
+    if (Combinations > 4096) {
+      S.Problem = "too many configurations to try; give some of " +
+                  std::to_string(S.Knobs.size()) + " knobs with --define";
+      return S;
+    }
+  }
+
+  std::vector<Candidate> All;
+  std::vector<size_t> Pick(Values.size(), 0);
+  for (size_t N = 0; N < Combinations; ++N) {
+    Candidate C;
+    C.Config = Given;
+    for (size_t K = 0; K < Values.size(); ++K)
+      C.Config.Defines[S.Knobs[K]] = Values[K][Pick[K]];
+    ModelKeys Keys = deriveKeys(G, Class, C.Config);
+    if (isConcrete(Keys)) {
+      C.Findings = compareWithCheckpoint(Keys, M, Opts, &Symbolic);
+      C.Errors = errorsIn(C.Findings);
+      All.push_back(std::move(C));
+    }
+    for (size_t K = 0; K < Pick.size(); ++K) {
+      if (++Pick[K] < Values[K].size())
+        break;
+      Pick[K] = 0;
+    }
+  }
+  if (All.empty()) {
+    S.Problem = "no configuration tried gives concrete keys; give the "
+                "knobs with --define";
+    return S;
+  }
+  size_t Fewest = SIZE_MAX;
+  for (const Candidate &C : All)
+    Fewest = std::min(Fewest, C.Errors);
+  for (Candidate &C : All)
+    if (C.Errors == Fewest)
+      S.Best.push_back(std::move(C));
+  S.Exact = Fewest == 0;
+  return S;
+}
+
+std::vector<Finding>
+checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
+                       const Configuration &Given, const Manifest &M,
+                       const CompareOptions &Opts, std::string &Problem) {
+  const Constructor *Ctor = constructorFor(Class, Given);
+  ModelKeys Keys = deriveKeys(G, Class, Given);
+  bool Concrete = isConcrete(Keys);
+  ModelKeys Symbolic;
+  if (Ctor)
+    Symbolic = symbolicKeys(G, Class, *Ctor);
+  const ModelKeys *SymbolicP = Ctor ? &Symbolic : nullptr;
+  std::vector<Finding> AsGiven;
+  if (Concrete) {
+    AsGiven = compareWithCheckpoint(Keys, M, Opts, SymbolicP);
+    if (errorsIn(AsGiven) == 0)
+      return AsGiven;
+  }
+  // Defaults decided what the defines did not; another value of a
+  // parameter nobody gave may be what the checkpoint was saved with.
+  Solution S = solveConfiguration(G, Class, Given, M, Opts);
+  if (Concrete && (!S.Problem.empty() || !S.Exact || S.Knobs.empty()))
+    return AsGiven;
+  if (!S.Problem.empty()) {
+    Problem = S.Problem;
+    return {};
+  }
+  const Candidate &Best = S.Best.front();
+  std::string Config = defineText(Best.Config, S.Knobs);
+  std::vector<Finding> Out;
+  if (!S.Exact) {
+    Out.push_back({"torch-checkpoint-configuration",
+                   Severity::Remark,
+                   Keys.Loc,
+                   "no configuration of '" + Class.Name +
+                       "' matches the checkpoint; the closest is " + Config +
+                       ", which differs as reported below",
+                   {}});
+    Out.insert(Out.end(), Best.Findings.begin(), Best.Findings.end());
+    return Out;
+  }
+  Finding F{"torch-checkpoint-configuration",
+            Severity::Remark,
+            Keys.Loc,
+            "the checkpoint matches '" + Class.Name + "' with " + Config +
+                (Concrete ? ", not with the defaults" : ""),
+            {}};
+  for (size_t I = 1; I < S.Best.size(); ++I)
+    F.Notes.push_back(
+        {Keys.Loc,
+         "it matches with " + defineText(S.Best[I].Config, S.Knobs) + " too"});
+  // What the other value of each boolean knob would break.
+  for (const std::string &Knob : S.Knobs) {
+    auto V = Best.Config.Defines.at(Knob)->asBool();
+    if (!V)
+      continue;
+    Configuration Other = Best.Config;
+    Other.Defines[Knob] = Expr::makeBool(!*V);
+    ModelKeys OtherKeys = deriveKeys(G, Class, Other);
+    if (!isConcrete(OtherKeys))
+      continue;
+    std::vector<Finding> Fs =
+        compareWithCheckpoint(OtherKeys, M, Opts, SymbolicP);
+    auto Err = std::find_if(Fs.begin(), Fs.end(), [](const Finding &X) {
+      return X.Level == Severity::Error;
+    });
+    if (Err != Fs.end())
+      F.Notes.push_back({Err->Loc, "with " + Knob + "=" +
+                                       (*V ? "false" : "true") + ", " +
+                                       Err->Message});
+  }
+  Out.push_back(std::move(F));
+  // Warnings of the matching configuration (a dtype conversion) still show.
+  for (const Finding &X : Best.Findings)
+    Out.push_back(X);
+  return Out;
+}
+
+} // namespace torchkc

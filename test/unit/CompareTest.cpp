@@ -1,0 +1,130 @@
+// The comparison of a model's keys with a checkpoint manifest, on
+// hand-built key sets: grouping, prefixes, reordering, sizes.
+#include "torch-keycheck/Compare.h"
+
+#include <gtest/gtest.h>
+
+using namespace torchkc;
+
+namespace {
+
+Key key(const std::string &Name, std::vector<int64_t> Shape, unsigned Line) {
+  Key K;
+  K.Name = Name;
+  K.Shape.emplace();
+  for (int64_t D : Shape)
+    K.Shape->push_back({D, ""});
+  K.DType = "float32";
+  K.Loc = {"model.h", Line, 5};
+  return K;
+}
+
+ManifestKey tensor(const std::string &Name, std::vector<int64_t> Shape,
+                   const std::string &DType = "float32") {
+  return {Name, std::move(Shape), DType, ManifestKey::Kind::Parameter};
+}
+
+/// Linear(10, 5), ReLU, Linear(5, 2) in a Sequential 'body', and 'head'.
+ModelKeys sequentialModel() {
+  ModelKeys M;
+  M.Class = "Net";
+  M.Loc = {"model.h", 1, 8};
+  M.Keys = {key("body.0.weight", {5, 10}, 3), key("body.0.bias", {5}, 3),
+            key("body.2.weight", {2, 5}, 3),  key("body.2.bias", {2}, 3),
+            key("head.weight", {1, 2}, 4),    key("head.bias", {1}, 4)};
+  M.Modules = {{"body", "Sequential", {"model.h", 3, 5}},
+               {"body.0", "Linear", {"model.h", 3, 20}},
+               {"body.1", "ReLU", {"model.h", 3, 40}},
+               {"body.2", "Linear", {"model.h", 3, 50}},
+               {"head", "Linear", {"model.h", 4, 5}}};
+  return M;
+}
+
+Manifest manifestOf(const ModelKeys &Model) {
+  Manifest M;
+  for (const Key &K : Model.Keys) {
+    std::vector<int64_t> S;
+    for (const Dim &D : *K.Shape)
+      S.push_back(*D.Value);
+    M.Keys.push_back(tensor(K.Name, S));
+  }
+  return M;
+}
+
+std::vector<std::string> checks(const std::vector<Finding> &Fs) {
+  std::vector<std::string> R;
+  for (const Finding &F : Fs)
+    R.push_back(F.Check);
+  return R;
+}
+
+TEST(CompareTest, SameKeysAreClean) {
+  ModelKeys Model = sequentialModel();
+  EXPECT_TRUE(compareWithCheckpoint(Model, manifestOf(Model), {}).empty());
+}
+
+TEST(CompareTest, AMissingModuleIsOneFindingAtItsRegistration) {
+  ModelKeys Model = sequentialModel();
+  Manifest M = manifestOf(Model);
+  M.Keys.resize(4); // no head
+  auto Fs = compareWithCheckpoint(Model, M, {});
+  ASSERT_EQ(checks(Fs),
+            std::vector<std::string>{"torch-checkpoint-missing-key"});
+  EXPECT_EQ(Fs[0].Loc.Line, 4u);
+  EXPECT_NE(Fs[0].Message.find("'head.weight' and 'head.bias'"),
+            std::string::npos);
+}
+
+TEST(CompareTest, UnexpectedKeysAreGroupedAndStrictOnlyByDefault) {
+  ModelKeys Model = sequentialModel();
+  Manifest M = manifestOf(Model);
+  M.Keys.push_back(tensor("aux.weight", {3, 2}));
+  M.Keys.push_back(tensor("aux.bias", {3}));
+  auto Fs = compareWithCheckpoint(Model, M, {});
+  ASSERT_EQ(Fs.size(), 1u);
+  EXPECT_EQ(Fs[0].Level, Severity::Error);
+  EXPECT_NE(Fs[0].Message.find("'aux' ('aux.weight' and 'aux.bias')"),
+            std::string::npos);
+  CompareOptions Lenient;
+  Lenient.AllowUnexpected = true;
+  EXPECT_EQ(compareWithCheckpoint(Model, M, Lenient)[0].Level,
+            Severity::Warning);
+}
+
+TEST(CompareTest, WrapperPrefixIsOneFinding) {
+  ModelKeys Model = sequentialModel();
+  Manifest M = manifestOf(Model);
+  for (ManifestKey &K : M.Keys)
+    K.Name = "module._orig_mod." + K.Name;
+  auto Fs = compareWithCheckpoint(Model, M, {});
+  ASSERT_EQ(checks(Fs), std::vector<std::string>{"torch-checkpoint-prefix"});
+  EXPECT_NE(Fs[0].Message.find("'module._orig_mod.'"), std::string::npos);
+}
+
+TEST(CompareTest, MovedChildIsAReorderingWithTheMapping) {
+  // The checkpoint was saved with the ReLU last: body.0, body.1 Linear.
+  ModelKeys Model = sequentialModel();
+  Manifest M;
+  M.Keys = {tensor("body.0.weight", {5, 10}), tensor("body.0.bias", {5}),
+            tensor("body.1.weight", {2, 5}),  tensor("body.1.bias", {2}),
+            tensor("head.weight", {1, 2}),    tensor("head.bias", {1})};
+  auto Fs = compareWithCheckpoint(Model, M, {});
+  ASSERT_EQ(checks(Fs), std::vector<std::string>{"torch-checkpoint-reordered"});
+  EXPECT_NE(Fs[0].Message.find(
+                "checkpoint 'body.1' (weight [2, 5]) is the model's 'body.2'"),
+            std::string::npos);
+}
+
+TEST(CompareTest, SizesAndDTypes) {
+  ModelKeys Model = sequentialModel();
+  Manifest M = manifestOf(Model);
+  M.Keys[4].Shape = {7, 2};
+  M.Keys[5].DType = "float16";
+  auto Fs = compareWithCheckpoint(Model, M, {});
+  ASSERT_EQ(checks(Fs),
+            (std::vector<std::string>{"torch-checkpoint-shape-mismatch",
+                                      "torch-checkpoint-dtype-mismatch"}));
+  EXPECT_EQ(Fs[1].Level, Severity::Warning);
+}
+
+} // namespace
