@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 using Json = nlohmann::ordered_json;
@@ -190,6 +192,108 @@ std::string renderFindingsJson(const std::vector<Finding> &Fs,
                 {"errors", Errors},
                 {"suppressed", Suppressed}}}};
   return Doc.dump(2) + "\n";
+}
+
+/// A URI reference for Path: percent-encodes what may not appear raw.
+static std::string uriEscape(const std::string &Path) {
+  static const char *Hex = "0123456789ABCDEF";
+  std::string R;
+  for (unsigned char C : Path) {
+    if (std::isalnum(C) || std::string("/-._~").find(C) != std::string::npos) {
+      R += char(C);
+    } else {
+      R += '%';
+      R += Hex[C >> 4];
+      R += Hex[C & 15];
+    }
+  }
+  return R;
+}
+
+static Json sarifLocation(const SourceLoc &L, const RenderOptions &Opts) {
+  Json Artifact;
+  const std::string &Base = Opts.BaseDir;
+  if (!Base.empty() && L.File.compare(0, Base.size() + 1, Base + "/") == 0) {
+    Artifact = {{"uri", uriEscape(L.File.substr(Base.size() + 1))},
+                {"uriBaseId", "%SRCROOT%"}};
+  } else {
+    Artifact = {{"uri", "file://" + uriEscape(L.File)}};
+  }
+  Json Region = {{"startLine", L.Line}};
+  if (L.Column)
+    Region["startColumn"] = L.Column;
+  return {{"physicalLocation",
+           {{"artifactLocation", Artifact}, {"region", Region}}}};
+}
+
+static const char *sarifLevel(Severity S) {
+  switch (S) {
+  case Severity::Remark:
+    return "note";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  return "none";
+}
+
+std::string renderFindingsSarif(const std::vector<Finding> &Fs,
+                                const std::vector<Finding> &Suppressed,
+                                const RenderOptions &Opts,
+                                const std::string &ToolVersion) {
+  Json Rules = Json::array();
+  std::map<std::string, size_t> RuleIndex;
+  for (const CheckInfo &C : allChecks()) {
+    RuleIndex[C.Name] = Rules.size();
+    Rules.push_back(
+        {{"id", C.Name},
+         {"shortDescription", {{"text", C.Summary}}},
+         {"defaultConfiguration", {{"level", sarifLevel(C.Level)}}}});
+  }
+  Json Results = Json::array();
+  auto Add = [&](const Finding &F, bool IsSuppressed) {
+    if (!F.Loc.valid())
+      return;
+    Json R = {{"ruleId", F.Check},
+              {"level", sarifLevel(effectiveSeverity(F, Opts))},
+              {"message", {{"text", F.Message}}},
+              {"locations", Json::array({sarifLocation(F.Loc, Opts)})}};
+    auto It = RuleIndex.find(F.Check);
+    if (It != RuleIndex.end())
+      R["ruleIndex"] = It->second;
+    Json Related = Json::array();
+    for (const Note &N : F.Notes) {
+      if (!N.Loc.valid())
+        continue;
+      Json L = sarifLocation(N.Loc, Opts);
+      L["id"] = Related.size();
+      L["message"] = {{"text", N.Message}};
+      Related.push_back(L);
+    }
+    if (!Related.empty())
+      R["relatedLocations"] = Related;
+    if (IsSuppressed)
+      R["suppressions"] = Json::array({{{"kind", "inSource"}}});
+    Results.push_back(R);
+  };
+  for (const Finding &F : Fs)
+    Add(F, false);
+  for (const Finding &F : Suppressed)
+    Add(F, true);
+  Json Run = {{"tool",
+               {{"driver",
+                 {{"name", "torch-keycheck"},
+                  {"version", ToolVersion},
+                  {"rules", Rules}}}}},
+              {"results", Results}};
+  if (!Opts.BaseDir.empty())
+    Run["originalUriBaseIds"] = {
+        {"%SRCROOT%", {{"uri", "file://" + uriEscape(Opts.BaseDir) + "/"}}}};
+  Json Log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", Json::array({Run})}};
+  return Log.dump(2) + "\n";
 }
 
 } // namespace torchkc

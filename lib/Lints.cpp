@@ -16,38 +16,6 @@
 
 namespace torchkc {
 
-const std::vector<CheckInfo> &allChecks() {
-  static const std::vector<CheckInfo> Checks = {
-      {"torch-checkpoint-configuration", Severity::Remark,
-       "which configuration of the model a checkpoint matches"},
-      {"torch-checkpoint-dtype-mismatch", Severity::Warning,
-       "a tensor whose dtype differs from the checkpoint's"},
-      {"torch-checkpoint-missing-key", Severity::Error,
-       "a key the model registers and the checkpoint lacks"},
-      {"torch-checkpoint-prefix", Severity::Error,
-       "checkpoint keys under a wrapper's prefix (module., _orig_mod.)"},
-      {"torch-checkpoint-reordered", Severity::Error,
-       "container children at other indices than the checkpoint's"},
-      {"torch-checkpoint-shape-mismatch", Severity::Error,
-       "a tensor whose shape differs from the checkpoint's"},
-      {"torch-checkpoint-unexpected-key", Severity::Error,
-       "a checkpoint key the model does not register"},
-      {"torch-conditional-registration", Severity::Warning,
-       "a key whose presence or count depends on configuration"},
-      {"torch-duplicate-key", Severity::Error,
-       "the same name registered twice on one path (LibTorch throws)"},
-      {"torch-invalid-key-name", Severity::Error,
-       "an empty name or one containing a dot (LibTorch throws)"},
-      {"torch-registration-outside-constructor", Severity::Warning,
-       "a registration in a member function no constructor calls"},
-      {"torch-unregistered-submodule", Severity::Warning,
-       "a module or tensor member assigned but never registered"},
-      {"torch-unresolved-key", Severity::Warning,
-       "a name or module the analyzer cannot determine"},
-  };
-  return Checks;
-}
-
 namespace {
 
 /// A registered name as users read it: `fc`, or `layer{i + 1}` for one

@@ -35,6 +35,16 @@ struct Finding {
   std::vector<Note> Notes;
 };
 
+/// A check the analyzer offers, for --list-checks and the documentation.
+struct CheckInfo {
+  const char *Name;
+  Severity Level; ///< the severity its findings have
+  const char *Summary;
+};
+
+/// Every check, source and checkpoint ones, in alphabetical order.
+const std::vector<CheckInfo> &allChecks();
+
 /// A clang-tidy style check filter: comma-separated globs (`*` matches any
 /// run of characters), `-` before a glob removes what it matches, later
 /// globs win. `torch-*,-torch-conditional-registration`.

@@ -53,6 +53,16 @@ std::string renderFindingsText(const std::vector<Finding> &Fs,
 std::string renderFindingsJson(const std::vector<Finding> &Fs,
                                size_t Suppressed, const RenderOptions &Opts);
 
+/// SARIF 2.1.0 for code scanning (GitHub and others): one run, a rule per
+/// check, a result per finding with its notes as related locations.
+/// Suppressed findings are included with an in-source suppression, as
+/// SARIF consumers expect. Paths below Opts.BaseDir are relative to the
+/// %SRCROOT% base, which the log maps to BaseDir.
+std::string renderFindingsSarif(const std::vector<Finding> &Fs,
+                                const std::vector<Finding> &Suppressed,
+                                const RenderOptions &Opts,
+                                const std::string &ToolVersion);
+
 } // namespace torchkc
 
 #endif

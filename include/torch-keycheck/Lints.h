@@ -17,16 +17,6 @@
 
 namespace torchkc {
 
-/// A check the analyzer offers, for --list-checks and the documentation.
-struct CheckInfo {
-  const char *Name;
-  Severity Level; ///< the severity its findings have
-  const char *Summary;
-};
-
-/// Every check, in alphabetical order.
-const std::vector<CheckInfo> &allChecks();
-
 /// The findings of every source check on class C, in source order. A
 /// construct reached several ways (a helper called twice, a base
 /// constructor inlined into each derived class) is reported once.

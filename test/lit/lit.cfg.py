@@ -21,4 +21,7 @@ config.substitutions.append(("%libtorch", config.libtorch_flags))
 config.substitutions.append(
     ("%expect-exit", "%s %s" % (config.python_executable,
                                 os.path.join(config.test_source_root, "expect-exit.py"))))
+config.substitutions.append(("%torch-python", config.torch_python))
 config.substitutions.append(("%python", config.python_executable))
+if config.torch_python:
+    config.available_features.add("torch-python")

@@ -59,7 +59,9 @@ cl::opt<std::string> ConfigurationsFile(
     cl::desc(
         "JSON file listing classes and configurations to analyse in one parse"),
     cl::value_desc("file"), cl::cat(Category));
-cl::opt<std::string> Format("format", cl::desc("Output format: text or json"),
+cl::opt<std::string> Format("format",
+                            cl::desc("Output format: text or json (check: "
+                                     "also sarif)"),
                             cl::init("text"), cl::cat(Category));
 
 cl::OptionCategory CheckCategory("torch-keycheck check options");
@@ -145,8 +147,8 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
   cl::HideUnrelatedOptions(Categories);
   if (!cl::ParseCommandLineOptions(Argc, Argv, Overview, &errs()))
     return nullptr;
-  if (Format != "text" && Format != "json") {
-    error("unknown --format '" + Format + "' (expected text or json)");
+  if (Format != "text" && Format != "json" && Format != "sarif") {
+    error("unknown --format '" + Format + "' (expected text, json or sarif)");
     return nullptr;
   }
   if (ListChecks)
@@ -214,6 +216,8 @@ int runKeys(int Argc, const char **Argv) {
     return error("--checks, --warnings-as-errors, --list-checks, "
                  "--checkpoint, --entry and --allow-unexpected are options of "
                  "'check'");
+  if (Format == "sarif")
+    return error("--format sarif applies to 'check'");
   if (!DB)
     return ToolError;
 
@@ -412,13 +416,13 @@ int runCheck(int Argc, const char **Argv) {
     Opts.WarningsAsErrors = torchkc::CheckFilter(
         WarningsAsErrors.empty() ? std::string("*") : WarningsAsErrors);
   torchkc::SourceLines Lines;
-  std::vector<torchkc::Finding> Shown;
-  size_t Suppressed = 0, Warnings = 0, Errors = 0;
+  std::vector<torchkc::Finding> Shown, Suppressed;
+  size_t Warnings = 0, Errors = 0;
   for (torchkc::Finding &F : Found) {
     if (!Enabled.matches(F.Check))
       continue;
     if (torchkc::isSuppressed(F, Lines)) {
-      ++Suppressed;
+      Suppressed.push_back(std::move(F));
       continue;
     }
     torchkc::Severity S = torchkc::effectiveSeverity(F, Opts);
@@ -430,15 +434,18 @@ int runCheck(int Argc, const char **Argv) {
   }
 
   if (Format == "json") {
-    outs() << torchkc::renderFindingsJson(Shown, Suppressed, Opts);
+    outs() << torchkc::renderFindingsJson(Shown, Suppressed.size(), Opts);
+  } else if (Format == "sarif") {
+    outs() << torchkc::renderFindingsSarif(Shown, Suppressed, Opts,
+                                           TORCHKC_VERSION);
   } else {
     outs() << torchkc::renderFindingsText(Shown, Lines, Opts);
-    if (Warnings || Errors || Suppressed) {
+    if (Warnings || Errors || !Suppressed.empty()) {
       errs() << Warnings << (Warnings == 1 ? " warning" : " warnings")
              << " and " << Errors << (Errors == 1 ? " error" : " errors")
              << " generated";
-      if (Suppressed)
-        errs() << "; " << Suppressed << " suppressed by NOLINT";
+      if (!Suppressed.empty())
+        errs() << "; " << Suppressed.size() << " suppressed by NOLINT";
       errs() << ".\n";
     }
   }
