@@ -15,6 +15,7 @@ const char *const ShapeCheck = "torch-checkpoint-shape-mismatch";
 const char *const DTypeCheck = "torch-checkpoint-dtype-mismatch";
 const char *const PrefixCheck = "torch-checkpoint-prefix";
 const char *const ReorderCheck = "torch-checkpoint-reordered";
+const char *const RenameCheck = "torch-checkpoint-renamed";
 
 std::string shapeText(const std::vector<int64_t> &S) {
   std::string R = "[";
@@ -104,6 +105,7 @@ public:
       ModelNames.insert(K.Name);
 
     reordered(Ckpt);
+    renamed(Ckpt, ByName, ModelNames);
     missing(ByName);
     unexpected(Ckpt, ModelNames);
     for (const Key &K : Model.Keys) {
@@ -304,20 +306,22 @@ private:
   }
 
   /// Checkpoint keys the model lacks, grouped under the first part of
-  /// their path the model does not have.
-  void unexpected(const std::vector<ManifestKey> &Ckpt,
-                  const std::set<std::string> &ModelNames) {
+  /// their path the model does not have, in checkpoint order.
+  std::vector<std::pair<std::string, std::vector<std::string>>>
+  unexpectedGroups(const std::vector<ManifestKey> &Ckpt,
+                   const std::set<std::string> &ModelNames) const {
     std::set<std::string> ModelPaths;
     for (const Key &K : Model.Keys)
       for (size_t P = K.Name.find('.'); P != std::string::npos;
            P = K.Name.find('.', P + 1))
         ModelPaths.insert(K.Name.substr(0, P));
+    std::vector<std::pair<std::string, std::vector<std::string>>> Groups;
     // Keys the model has as patterns or under conditions may match.
-    bool Open = !isConcrete(Model);
-    std::map<std::string, std::vector<std::string>> Groups;
-    std::vector<std::string> Order;
+    if (!isConcrete(Model))
+      return Groups;
+    std::map<std::string, size_t> Index;
     for (const ManifestKey &K : Ckpt) {
-      if (ModelNames.count(K.Name) || Open || Explained.count(K.Name))
+      if (ModelNames.count(K.Name) || Explained.count(K.Name))
         continue;
       std::string Root = K.Name;
       for (size_t P = K.Name.find('.'); P != std::string::npos;
@@ -326,12 +330,137 @@ private:
           Root = K.Name.substr(0, P);
           break;
         }
-      if (!Groups.count(Root))
-        Order.push_back(Root);
-      Groups[Root].push_back(K.Name);
+      auto [It, New] = Index.insert({Root, Groups.size()});
+      if (New)
+        Groups.push_back({Root, {}});
+      Groups[It->second].second.push_back(K.Name);
     }
-    for (const std::string &Root : Order) {
-      const std::vector<std::string> &Keys = Groups[Root];
+    return Groups;
+  }
+
+  static std::string parentOf(const std::string &Path) {
+    size_t Dot = Path.rfind('.');
+    return Dot == std::string::npos ? "" : Path.substr(0, Dot);
+  }
+
+  static size_t editDistance(const std::string &A, const std::string &B) {
+    std::vector<size_t> Row(B.size() + 1);
+    for (size_t J = 0; J <= B.size(); ++J)
+      Row[J] = J;
+    for (size_t I = 1; I <= A.size(); ++I) {
+      size_t Diagonal = Row[0];
+      Row[0] = I;
+      for (size_t J = 1; J <= B.size(); ++J) {
+        size_t Up = Row[J];
+        Row[J] = std::min(
+            {Row[J] + 1, Row[J - 1] + 1, Diagonal + (A[I - 1] != B[J - 1])});
+        Diagonal = Up;
+      }
+    }
+    return Row[B.size()];
+  }
+
+  /// A module or tensor the checkpoint lacks and one the model lacks, at
+  /// the same place with the same keys and shapes and similar names: a
+  /// rename, with a fix-it on the registered name when it is a literal.
+  void renamed(const std::vector<ManifestKey> &Ckpt,
+               const std::map<std::string, const ManifestKey *> &ByName,
+               const std::set<std::string> &ModelNames) {
+    struct Side {
+      std::string Path;
+      Signature Sig;
+      SourceLoc Loc, NameLoc;
+      unsigned NameLength = 0;
+      std::vector<std::string> Keys;
+    };
+    auto Missing = [&](const Key &K) {
+      return isConcreteKey(K) && !ByName.count(K.Name) &&
+             !Explained.count(K.Name);
+    };
+    auto ShapeOf = [](const Key &K) {
+      std::vector<int64_t> S;
+      for (const Dim &D : *K.Shape)
+        S.push_back(*D.Value);
+      return S;
+    };
+    std::vector<Side> Ours;
+    std::set<std::string> Covered;
+    for (const ModuleInstance &Mod : Model.Modules) {
+      Side S{Mod.Path, {}, Mod.Loc, Mod.NameLoc, Mod.NameLength, {}};
+      bool AllMissing = true;
+      for (const Key &K : Model.Keys)
+        if (under(K.Name, Mod.Path)) {
+          AllMissing &= Missing(K);
+          S.Sig[K.Name.substr(Mod.Path.size() + 1)] =
+              K.Shape ? ShapeOf(K) : std::vector<int64_t>{};
+          S.Keys.push_back(K.Name);
+        }
+      if (S.Keys.empty() || !AllMissing || Covered.count(S.Keys[0]))
+        continue;
+      Covered.insert(S.Keys.begin(), S.Keys.end());
+      Ours.push_back(std::move(S));
+    }
+    for (const Key &K : Model.Keys)
+      if (Missing(K) && !Covered.count(K.Name))
+        Ours.push_back({K.Name,
+                        {{"", ShapeOf(K)}},
+                        K.Loc,
+                        K.NameLoc,
+                        K.NameLength,
+                        {K.Name}});
+
+    std::vector<Side> Theirs;
+    for (auto &[Root, Keys] : unexpectedGroups(Ckpt, ModelNames)) {
+      Side S{Root, {}, {}, {}, 0, Keys};
+      for (const std::string &Name : Keys)
+        for (const ManifestKey &C : Ckpt)
+          if (C.Name == Name)
+            S.Sig[Name == Root ? "" : Name.substr(Root.size() + 1)] = C.Shape;
+      Theirs.push_back(std::move(S));
+    }
+
+    std::set<size_t> Taken;
+    for (const Side &O : Ours) {
+      std::string Name = O.Path.substr(parentOf(O.Path).size() +
+                                       (parentOf(O.Path).empty() ? 0 : 1));
+      size_t Best = SIZE_MAX, BestDistance = SIZE_MAX;
+      for (size_t I = 0; I < Theirs.size(); ++I) {
+        const Side &T = Theirs[I];
+        if (Taken.count(I) || parentOf(T.Path) != parentOf(O.Path) ||
+            T.Sig != O.Sig)
+          continue;
+        std::string Other = T.Path.substr(parentOf(T.Path).size() +
+                                          (parentOf(T.Path).empty() ? 0 : 1));
+        size_t D = editDistance(Name, Other);
+        bool Similar = D * 2 <= std::max(Name.size(), Other.size()) ||
+                       Name.find(Other) != std::string::npos ||
+                       Other.find(Name) != std::string::npos;
+        if (Similar && D < BestDistance) {
+          Best = I;
+          BestDistance = D;
+        }
+      }
+      if (Best == SIZE_MAX)
+        continue;
+      Taken.insert(Best);
+      const Side &T = Theirs[Best];
+      std::string Other = T.Path.substr(parentOf(T.Path).size() +
+                                        (parentOf(T.Path).empty() ? 0 : 1));
+      Finding &F = report(
+          RenameCheck, Severity::Error, O.NameLength ? O.NameLoc : O.Loc,
+          "'" + O.Path + "' is '" + T.Path +
+              "' in the checkpoint (the same keys and shapes); rename the "
+              "registration or the checkpoint's keys");
+      if (O.NameLength)
+        F.Fixes.push_back({O.NameLoc, O.NameLength, "\"" + Other + "\""});
+      Explained.insert(O.Keys.begin(), O.Keys.end());
+      Explained.insert(T.Keys.begin(), T.Keys.end());
+    }
+  }
+
+  void unexpected(const std::vector<ManifestKey> &Ckpt,
+                  const std::set<std::string> &ModelNames) {
+    for (const auto &[Root, Keys] : unexpectedGroups(Ckpt, ModelNames)) {
       // At the registration that makes the key in another configuration,
       // else the parent module's registration, else the class.
       SourceLoc Loc = Model.Loc;

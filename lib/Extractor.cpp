@@ -1459,8 +1459,32 @@ private:
     R.Loops = ActiveLoops;
     R.Loc = toLoc(SM, MC->getExprLoc());
     R.NameLoc = toLoc(SM, MC->getArg(0)->getBeginLoc());
+    if (const StringLiteral *SL = writtenLiteral(MC->getArg(0))) {
+      R.NameLoc = toLoc(SM, SL->getBeginLoc());
+      R.NameLength =
+          Lexer::MeasureTokenLength(SL->getBeginLoc(), SM, Ctx.getLangOpts());
+    }
     Out.Registrations.push_back(R);
     return R.Value;
+  }
+
+  /// The string literal E is, through std::string's conversions, when it
+  /// is written as one token outside macros (a fix-it can replace it).
+  static const StringLiteral *writtenLiteral(const clang::Expr *E) {
+    for (int Depth = 0; E && Depth < 8; ++Depth) {
+      E = E->IgnoreImplicit();
+      if (const auto *SL = dyn_cast<StringLiteral>(E))
+        return SL->getNumConcatenated() == 1 && !SL->getBeginLoc().isMacroID()
+                   ? SL
+                   : nullptr;
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+        E = CE->getNumArgs() >= 1 ? CE->getArg(0) : nullptr;
+      else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+        E = FC->getSubExpr();
+      else
+        return nullptr;
+    }
+    return nullptr;
   }
 
   /// `list->insert(index, module)` as LibTorch 1.13 registers it: the

@@ -13,6 +13,8 @@ const std::vector<CheckInfo> &allChecks() {
        "a key the model registers and the checkpoint lacks"},
       {"torch-checkpoint-prefix", Severity::Error,
        "checkpoint keys under a wrapper's prefix (module., _orig_mod.)"},
+      {"torch-checkpoint-renamed", Severity::Error,
+       "a module or tensor the checkpoint has under a similar name"},
       {"torch-checkpoint-reordered", Severity::Error,
        "container children at other indices than the checkpoint's"},
       {"torch-checkpoint-shape-mismatch", Severity::Error,

@@ -149,6 +149,13 @@ std::string renderFindingsText(const std::vector<Finding> &Fs,
        << F.Message << " [" << F.Check
        << (S != F.Level ? ",-warnings-as-errors" : "") << "]\n";
     excerpt(OS, F.Loc, Lines);
+    // Fix-its as clang shows them: the replaced range, then the text.
+    for (const FixIt &X : F.Fixes) {
+      if (X.Loc.File != F.Loc.File || X.Loc.Line != F.Loc.Line)
+        continue;
+      std::string Pad(X.Loc.Column > 0 ? X.Loc.Column - 1 : 0, ' ');
+      OS << Pad << X.Replacement << "\n";
+    }
     for (const Note &N : F.Notes) {
       if (!N.Loc.valid())
         continue;
@@ -183,6 +190,14 @@ std::string renderFindingsJson(const std::vector<Finding> &Fs,
         Notes.push_back(
             {{"location", locationJson(N.Loc)}, {"message", N.Message}});
     J["notes"] = Notes;
+    if (!F.Fixes.empty()) {
+      Json Fixes = Json::array();
+      for (const FixIt &X : F.Fixes)
+        Fixes.push_back({{"location", locationJson(X.Loc)},
+                         {"length", X.Length},
+                         {"replacement", X.Replacement}});
+      J["fixes"] = Fixes;
+    }
     Findings.push_back(J);
   }
   Json Doc = {{"version", 1},
@@ -294,6 +309,61 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
               {"version", "2.1.0"},
               {"runs", Json::array({Run})}};
   return Log.dump(2) + "\n";
+}
+
+/// The byte offset of L in its file, or -1 when the file or line is not
+/// there.
+static long long byteOffset(const SourceLoc &L) {
+  std::ifstream In(L.File, std::ios::binary);
+  if (!In)
+    return -1;
+  long long Offset = 0;
+  std::string Line;
+  for (unsigned N = 1; N < L.Line; ++N) {
+    if (!std::getline(In, Line))
+      return -1;
+    Offset += (long long)Line.size() + 1;
+  }
+  return Offset + (L.Column ? L.Column - 1 : 0);
+}
+
+/// A YAML single-quoted scalar.
+static std::string yamlQuote(const std::string &S) {
+  std::string R = "'";
+  for (char C : S)
+    R += C == '\'' ? std::string("''") : std::string(1, C);
+  return R + "'";
+}
+
+std::string renderFixesYaml(const std::vector<Finding> &Fs,
+                            const std::string &MainSourceFile) {
+  std::ostringstream OS;
+  OS << "---\nMainSourceFile:  " << yamlQuote(MainSourceFile)
+     << "\nDiagnostics:\n";
+  bool Any = false;
+  for (const Finding &F : Fs) {
+    if (F.Fixes.empty())
+      continue;
+    Any = true;
+    long long At = byteOffset(F.Loc);
+    OS << "  - DiagnosticName:  " << F.Check << "\n"
+       << "    DiagnosticMessage:\n"
+       << "      Message:         " << yamlQuote(F.Message) << "\n"
+       << "      FilePath:        " << yamlQuote(F.Loc.File) << "\n"
+       << "      FileOffset:      " << (At < 0 ? 0 : At) << "\n"
+       << "      Replacements:\n";
+    for (const FixIt &X : F.Fixes)
+      OS << "        - FilePath:        " << yamlQuote(X.Loc.File) << "\n"
+         << "          Offset:          " << byteOffset(X.Loc) << "\n"
+         << "          Length:          " << X.Length << "\n"
+         << "          ReplacementText: " << yamlQuote(X.Replacement) << "\n";
+    OS << "    Level:           "
+       << (F.Level == Severity::Error ? "Error" : "Warning") << "\n";
+  }
+  if (!Any)
+    OS << "  []\n";
+  OS << "...\n";
+  return OS.str();
 }
 
 } // namespace torchkc

@@ -16,6 +16,8 @@ struct Node {
   std::vector<std::pair<std::string, Node>> Children;
   SourceLoc Loc;      ///< where the module is registered or added
   std::string Origin; ///< `Linear`, or the user class
+  SourceLoc NameLoc;  ///< its name literal, when NameLength > 0
+  unsigned NameLength = 0;
 };
 
 /// Conditions under which keys exist: their spelling, and the value they
@@ -137,6 +139,8 @@ public:
     ExprPtr V = fold(R.Value, B);
     if (R.K == Registration::Kind::Module) {
       N.Children.push_back({Name, instantiate(V, R.Loc, RConds, Depth + 1)});
+      N.Children.back().second.NameLoc = R.NameLoc;
+      N.Children.back().second.NameLength = R.NameLength;
       return;
     }
     Key K =
@@ -146,6 +150,8 @@ public:
     K.K = R.K == Registration::Kind::Parameter ? Key::Kind::Parameter
                                                : Key::Kind::Buffer;
     K.Loc = R.Loc;
+    K.NameLoc = R.NameLoc;
+    K.NameLength = R.NameLength;
     setConditions(K, RConds);
     (K.K == Key::Kind::Parameter ? N.Params : N.Buffers).push_back(K);
   }
@@ -398,7 +404,8 @@ public:
                           std::vector<ModuleInstance> &Out) {
     for (const auto &C : N.Children) {
       std::string P = Path.empty() ? C.first : Path + "." + C.first;
-      Out.push_back({P, C.second.Origin, C.second.Loc});
+      Out.push_back({P, C.second.Origin, C.second.Loc, C.second.NameLoc,
+                     C.second.NameLength});
       listModules(C.second, P, Out);
     }
   }

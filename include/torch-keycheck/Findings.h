@@ -26,6 +26,13 @@ struct Note {
   std::string Message;
 };
 
+/// Replace Length bytes at Loc with Replacement (clang's fix-it hint).
+struct FixIt {
+  SourceLoc Loc;
+  unsigned Length = 0;
+  std::string Replacement;
+};
+
 struct Finding {
   std::string Check; ///< `torch-duplicate-key`
   Severity Level = Severity::Warning;
@@ -33,6 +40,7 @@ struct Finding {
   /// clang-tidy style: lowercase, no final period, names in single quotes.
   std::string Message;
   std::vector<Note> Notes;
+  std::vector<FixIt> Fixes;
 };
 
 /// A check the analyzer offers, for --list-checks and the documentation.

@@ -63,6 +63,11 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
                                 const RenderOptions &Opts,
                                 const std::string &ToolVersion);
 
+/// The fix-its as clang-tidy's --export-fixes YAML, which
+/// clang-apply-replacements applies.
+std::string renderFixesYaml(const std::vector<Finding> &Fs,
+                            const std::string &MainSourceFile);
+
 } // namespace torchkc
 
 #endif

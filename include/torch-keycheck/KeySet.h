@@ -33,7 +33,11 @@ struct Key {
   Kind K = Kind::Parameter;
   std::optional<std::vector<Dim>> Shape; ///< nullopt: not known statically
   std::string DType;                     ///< torch spelling, or empty
-  SourceLoc Loc;      ///< the user registration this key comes from
+  SourceLoc Loc; ///< the user registration this key comes from
+  /// The name literal of that registration when the key is its own tensor
+  /// (register_parameter/register_buffer), for fix-its; Length 0 if none.
+  SourceLoc NameLoc;
+  unsigned NameLength = 0;
   std::string Origin; ///< `Linear`, `register_buffer`, ...
   /// Conditions (source spelling) under which the key exists; empty when
   /// it always does in this configuration.
@@ -50,6 +54,9 @@ struct ModuleInstance {
   std::string Path; ///< `layer1.0.conv1`
   std::string Origin;
   SourceLoc Loc;
+  /// The registered name's string literal, when it is one (NameLength > 0).
+  SourceLoc NameLoc;
+  unsigned NameLength = 0;
 };
 
 struct Configuration {

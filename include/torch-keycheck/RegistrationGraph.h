@@ -28,6 +28,9 @@ struct Registration {
   std::vector<ExprPtr> Guards;
   SourceLoc Loc;     ///< the register_* call
   SourceLoc NameLoc; ///< the name argument
+  /// When the name is a string literal, the length of its token (quotes
+  /// included), so a fix-it can replace it; else 0.
+  unsigned NameLength = 0;
   /// The loops whose count was not known at extraction (Constructor::Loops
   /// indices, outermost first) that repeat this call.
   std::vector<unsigned> Loops;

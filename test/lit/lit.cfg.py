@@ -21,6 +21,9 @@ config.substitutions.append(("%libtorch", config.libtorch_flags))
 config.substitutions.append(
     ("%expect-exit", "%s %s" % (config.python_executable,
                                 os.path.join(config.test_source_root, "expect-exit.py"))))
+config.substitutions.append(
+    ("%clang-apply-replacements",
+     os.path.join(config.llvm_tools_dir, "clang-apply-replacements")))
 config.substitutions.append(("%torch-python", config.torch_python))
 config.substitutions.append(("%python", config.python_executable))
 if config.torch_python:

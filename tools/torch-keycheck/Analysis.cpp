@@ -89,6 +89,11 @@ cl::opt<bool> AllowUnexpected(
     cl::desc("Checkpoint keys the model lacks are warnings, as with "
              "load_state_dict(strict=False)"),
     cl::cat(CheckCategory));
+cl::opt<std::string> ExportFixes(
+    "export-fixes",
+    cl::desc("Write the fix-its to a YAML file clang-apply-replacements "
+             "applies"),
+    cl::value_desc("file"), cl::cat(CheckCategory));
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the checks --checks enables and exit"),
                          cl::cat(CheckCategory));
@@ -212,10 +217,11 @@ int runKeys(int Argc, const char **Argv) {
       "classes\n",
       {&Category});
   if (Checks.getNumOccurrences() || WarningsAsErrors.getNumOccurrences() ||
-      ListChecks || !Checkpoint.empty() || !Entry.empty() || AllowUnexpected)
+      ListChecks || !Checkpoint.empty() || !Entry.empty() || AllowUnexpected ||
+      !ExportFixes.empty())
     return error("--checks, --warnings-as-errors, --list-checks, "
-                 "--checkpoint, --entry and --allow-unexpected are options of "
-                 "'check'");
+                 "--checkpoint, --entry, --allow-unexpected and --export-fixes "
+                 "are options of 'check'");
   if (Format == "sarif")
     return error("--format sarif applies to 'check'");
   if (!DB)
@@ -433,6 +439,15 @@ int runCheck(int Argc, const char **Argv) {
     Shown.push_back(std::move(F));
   }
 
+  if (!ExportFixes.empty()) {
+    std::error_code EC;
+    raw_fd_ostream YAML(ExportFixes, EC);
+    if (EC)
+      return error(ExportFixes + ": " + EC.message());
+    SmallString<256> Main(Sources.front());
+    sys::fs::make_absolute(Main);
+    YAML << torchkc::renderFixesYaml(Shown, std::string(Main));
+  }
   if (Format == "json") {
     outs() << torchkc::renderFindingsJson(Shown, Suppressed.size(), Opts);
   } else if (Format == "sarif") {
