@@ -69,6 +69,15 @@ Solution solveConfiguration(const RegistrationGraph &G,
                             const Configuration &Given, const Manifest &M,
                             const CompareOptions &Opts);
 
+/// Findings for loading optimizer state O into an optimizer built from the
+/// model's parameters() (named_parameters() order): the state's kind
+/// against ExpectedKind (`adam`, `sgd`, ...; empty: not judged), its
+/// parameter count, and each parameter's state shapes, which LibTorch
+/// matches by position without checking.
+std::vector<Finding> compareOptimizerState(const ModelKeys &Model,
+                                           const OptimizerManifest &O,
+                                           const std::string &ExpectedKind);
+
 /// The whole verdict for loading M into Class configured by Given: the
 /// comparison when Given decides every key, else the configurations that
 /// match (a remark naming them, with notes on what the other values of

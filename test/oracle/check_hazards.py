@@ -24,6 +24,10 @@ EXPECTED = {
     "shape-after-mismatched-load": ("shape", "fc1.weight [64, 784]"),
     # SGD state into Adam dies on an assertion that names neither cause nor file.
     "sgd-state-into-adam": ("error", "INTERNAL ASSERT FAILED"),
+    # Same optimizer, other shapes: nothing checks it (state is positional).
+    "sgd-state-other-shapes": ("loaded", ""),
+    # Same optimizer, another parameter count: refused.
+    "sgd-state-other-count": ("error", "different size than the optimizer's parameter group"),
     # What the source checks say LibTorch does (docs/checks/).
     # torch-duplicate-key: the same kind twice throws at construction ...
     "duplicate-submodule": ("error", "Submodule 'fc' already defined"),

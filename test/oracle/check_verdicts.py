@@ -40,6 +40,20 @@ CASES = [
     ("shape-mismatch-accepted", "oracle::MlpImpl", {"in": 784, "hidden": 64}, 0, None),
 ]
 
+# The write-up's third hazard and its relatives: the SGD state the driver
+# saved (sgd.pt, from OptimizedNetImpl(4)) loaded into another optimizer or
+# over other parameters. (hazard recorded by the driver, class, defines,
+# optimizer, expected exit code, expected check.)
+OPTIMIZER_CASES = [
+    ("sgd-state-into-adam", "oracle::OptimizedNetImpl", {"in": 4}, "adam", 1,
+     "torch-optimizer-kind"),
+    ("sgd-state-other-shapes", "oracle::OptimizedNetImpl", {"in": 6}, "sgd", 1,
+     "torch-optimizer-state-shape"),
+    ("sgd-state-other-count", "oracle::MlpImpl", {"in": 4, "hidden": 8}, "sgd", 1,
+     "torch-optimizer-parameter-count"),
+    (None, "oracle::OptimizedNetImpl", {"in": 4}, "sgd", 0, None),
+]
+
 # hazard -> the outcome the driver must record for the pair to mean anything.
 LIBTORCH = {
     "reordered-sequential": "error",
@@ -47,6 +61,9 @@ LIBTORCH = {
     "flag-on-loads-flag-off": "error",
     "unexpected-key-ignored": "loaded",
     "shape-mismatch-accepted": "loaded",
+    "sgd-state-into-adam": "error",
+    "sgd-state-other-shapes": "loaded",
+    "sgd-state-other-count": "error",
 }
 
 # A Python state_dict saved through DataParallel: every key under
@@ -69,9 +86,12 @@ except RuntimeError as e:
 """
 
 
-def check(args, cls, defines, checkpoint):
-    cmd = [args.keycheck, "check", args.source, "--class", cls,
-           "--checkpoint", checkpoint, "--format", "json"]
+def check(args, cls, defines, checkpoint, optimizer=None):
+    cmd = [args.keycheck, "check", args.source, "--class", cls, "--format", "json"]
+    if optimizer:
+        cmd += ["--optimizer-checkpoint", checkpoint, "--optimizer", optimizer]
+    else:
+        cmd += ["--checkpoint", checkpoint]
     for k, v in defines.items():
         cmd += ["--define", f"{k}={v}"]
     cmd += ["--"] + shlex.split(args.flags)
@@ -110,6 +130,13 @@ def main():
             checks = sorted({f["check"] for f in found})
             ok = rc == code and ((want in checks) if want else not found)
             label = f"{hazard} into {cls}" + (f" {defines}" if defines else "")
+            verdict(label, ok, f"exit {rc}, {checks or 'clean'}" + ("" if ok else f"\n{err}"))
+
+        for hazard, cls, defines, optimizer, code, want in OPTIMIZER_CASES:
+            rc, found, err = check(args, cls, defines, os.path.join(tmp, "sgd.pt"), optimizer)
+            checks = sorted({f["check"] for f in found})
+            ok = rc == code and ((want in checks) if want else not found)
+            label = f"sgd.pt into {optimizer} over {cls} {defines}"
             verdict(label, ok, f"exit {rc}, {checks or 'clean'}" + ("" if ok else f"\n{err}"))
 
         if args.torch_python:

@@ -177,6 +177,26 @@ int runHazards(const std::string &Dir) {
         torch::load(Adam, Path);
       },
       First);
+  // The same SGD state into an SGD over parameters of other shapes (in 6,
+  // not 4), and over a model with fewer parameters.
+  hazard(
+      "sgd-state-other-shapes",
+      [&] {
+        auto Net = std::make_shared<OptimizedNetImpl>(6);
+        torch::optim::SGD Sgd(Net->parameters(),
+                              torch::optim::SGDOptions(0.1).momentum(0.9));
+        torch::load(Sgd, Dir + "/sgd.pt");
+      },
+      First);
+  hazard(
+      "sgd-state-other-count",
+      [&] {
+        auto Net = std::make_shared<MlpImpl>(4, 8);
+        torch::optim::SGD Sgd(Net->parameters(),
+                              torch::optim::SGDOptions(0.1).momentum(0.9));
+        torch::load(Sgd, Dir + "/sgd.pt");
+      },
+      First);
   // The source checks' claims.
   hazard(
       "duplicate-submodule",

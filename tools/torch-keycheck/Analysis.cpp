@@ -89,6 +89,17 @@ cl::opt<bool> AllowUnexpected(
     cl::desc("Checkpoint keys the model lacks are warnings, as with "
              "load_state_dict(strict=False)"),
     cl::cat(CheckCategory));
+cl::opt<std::string> OptimizerCheckpoint(
+    "optimizer-checkpoint",
+    cl::desc("Optimizer state (torch::save(optimizer) or a training "
+             "checkpoint's) to load into an optimizer over --class's "
+             "parameters()"),
+    cl::value_desc("file"), cl::cat(CheckCategory));
+cl::opt<std::string>
+    OptimizerKind("optimizer",
+                  cl::desc("The optimizer that loads it: sgd, adam, adamw, "
+                           "adagrad, rmsprop or lbfgs"),
+                  cl::value_desc("kind"), cl::cat(CheckCategory));
 cl::opt<std::string> ExportFixes(
     "export-fixes",
     cl::desc("Write the fix-its to a YAML file clang-apply-replacements "
@@ -218,10 +229,12 @@ int runKeys(int Argc, const char **Argv) {
       {&Category});
   if (Checks.getNumOccurrences() || WarningsAsErrors.getNumOccurrences() ||
       ListChecks || !Checkpoint.empty() || !Entry.empty() || AllowUnexpected ||
-      !ExportFixes.empty())
+      !ExportFixes.empty() || !OptimizerCheckpoint.empty() ||
+      !OptimizerKind.empty())
     return error("--checks, --warnings-as-errors, --list-checks, "
-                 "--checkpoint, --entry, --allow-unexpected and --export-fixes "
-                 "are options of 'check'");
+                 "--checkpoint, --optimizer-checkpoint, --optimizer, --entry, "
+                 "--allow-unexpected and --export-fixes are options of "
+                 "'check'");
   if (Format == "sarif")
     return error("--format sarif applies to 'check'");
   if (!DB)
@@ -346,13 +359,24 @@ int runCheck(int Argc, const char **Argv) {
     return ToolError;
   if (!ConfigurationsFile.empty())
     return error("--configurations does not apply to 'check'");
-  if (Checkpoint.empty() && !Defines.empty())
+  if (Checkpoint.empty() && OptimizerCheckpoint.empty() && !Defines.empty())
     return error("'check' without a checkpoint judges the source for every "
                  "configuration; --define applies with --checkpoint");
-  if (!Checkpoint.empty() && ClassName.empty())
-    return error("--checkpoint needs --class, the model class it is for");
-  if (Checkpoint.empty() && (!Entry.empty() || AllowUnexpected))
-    return error("--entry and --allow-unexpected apply with --checkpoint");
+  if ((!Checkpoint.empty() || !OptimizerCheckpoint.empty()) &&
+      ClassName.empty())
+    return error("--checkpoint and --optimizer-checkpoint need --class, the "
+                 "model class they are for");
+  if (!OptimizerKind.empty() && OptimizerCheckpoint.empty())
+    return error("--optimizer applies with --optimizer-checkpoint");
+  static const std::set<std::string> Kinds = {"sgd",     "adam",    "adamw",
+                                              "adagrad", "rmsprop", "lbfgs"};
+  if (!OptimizerKind.empty() && !Kinds.count(OptimizerKind))
+    return error("unknown --optimizer '" + OptimizerKind +
+                 "' (expected sgd, adam, adamw, adagrad, rmsprop or lbfgs)");
+  if (Checkpoint.empty() && AllowUnexpected)
+    return error("--allow-unexpected applies with --checkpoint");
+  if (Checkpoint.empty() && OptimizerCheckpoint.empty() && !Entry.empty())
+    return error("--entry applies with --checkpoint");
 
   // The checkpoint is read first: a bad file fails fast, before parsing.
   torchkc::Manifest Ckpt;
@@ -365,6 +389,19 @@ int runCheck(int Argc, const char **Argv) {
       return error(E.what());
     }
   }
+  torchkc::Manifest OptimizerState;
+  if (!OptimizerCheckpoint.empty()) {
+    torchkc::ReadOptions RO;
+    RO.Entry = Entry;
+    try {
+      OptimizerState = torchkc::readCheckpoint(OptimizerCheckpoint, RO);
+    } catch (const torchkc::CheckpointError &E) {
+      return error(E.what());
+    }
+    if (!OptimizerState.Optimizer)
+      return error(OptimizerCheckpoint + ": holds no optimizer state");
+  }
+  bool AgainstFiles = !Checkpoint.empty() || !OptimizerCheckpoint.empty();
   torchkc::Configuration Given;
   for (const std::string &D : Defines) {
     std::string Name;
@@ -380,20 +417,34 @@ int runCheck(int Argc, const char **Argv) {
   std::string Problem;
   bool Judged = false;
   auto OnTU = [&](torchkc::RegistrationGraph &TU) {
-    if (Checkpoint.empty() || Judged)
+    if (!AgainstFiles || Judged)
       return;
-    if (const torchkc::ModuleClass *C = TU.find(ClassName)) {
-      Judged = true;
+    const torchkc::ModuleClass *C = TU.find(ClassName);
+    if (!C)
+      return;
+    Judged = true;
+    if (!Checkpoint.empty()) {
       torchkc::CompareOptions CO;
       CO.AllowUnexpected = AllowUnexpected;
       Found = torchkc::checkAgainstCheckpoint(TU, *C, Given, Ckpt, CO, Problem);
+    }
+    if (!OptimizerCheckpoint.empty() && Problem.empty()) {
+      torchkc::ModelKeys Keys = torchkc::deriveKeys(TU, *C, Given);
+      if (!torchkc::isConcrete(Keys)) {
+        Problem = "the optimizer's parameters depend on configuration; give "
+                  "it with --define";
+        return;
+      }
+      for (torchkc::Finding &F : torchkc::compareOptimizerState(
+               Keys, *OptimizerState.Optimizer, OptimizerKind))
+        Found.push_back(std::move(F));
     }
   };
   torchkc::RegistrationGraph Graph;
   auto Factory = torchkc::newExtractionActionFactory(Graph, OnTU);
   int ToolStatus = newTool(*DB)->run(Factory.get());
 
-  if (!Checkpoint.empty()) {
+  if (AgainstFiles) {
     if (!Judged) {
       bool Ambiguous = false;
       Graph.find(ClassName, &Ambiguous);
