@@ -16,6 +16,7 @@ const char *const DTypeCheck = "torch-checkpoint-dtype-mismatch";
 const char *const PrefixCheck = "torch-checkpoint-prefix";
 const char *const ReorderCheck = "torch-checkpoint-reordered";
 const char *const RenameCheck = "torch-checkpoint-renamed";
+const char *const OrderCheck = "torch-checkpoint-parameter-order";
 
 std::string shapeText(const std::vector<int64_t> &S) {
   std::string R = "[";
@@ -113,6 +114,7 @@ public:
       if (It != ByName.end() && isConcreteKey(K) && !Explained.count(K.Name))
         compareTensor(K, *It->second);
     }
+    parameterOrder(Ckpt);
     return std::move(Out);
   }
 
@@ -487,6 +489,46 @@ private:
                                     "ignores it")
                       : std::string("; torch::load ignores it silently, "
                                     "load_state_dict fails")));
+    }
+  }
+
+  /// The same parameters in another order, with the shapes at the first
+  /// differing position alike: loading by name works, but anything that
+  /// pairs tensors by position (optimizer state, a loader copying
+  /// parameters() in order) would put one layer's values into another.
+  /// The order of a safetensors header means nothing and is not judged.
+  void parameterOrder(const std::vector<ManifestKey> &Ckpt) {
+    if (M.Format.compare(0, 11, "safetensors") == 0)
+      return;
+    std::vector<const Key *> Ours;
+    std::map<std::string, const Key *> ByName;
+    for (const Key &K : Model.Keys)
+      if (K.K == Key::Kind::Parameter && isConcreteKey(K)) {
+        Ours.push_back(&K);
+        ByName[K.Name] = &K;
+      }
+    std::vector<const ManifestKey *> Theirs;
+    for (const ManifestKey &C : Ckpt)
+      if (ByName.count(C.Name))
+        Theirs.push_back(&C);
+    if (Theirs.size() != Ours.size())
+      return;
+    for (size_t I = 0; I < Ours.size(); ++I) {
+      if (Ours[I]->Name == Theirs[I]->Name)
+        continue;
+      std::vector<int64_t> Shape;
+      for (const Dim &D : *Ours[I]->Shape)
+        Shape.push_back(*D.Value);
+      if (Shape != Theirs[I]->Shape)
+        return; // a positional consumer would fail loudly, not misassign
+      report(OrderCheck, Severity::Warning, Ours[I]->Loc,
+             "parameter " + std::to_string(I) + " is '" + Ours[I]->Name +
+                 "' in the model but '" + Theirs[I]->Name +
+                 "' in the checkpoint, with the same shape " +
+                 shapeText(Shape) +
+                 "; loading by name works, but optimizer state or anything "
+                 "else matched by position would go to the wrong layer");
+      return;
     }
   }
 

@@ -11,6 +11,8 @@ const std::vector<CheckInfo> &allChecks() {
        "a tensor whose dtype differs from the checkpoint's"},
       {"torch-checkpoint-missing-key", Severity::Error,
        "a key the model registers and the checkpoint lacks"},
+      {"torch-checkpoint-parameter-order", Severity::Warning,
+       "parameters in another order than the checkpoint's, shapes alike"},
       {"torch-checkpoint-prefix", Severity::Error,
        "checkpoint keys under a wrapper's prefix (module., _orig_mod.)"},
       {"torch-checkpoint-renamed", Severity::Error,
