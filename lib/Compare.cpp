@@ -291,7 +291,8 @@ private:
              "'" + Mod.Path + "' (" + Mod.Origin +
                  ") is not in the checkpoint: " + someNames(Keys) +
                  (Keys.size() == 1 ? " is" : " are") + " missing" +
-                 (When.empty() ? "" : " (registered when " + When + ")"));
+                 (When.empty() ? "" : " (registered when " + When + ")"))
+          .Keys = Keys;
     }
     for (const Key &K : Model.Keys) {
       if (Covered.count(K.Name) || ByName.count(K.Name) ||
@@ -303,7 +304,8 @@ private:
         When = conditionText(*S);
       report(MissingCheck, Severity::Error, K.Loc,
              "'" + K.Name + "' is not in the checkpoint" +
-                 (When.empty() ? "" : " (registered when " + When + ")"));
+                 (When.empty() ? "" : " (registered when " + When + ")"))
+          .Keys = {K.Name};
     }
   }
 
@@ -455,6 +457,8 @@ private:
               "registration or the checkpoint's keys");
       if (O.NameLength)
         F.Fixes.push_back({O.NameLoc, O.NameLength, "\"" + Other + "\""});
+      F.Keys = O.Keys;
+      F.Keys.insert(F.Keys.end(), T.Keys.begin(), T.Keys.end());
       Explained.insert(O.Keys.begin(), O.Keys.end());
       Explained.insert(T.Keys.begin(), T.Keys.end());
     }
@@ -488,7 +492,8 @@ private:
                       ? std::string("; load_state_dict(strict=False) "
                                     "ignores it")
                       : std::string("; torch::load ignores it silently, "
-                                    "load_state_dict fails")));
+                                    "load_state_dict fails")))
+          .Keys = Keys;
     }
   }
 
@@ -527,7 +532,8 @@ private:
                  "' in the checkpoint, with the same shape " +
                  shapeText(Shape) +
                  "; loading by name works, but optimizer state or anything "
-                 "else matched by position would go to the wrong layer");
+                 "else matched by position would go to the wrong layer")
+          .Keys = {Ours[I]->Name, Theirs[I]->Name};
       return;
     }
   }
@@ -545,12 +551,14 @@ private:
                  (Origins.empty() ? "" : " (from " + Origins + ")") +
                  " in the model but " + shapeText(C.Shape) +
                  " in the checkpoint; torch::load takes the checkpoint's "
-                 "shape silently, load_state_dict fails");
+                 "shape silently, load_state_dict fails")
+          .Keys = {K.Name};
     }
     if (!K.DType.empty() && !C.DType.empty() && K.DType != C.DType)
       report(DTypeCheck, Severity::Warning, K.Loc,
              "'" + K.Name + "' is " + K.DType + " in the model but " + C.DType +
-                 " in the checkpoint; loading converts it");
+                 " in the checkpoint; loading converts it")
+          .Keys = {K.Name};
   }
 
   const ModelKeys &Model;
@@ -805,6 +813,9 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
                        "' matches the checkpoint; the closest is " + Config +
                        ", which differs as reported below",
                    {}});
+    for (const std::string &Knob : S.Knobs)
+      Out.back().Configuration.push_back(
+          {Knob, Best.Config.Defines.at(Knob)->str()});
     Out.insert(Out.end(), Best.Findings.begin(), Best.Findings.end());
     return Out;
   }
@@ -814,6 +825,8 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
             "the checkpoint matches '" + Class.Name + "' with " + Config +
                 (Concrete ? ", not with the defaults" : ""),
             {}};
+  for (const std::string &Knob : S.Knobs)
+    F.Configuration.push_back({Knob, Best.Config.Defines.at(Knob)->str()});
   for (size_t I = 1; I < S.Best.size(); ++I)
     F.Notes.push_back(
         {Keys.Loc,
@@ -909,6 +922,7 @@ std::vector<Finding> compareOptimizerState(const ModelKeys &Model,
                std::to_string(I) + " '" + P.Name + "' " + shapeText(Want) +
                "; LibTorch matches state by position and loads it silently",
            {}});
+      Out.back().Keys = {P.Name};
       break;
     }
   }

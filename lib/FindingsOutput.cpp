@@ -128,7 +128,8 @@ const char *severityName(Severity S) {
   return "";
 }
 
-static void excerpt(std::ostream &OS, const SourceLoc &L, SourceLines &Lines) {
+static void excerpt(std::ostream &OS, const SourceLoc &L, SourceLines &Lines,
+                    const char *CaretOn = "", const char *CaretOff = "") {
   const std::string &Text = Lines.line(L.File, L.Line);
   if (Text.empty())
     return;
@@ -137,30 +138,60 @@ static void excerpt(std::ostream &OS, const SourceLoc &L, SourceLines &Lines) {
   std::string Pad;
   for (unsigned I = 1; I < L.Column && I - 1 < Text.size(); ++I)
     Pad += Text[I - 1] == '\t' ? '\t' : ' ';
-  OS << Pad << "^\n";
+  OS << Pad << CaretOn << "^" << CaretOff << "\n";
 }
+
+namespace {
+/// clang's diagnostic colours: bold locations and messages, the severity
+/// in its colour, green carets and fix-its.
+struct Palette {
+  bool On;
+  const char *bold() const { return On ? "\033[1m" : ""; }
+  const char *reset() const { return On ? "\033[0m" : ""; }
+  const char *green() const { return On ? "\033[1;32m" : ""; }
+  const char *of(Severity S, bool IsNote = false) const {
+    if (!On)
+      return "";
+    if (IsNote)
+      return "\033[1;30m";
+    switch (S) {
+    case Severity::Remark:
+      return "\033[1;34m";
+    case Severity::Warning:
+      return "\033[1;35m";
+    case Severity::Error:
+      return "\033[1;31m";
+    }
+    return "";
+  }
+};
+} // namespace
 
 std::string renderFindingsText(const std::vector<Finding> &Fs,
                                SourceLines &Lines, const RenderOptions &Opts) {
   std::ostringstream OS;
+  Palette P{Opts.Color};
   for (const Finding &F : Fs) {
     Severity S = effectiveSeverity(F, Opts);
-    OS << F.Loc.str(Opts.BaseDir) << ": " << severityName(S) << ": "
-       << F.Message << " [" << F.Check
-       << (S != F.Level ? ",-warnings-as-errors" : "") << "]\n";
-    excerpt(OS, F.Loc, Lines);
+    OS << P.bold() << F.Loc.str(Opts.BaseDir) << ": " << P.of(S)
+       << severityName(S) << ": " << P.reset() << P.bold() << F.Message << " ["
+       << F.Check << (S != F.Level ? ",-warnings-as-errors" : "") << "]"
+       << P.reset() << "\n";
+    excerpt(OS, F.Loc, Lines, P.green(), P.reset());
     // Fix-its as clang shows them: the replaced range, then the text.
     for (const FixIt &X : F.Fixes) {
       if (X.Loc.File != F.Loc.File || X.Loc.Line != F.Loc.Line)
         continue;
       std::string Pad(X.Loc.Column > 0 ? X.Loc.Column - 1 : 0, ' ');
-      OS << Pad << X.Replacement << "\n";
+      OS << Pad << P.green() << X.Replacement << P.reset() << "\n";
     }
     for (const Note &N : F.Notes) {
       if (!N.Loc.valid())
         continue;
-      OS << N.Loc.str(Opts.BaseDir) << ": note: " << N.Message << "\n";
-      excerpt(OS, N.Loc, Lines);
+      OS << P.bold() << N.Loc.str(Opts.BaseDir) << ": "
+         << P.of(Severity::Remark, /*IsNote=*/true) << "note: " << P.reset()
+         << N.Message << "\n";
+      excerpt(OS, N.Loc, Lines, P.green(), P.reset());
     }
   }
   return OS.str();
@@ -190,6 +221,18 @@ std::string renderFindingsJson(const std::vector<Finding> &Fs,
         Notes.push_back(
             {{"location", locationJson(N.Loc)}, {"message", N.Message}});
     J["notes"] = Notes;
+    if (!F.Keys.empty())
+      J["keys"] = F.Keys;
+    if (!F.Configuration.empty()) {
+      Json C = Json::object();
+      // Values as JSON values: numbers and booleans typed, the rest text.
+      for (const auto &[Name, Value] : F.Configuration) {
+        Json Parsed = Json::parse(Value, nullptr, /*allow_exceptions=*/false);
+        C[Name] = Parsed.is_number() || Parsed.is_boolean() ? Parsed
+                                                            : Json(Value);
+      }
+      J["configuration"] = C;
+    }
     if (!F.Fixes.empty()) {
       Json Fixes = Json::array();
       for (const FixIt &X : F.Fixes)

@@ -41,6 +41,10 @@ struct Finding {
   std::string Message;
   std::vector<Note> Notes;
   std::vector<FixIt> Fixes;
+  /// The state_dict keys the finding is about, for machine consumers.
+  std::vector<std::string> Keys;
+  /// For a configuration finding: the values it names, in knob order.
+  std::vector<std::pair<std::string, std::string>> Configuration;
 };
 
 /// A check the analyzer offers, for --list-checks and the documentation.

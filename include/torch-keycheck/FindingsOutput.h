@@ -36,6 +36,8 @@ struct RenderOptions {
   std::string BaseDir; ///< paths below it are shown relative to it
   /// Findings of checks matching it are errors (`-warnings-as-errors`).
   CheckFilter WarningsAsErrors;
+  /// ANSI colours as clang uses them, for a terminal.
+  bool Color = false;
 };
 
 /// `remark`, `warning` or `error`.

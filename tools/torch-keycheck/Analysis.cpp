@@ -23,6 +23,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
@@ -469,6 +470,9 @@ int runCheck(int Argc, const char **Argv) {
 
   torchkc::RenderOptions Opts;
   Opts.BaseDir = currentDir();
+  // Colours as clang's on a terminal, unless NO_COLOR asks otherwise.
+  Opts.Color = Format == "text" && sys::Process::StandardOutIsDisplayed() &&
+               !sys::Process::GetEnv("NO_COLOR");
   if (WarningsAsErrors.getNumOccurrences())
     Opts.WarningsAsErrors = torchkc::CheckFilter(
         WarningsAsErrors.empty() ? std::string("*") : WarningsAsErrors);
