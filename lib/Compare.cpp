@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace torchkc {
@@ -638,6 +639,15 @@ std::string defineText(const Configuration &C,
   return R;
 }
 
+/// Size mismatches that all follow from defines: when the checkpoint
+/// matches exactly with other values of the defines the mismatched sizes
+/// read, one finding naming them replaces a finding per tensor.
+std::optional<std::vector<Finding>>
+summarizeSizes(const RegistrationGraph &G, const ModuleClass &Class,
+               const Configuration &Given, const Manifest &M,
+               const CompareOptions &Opts, const ModelKeys &Symbolic,
+               const std::vector<Finding> &AsGiven);
+
 } // namespace
 
 bool isConcrete(const ModelKeys &Model) {
@@ -792,6 +802,9 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
     AsGiven = compareWithCheckpoint(Keys, M, Opts, SymbolicP);
     if (errorsIn(AsGiven) == 0)
       return AsGiven;
+    if (std::optional<std::vector<Finding>> Summary =
+            summarizeSizes(G, Class, Given, M, Opts, Symbolic, AsGiven))
+      return *Summary;
   }
   // Defaults decided what the defines did not; another value of a
   // parameter nobody gave may be what the checkpoint was saved with.
@@ -928,5 +941,65 @@ std::vector<Finding> compareOptimizerState(const ModelKeys &Model,
   }
   return Out;
 }
+
+namespace {
+std::optional<std::vector<Finding>>
+summarizeSizes(const RegistrationGraph &G, const ModuleClass &Class,
+               const Configuration &Given, const Manifest &M,
+               const CompareOptions &Opts, const ModelKeys &Symbolic,
+               const std::vector<Finding> &AsGiven) {
+  // The defines the mismatched sizes are made of.
+  std::set<std::string> Suspects;
+  std::vector<const Finding *> Sizes;
+  for (const Finding &F : AsGiven) {
+    if (F.Check != ShapeCheck)
+      continue;
+    Sizes.push_back(&F);
+    for (const Key &K : Symbolic.Keys)
+      if (!F.Keys.empty() && K.Name == F.Keys.front() && K.Shape)
+        for (const Dim &D : *K.Shape)
+          for (const std::string &Id : identifiers(D.Symbol))
+            if (Given.Defines.count(Id))
+              Suspects.insert(Id);
+  }
+  if (Sizes.size() < 2 || Suspects.empty())
+    return std::nullopt;
+  Configuration Loosened = Given;
+  for (const std::string &S : Suspects)
+    Loosened.Defines.erase(S);
+  Solution S = solveConfiguration(G, Class, Loosened, M, Opts);
+  if (!S.Problem.empty() || !S.Exact)
+    return std::nullopt;
+  // Only the defines the checkpoint wants otherwise.
+  std::vector<std::string> Names;
+  for (const std::string &N : Suspects)
+    if (Given.Defines.at(N)->str() !=
+        S.Best.front().Config.Defines.at(N)->str())
+      Names.push_back(N);
+  if (Names.empty())
+    return std::nullopt;
+  std::string Ours = defineText(Given, Names),
+              Theirs = defineText(S.Best.front().Config, Names);
+  std::vector<Finding> Out;
+  Finding F{ShapeCheck,
+            Severity::Error,
+            Sizes.front()->Loc,
+            "'" + Class.Name + "' is built with " + Ours +
+                ", but the checkpoint's sizes are those of " + Theirs + ": " +
+                std::to_string(Sizes.size()) +
+                " tensors differ in shape; torch::load takes the "
+                "checkpoint's shapes silently, load_state_dict fails",
+            {{Sizes.front()->Loc, "the first is: " + Sizes.front()->Message}}};
+  for (const Finding *X : Sizes)
+    F.Keys.insert(F.Keys.end(), X->Keys.begin(), X->Keys.end());
+  for (const std::string &N : Names)
+    F.Configuration.push_back({N, S.Best.front().Config.Defines.at(N)->str()});
+  Out.push_back(std::move(F));
+  for (const Finding &X : AsGiven)
+    if (X.Check != ShapeCheck)
+      Out.push_back(X);
+  return Out;
+}
+} // namespace
 
 } // namespace torchkc

@@ -54,6 +54,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
 
 #include <cmath>
 #include <functional>
@@ -222,6 +223,25 @@ std::optional<MemberAssignment::Kind> memberKind(QualType T) {
     if (RD->getQualifiedNameAsString() == "at::Tensor")
       return MemberAssignment::Kind::Tensor;
   return std::nullopt;
+}
+
+/// The string literal E is, through std::string's conversions, when it
+/// is written as one token outside macros (a fix-it can replace it).
+const StringLiteral *writtenLiteral(const clang::Expr *E) {
+  for (int Depth = 0; E && Depth < 8; ++Depth) {
+    E = E->IgnoreImplicit();
+    if (const auto *SL = dyn_cast<StringLiteral>(E))
+      return SL->getNumConcatenated() == 1 && !SL->getBeginLoc().isMacroID()
+                 ? SL
+                 : nullptr;
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+      E = CE->getNumArgs() >= 1 ? CE->getArg(0) : nullptr;
+    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = FC->getSubExpr();
+    else
+      return nullptr;
+  }
+  return nullptr;
 }
 
 /// Tensor factories whose first argument is the shape.
@@ -1468,25 +1488,6 @@ private:
     return R.Value;
   }
 
-  /// The string literal E is, through std::string's conversions, when it
-  /// is written as one token outside macros (a fix-it can replace it).
-  static const StringLiteral *writtenLiteral(const clang::Expr *E) {
-    for (int Depth = 0; E && Depth < 8; ++Depth) {
-      E = E->IgnoreImplicit();
-      if (const auto *SL = dyn_cast<StringLiteral>(E))
-        return SL->getNumConcatenated() == 1 && !SL->getBeginLoc().isMacroID()
-                   ? SL
-                   : nullptr;
-      if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
-        E = CE->getNumArgs() >= 1 ? CE->getArg(0) : nullptr;
-      else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
-        E = FC->getSubExpr();
-      else
-        return nullptr;
-    }
-    return nullptr;
-  }
-
   /// `list->insert(index, module)` as LibTorch 1.13 registers it: the
   /// loop meant to shift the later children re-registers only `index`, so
   /// child `index` becomes the new module, children after it keep their
@@ -1808,6 +1809,108 @@ public:
   // Specializations of user class templates (ResNetImpl<BasicBlock>) are
   // classes of their own; the template patterns are not.
   bool shouldVisitTemplateInstantiations() const { return true; }
+
+  /// `torch::load(model, "path")` in user code, where model is a local
+  /// holder or shared_ptr of a module class: a load site, with the
+  /// constant arguments of the model's construction.
+  bool VisitCallExpr(CallExpr *CE) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    const FunctionDecl *FD = CE->getDirectCallee();
+    if (!FD || CE->getNumArgs() < 2 || FD->getName() != "load" ||
+        FD->getQualifiedNameAsString() != "torch::load" ||
+        isLibraryLocation(SM, CE->getBeginLoc()))
+      return true;
+    const auto *Ref =
+        dyn_cast<DeclRefExpr>(CE->getArg(0)->IgnoreParenImpCasts());
+    const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+    const StringLiteral *Path = writtenLiteral(CE->getArg(1));
+    if (!Var || !Path)
+      return true;
+    QualType T = Var->getType();
+    const CXXRecordDecl *Impl =
+        holderImpl(T) ? holderImpl(T) : sharedPtrPointee(T);
+    if (!Impl || !derivesFromModule(Impl) || inTorchNamespace(Impl))
+      return true;
+    LoadSite S;
+    S.Class = className(Impl);
+    S.Variable = Var->getNameAsString();
+    S.Checkpoint = Path->getString().str();
+    S.Loc = toLoc(SM, CE->getBeginLoc());
+    S.ConstructionLoc = toLoc(SM, Var->getLocation());
+    llvm::SmallString<256> Resolved(S.Checkpoint);
+    if (llvm::sys::path::is_relative(Resolved)) {
+      Resolved = llvm::sys::path::parent_path(S.Loc.File);
+      llvm::sys::path::append(Resolved, S.Checkpoint);
+    }
+    S.ResolvedPath = std::string(Resolved);
+    constructionArgs(Var, Impl, S.Args);
+    G.LoadSites.push_back(std::move(S));
+    return true;
+  }
+
+  /// The constant arguments Var's initialiser passes to Impl's
+  /// constructor (`Net net(10, true)`, `auto net = Net(10, true)`,
+  /// `std::make_shared<NetImpl>(10, true)`), by parameter name.
+  void constructionArgs(const VarDecl *Var, const CXXRecordDecl *Impl,
+                        Bindings &Out) {
+    const clang::Expr *Init = Var->getInit();
+    std::vector<const clang::Expr *> Args;
+    for (int Depth = 0; Init && Depth < 8; ++Depth) {
+      Init = Init->IgnoreImplicit();
+      if (const auto *C = dyn_cast<CXXConstructExpr>(Init)) {
+        // A copy or move from a temporary: look through it.
+        if (C->getNumArgs() == 1 &&
+            C->getConstructor()->isCopyOrMoveConstructor()) {
+          Init = C->getArg(0);
+          continue;
+        }
+        for (const clang::Expr *A : C->arguments())
+          if (!isa<CXXDefaultArgExpr>(A))
+            Args.push_back(A);
+        break;
+      }
+      if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(Init)) {
+        Init = FC->getSubExpr();
+        continue;
+      }
+      if (const auto *Call = dyn_cast<CallExpr>(Init)) {
+        const FunctionDecl *Callee = Call->getDirectCallee();
+        if (Callee && Callee->getName() == "make_shared")
+          for (const clang::Expr *A : Call->arguments())
+            Args.push_back(A);
+        break;
+      }
+      break;
+    }
+    // The constructor the arguments fit.
+    const CXXConstructorDecl *Ctor = nullptr;
+    for (const CXXConstructorDecl *C : Impl->ctors())
+      if (!C->isCopyOrMoveConstructor() && C->getNumParams() >= Args.size() &&
+          C->getMinRequiredArguments() <= Args.size()) {
+        Ctor = C;
+        break;
+      }
+    if (!Ctor)
+      return;
+    for (size_t I = 0; I < Args.size(); ++I) {
+      const clang::Expr *A = Args[I];
+      std::string Name = Ctor->getParamDecl(I)->getNameAsString();
+      if (const StringLiteral *SL = writtenLiteral(A)) {
+        Out[Name] = Expr::makeString(SL->getString().str());
+        continue;
+      }
+      clang::Expr::EvalResult R;
+      if (A->isValueDependent() || !A->EvaluateAsRValue(R, Ctx) ||
+          R.HasSideEffects)
+        continue;
+      if (R.Val.isInt())
+        Out[Name] = A->IgnoreImplicit()->getType()->isBooleanType()
+                        ? Expr::makeBool(R.Val.getInt().getBoolValue())
+                        : Expr::makeInt(R.Val.getInt().getExtValue());
+      else if (R.Val.isFloat())
+        Out[Name] = Expr::makeFloat(R.Val.getFloat().convertToDouble());
+    }
+  }
 
   bool VisitCXXRecordDecl(CXXRecordDecl *RD) {
     if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {

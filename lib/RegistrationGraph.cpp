@@ -48,6 +48,13 @@ void RegistrationGraph::merge(RegistrationGraph Other) {
   for (ModuleClass &C : Other.Classes)
     if (Seen.insert(C.Name).second)
       Classes.push_back(std::move(C));
+  // A header's load site seen from several translation units is kept once.
+  std::set<std::string> Sites;
+  for (const LoadSite &S : LoadSites)
+    Sites.insert(S.Loc.str());
+  for (LoadSite &S : Other.LoadSites)
+    if (Sites.insert(S.Loc.str()).second)
+      LoadSites.push_back(std::move(S));
 }
 
 } // namespace torchkc

@@ -112,8 +112,25 @@ public:
                                         const Bindings &Args) = 0;
 };
 
+/// A `torch::load(model, "path")` call in user code, with what is known of
+/// the model's construction in the same function.
+struct LoadSite {
+  std::string Class;      ///< the loaded model's Impl class
+  std::string Variable;   ///< the model variable, as written
+  std::string Checkpoint; ///< the path literal, as written
+  /// Checkpoint resolved against the calling file's directory when
+  /// relative.
+  std::string ResolvedPath;
+  /// Constructor arguments whose values are constants at the construction,
+  /// by parameter name; the others are open.
+  Bindings Args;
+  SourceLoc Loc;             ///< the torch::load call
+  SourceLoc ConstructionLoc; ///< where the model is constructed
+};
+
 struct RegistrationGraph {
   std::vector<ModuleClass> Classes;
+  std::vector<LoadSite> LoadSites;
   /// Set while the AST of these classes is alive; derivation then uses it.
   ConstructorSource *Source = nullptr;
 

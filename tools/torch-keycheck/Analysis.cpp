@@ -101,6 +101,11 @@ cl::opt<std::string>
                   cl::desc("The optimizer that loads it: sgd, adam, adamw, "
                            "adagrad, rmsprop or lbfgs"),
                   cl::value_desc("kind"), cl::cat(CheckCategory));
+cl::opt<std::string> CheckpointRoot(
+    "checkpoint-root",
+    cl::desc("Directory that relative checkpoint paths at torch::load calls "
+             "are resolved against (default: the calling file's)"),
+    cl::value_desc("dir"), cl::cat(CheckCategory));
 cl::opt<std::string> ExportFixes(
     "export-fixes",
     cl::desc("Write the fix-its to a YAML file clang-apply-replacements "
@@ -153,7 +158,8 @@ bool hasFlag(const CommandLineArguments &Args, StringRef Prefix) {
 /// reporting why) when they are not usable.
 std::unique_ptr<CompilationDatabase>
 parseCommandLine(int Argc, const char **Argv, const char *Overview,
-                 ArrayRef<const cl::OptionCategory *> Categories) {
+                 ArrayRef<const cl::OptionCategory *> Categories,
+                 bool AllowSarif) {
   std::string FixedError;
   std::unique_ptr<FixedCompilationDatabase> Fixed =
       FixedCompilationDatabase::loadFromCommandLine(Argc, Argv, FixedError);
@@ -164,8 +170,10 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
   cl::HideUnrelatedOptions(Categories);
   if (!cl::ParseCommandLineOptions(Argc, Argv, Overview, &errs()))
     return nullptr;
-  if (Format != "text" && Format != "json" && Format != "sarif") {
-    error("unknown --format '" + Format + "' (expected text, json or sarif)");
+  if (Format != "text" && Format != "json" &&
+      !(AllowSarif && Format == "sarif")) {
+    error("unknown --format '" + Format + "' (expected text" +
+          (AllowSarif ? ", json or sarif)" : " or json)"));
     return nullptr;
   }
   if (ListChecks)
@@ -227,7 +235,7 @@ int runKeys(int Argc, const char **Argv) {
       Argc, Argv,
       "torch-keycheck keys: list the state_dict keys of LibTorch model "
       "classes\n",
-      {&Category});
+      {&Category}, /*AllowSarif=*/false);
   if (Checks.getNumOccurrences() || WarningsAsErrors.getNumOccurrences() ||
       ListChecks || !Checkpoint.empty() || !Entry.empty() || AllowUnexpected ||
       !ExportFixes.empty() || !OptimizerCheckpoint.empty() ||
@@ -236,8 +244,6 @@ int runKeys(int Argc, const char **Argv) {
                  "--checkpoint, --optimizer-checkpoint, --optimizer, --entry, "
                  "--allow-unexpected and --export-fixes are options of "
                  "'check'");
-  if (Format == "sarif")
-    return error("--format sarif applies to 'check'");
   if (!DB)
     return ToolError;
 
@@ -342,12 +348,77 @@ int runKeys(int Argc, const char **Argv) {
   return Success;
 }
 
+/// The verdict at a torch::load call: each finding of loading the named
+/// checkpoint into the model as constructed there, reported at the call
+/// with notes at the cause and the construction. Error names a checkpoint
+/// that cannot be read.
+void checkLoadSite(torchkc::RegistrationGraph &TU, const torchkc::LoadSite &S,
+                   std::vector<torchkc::Finding> &Found, std::string &Error) {
+  std::string Path = S.ResolvedPath;
+  if (!CheckpointRoot.empty() && sys::path::is_relative(S.Checkpoint)) {
+    SmallString<256> P(CheckpointRoot);
+    sys::path::append(P, S.Checkpoint);
+    Path = std::string(P);
+  }
+  const torchkc::ModuleClass *C = TU.find(S.Class);
+  if (!C)
+    return;
+  std::string Args;
+  for (const auto &[Name, Value] : S.Args)
+    Args += (Args.empty() ? "" : ", ") + Name + "=" + Value->str();
+  torchkc::Note Construction{
+      S.ConstructionLoc,
+      "'" + S.Variable + "' is constructed here" +
+          (Args.empty() ? std::string(" with the defaults") : " with " + Args)};
+  if (!sys::fs::exists(Path)) {
+    Found.push_back({"torch-checkpoint-configuration",
+                     torchkc::Severity::Remark,
+                     S.Loc,
+                     "'" + S.Checkpoint + "' is not checked: there is no " +
+                         Path +
+                         (CheckpointRoot.empty()
+                              ? " (relative paths are resolved against the "
+                                "calling file's directory, or "
+                                "--checkpoint-root)"
+                              : ""),
+                     {}});
+    return;
+  }
+  torchkc::Manifest M;
+  try {
+    M = torchkc::readCheckpoint(Path);
+  } catch (const torchkc::CheckpointError &E) {
+    Error = std::string(E.what()) + " (loaded at " + S.Loc.str() + ")";
+    return;
+  }
+  torchkc::Configuration Given;
+  Given.Defines = S.Args;
+  std::string Problem;
+  for (torchkc::Finding &F :
+       torchkc::checkAgainstCheckpoint(TU, *C, Given, M, {}, Problem)) {
+    torchkc::Finding AtCall = F;
+    AtCall.Loc = S.Loc;
+    AtCall.Message =
+        "'" + S.Checkpoint + "' into '" + S.Variable + "': " + F.Message;
+    AtCall.Notes = {{F.Loc, "the difference comes from here"}, Construction};
+    AtCall.Notes.insert(AtCall.Notes.end(), F.Notes.begin(), F.Notes.end());
+    AtCall.Fixes.clear(); // they apply at the registration, not here
+    Found.push_back(std::move(AtCall));
+  }
+  if (!Problem.empty())
+    Found.push_back({"torch-checkpoint-configuration",
+                     torchkc::Severity::Remark,
+                     S.Loc,
+                     "'" + S.Checkpoint + "' is not checked: " + Problem,
+                     {Construction}});
+}
+
 int runCheck(int Argc, const char **Argv) {
   std::unique_ptr<CompilationDatabase> DB = parseCommandLine(
       Argc, Argv,
       "torch-keycheck check: report registration hazards in LibTorch model "
       "classes\n",
-      {&Category, &CheckCategory});
+      {&Category, &CheckCategory}, /*AllowSarif=*/true);
   torchkc::CheckFilter Enabled(Checks);
   if (ListChecks) {
     outs() << "Enabled checks:\n";
@@ -417,7 +488,13 @@ int runCheck(int Argc, const char **Argv) {
   std::vector<torchkc::Finding> Found;
   std::string Problem;
   bool Judged = false;
+  std::set<std::string> SitesSeen;
+  std::string SiteError;
   auto OnTU = [&](torchkc::RegistrationGraph &TU) {
+    if (!AgainstFiles && ClassName.empty() && SiteError.empty())
+      for (const torchkc::LoadSite &S : TU.LoadSites)
+        if (SitesSeen.insert(S.Loc.str()).second)
+          checkLoadSite(TU, S, Found, SiteError);
     if (!AgainstFiles || Judged)
       return;
     const torchkc::ModuleClass *C = TU.find(ClassName);
@@ -465,7 +542,10 @@ int runCheck(int Argc, const char **Argv) {
                               : "is not a module class in the sources"));
     Found = torchkc::lintClass(*C);
   } else {
-    Found = torchkc::lintGraph(Graph);
+    if (!SiteError.empty())
+      return error(SiteError);
+    std::vector<torchkc::Finding> Lints = torchkc::lintGraph(Graph);
+    Found.insert(Found.begin(), Lints.begin(), Lints.end());
   }
 
   torchkc::RenderOptions Opts;

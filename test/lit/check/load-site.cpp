@@ -1,0 +1,39 @@
+// Without --class, check also judges each torch::load(model, "path") in the
+// sources: the checkpoint the literal names (resolved against this file's
+// directory) against the model as constructed in the same function, reported
+// at the torch::load line with notes at the cause and the construction.
+// RUN: rm -rf %t && mkdir -p %t/runs
+// RUN: cp %S/../../../examples/classifier/model.h %S/../../../examples/classifier/classifier.pt %t/
+// RUN: cp %s %t/main.cpp
+// RUN: cd %t && %expect-exit 1 %torch-keycheck check main.cpp --checks='torch-checkpoint-*' -- %libtorch \
+// RUN:   | FileCheck %s --implicit-check-not='{{error|warning|remark}}:'
+// A checkpoint root other than the file's directory.
+// RUN: cp %t/classifier.pt %t/runs/latest.pt
+// RUN: cd %t && %expect-exit 0 %torch-keycheck check main.cpp --checks='torch-checkpoint-*' --checkpoint-root %t/runs -- %libtorch \
+// RUN:   | FileCheck %s --check-prefix=ROOT
+#include "model.h"
+
+int main() {
+  // The configuration the checkpoint was saved with: clean.
+  example::Classifier plain;
+  torch::load(plain, "classifier.pt");
+
+  example::Classifier with_aux(10, 16, true);
+  torch::load(with_aux, "classifier.pt");
+  // CHECK: main.cpp:[[@LINE-1]]:3: error: 'classifier.pt' into 'with_aux': 'aux' (Linear) is not in the checkpoint: 'aux.weight' and 'aux.bias' are missing (registered when 'use_aux_head') [torch-checkpoint-missing-key]
+  // CHECK: model.h:58:13: note: the difference comes from here
+  // CHECK: main.cpp:[[@LINE-4]]:23: note: 'with_aux' is constructed here with num_classes=10, use_aux_head=true, width=16
+
+  auto wide = std::make_shared<example::ClassifierImpl>(10, 32);
+  torch::load(wide, "classifier.pt");
+  // CHECK: main.cpp:[[@LINE-1]]:3: error: 'classifier.pt' into 'wide': 'example::ClassifierImpl' is built with width=32, but the checkpoint's sizes are those of width=16: 28 tensors differ in shape
+  // CHECK: main.cpp:[[@LINE-3]]:8: note: 'wide' is constructed here with num_classes=10, width=32
+
+  example::Classifier later;
+  torch::load(later, "latest.pt");
+  // CHECK: main.cpp:[[@LINE-1]]:3: remark: 'latest.pt' is not checked: there is no {{.*}}latest.pt (relative paths are resolved against the calling file's directory, or --checkpoint-root)
+  // With the root, the other literals resolve there and are not found;
+  // latest.pt is, and loads cleanly.
+  // ROOT: remark: 'classifier.pt' is not checked: there is no {{.*}}runs/classifier.pt
+  // ROOT-NOT: 'latest.pt' is not checked
+}
