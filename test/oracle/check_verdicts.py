@@ -9,6 +9,7 @@ check_verdicts.py --driver D --keycheck K --source models.cpp --flags F
                   [--torch-python P]
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import shlex
@@ -125,18 +126,18 @@ def main():
             got = outcome.get(hazard, {}).get("outcome")
             verdict(f"libtorch {hazard}", got == want,
                     f"torch::load {got}: {outcome.get(hazard, {}).get('message', '')[:90]}")
-        for hazard, cls, defines, code, want in CASES:
-            rc, found, err = check(args, cls, defines, os.path.join(tmp, hazard + ".pt"))
+        # Each check parses the models once; two at a time on two cores.
+        runs = [(f"{h} into {c}" + (f" {d}" if d else ""), code, want,
+                 (args, c, d, os.path.join(tmp, h + ".pt"), None))
+                for h, c, d, code, want in CASES]
+        runs += [(f"sgd.pt into {o} over {c} {d}", code, want,
+                  (args, c, d, os.path.join(tmp, "sgd.pt"), o))
+                 for _, c, d, o, code, want in OPTIMIZER_CASES]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(lambda r: check(*r[3]), runs))
+        for (label, code, want, _), (rc, found, err) in zip(runs, results):
             checks = sorted({f["check"] for f in found})
             ok = rc == code and ((want in checks) if want else not found)
-            label = f"{hazard} into {cls}" + (f" {defines}" if defines else "")
-            verdict(label, ok, f"exit {rc}, {checks or 'clean'}" + ("" if ok else f"\n{err}"))
-
-        for hazard, cls, defines, optimizer, code, want in OPTIMIZER_CASES:
-            rc, found, err = check(args, cls, defines, os.path.join(tmp, "sgd.pt"), optimizer)
-            checks = sorted({f["check"] for f in found})
-            ok = rc == code and ((want in checks) if want else not found)
-            label = f"sgd.pt into {optimizer} over {cls} {defines}"
             verdict(label, ok, f"exit {rc}, {checks or 'clean'}" + ("" if ok else f"\n{err}"))
 
         if args.torch_python:
