@@ -1811,31 +1811,73 @@ public:
   bool shouldVisitTemplateInstantiations() const { return true; }
 
   /// `torch::load(model, "path")` in user code, where model is a local
-  /// holder or shared_ptr of a module class: a load site, with the
-  /// constant arguments of the model's construction.
+  /// holder or shared_ptr of a module class, and the archive form
+  /// `archive.load_from("path"); model->load(archive);`: load sites, with
+  /// the constant arguments of the model's construction.
   bool VisitCallExpr(CallExpr *CE) {
     const SourceManager &SM = Ctx.getSourceManager();
     const FunctionDecl *FD = CE->getDirectCallee();
-    if (!FD || CE->getNumArgs() < 2 || FD->getName() != "load" ||
-        FD->getQualifiedNameAsString() != "torch::load" ||
-        isLibraryLocation(SM, CE->getBeginLoc()))
+    if (!FD || isLibraryLocation(SM, CE->getBeginLoc()))
       return true;
-    const auto *Ref =
-        dyn_cast<DeclRefExpr>(CE->getArg(0)->IgnoreParenImpCasts());
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
+      const auto *Obj = MC->getImplicitObjectArgument();
+      const CXXRecordDecl *Owner =
+          MC->getMethodDecl() ? MC->getMethodDecl()->getParent() : nullptr;
+      std::string OwnerName = Owner ? Owner->getQualifiedNameAsString() : "";
+      // archive.load_from("path"): remember the path of that archive.
+      if (FD->getName() == "load_from" && MC->getNumArgs() >= 1 && Obj &&
+          OwnerName == "torch::serialize::InputArchive") {
+        const auto *Ref = dyn_cast<DeclRefExpr>(Obj->IgnoreParenImpCasts());
+        if (const StringLiteral *Path = writtenLiteral(MC->getArg(0)))
+          if (Ref)
+            ArchivePaths[Ref->getDecl()] = Path->getString().str();
+        return true;
+      }
+      // model->load(archive), with the archive's path known.
+      if (FD->getName() == "load" && MC->getNumArgs() == 1 && Obj &&
+          OwnerName == "torch::nn::Module") {
+        const auto *ArchiveRef =
+            dyn_cast<DeclRefExpr>(MC->getArg(0)->IgnoreParenImpCasts());
+        auto It = ArchiveRef ? ArchivePaths.find(ArchiveRef->getDecl())
+                             : ArchivePaths.end();
+        // `model->load` goes through the holder's operator->.
+        const clang::Expr *Model = Obj->IgnoreParenImpCasts();
+        if (const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(Model))
+          Model = Arrow->getArg(0)->IgnoreParenImpCasts();
+        if (It != ArchivePaths.end())
+          addLoadSite(CE, Model, It->second);
+      }
+      return true;
+    }
+    if (CE->getNumArgs() < 2 || FD->getName() != "load" ||
+        FD->getQualifiedNameAsString() != "torch::load")
+      return true;
+    if (const StringLiteral *Path = writtenLiteral(CE->getArg(1)))
+      addLoadSite(CE, CE->getArg(0)->IgnoreParenImpCasts(),
+                  Path->getString().str());
+    return true;
+  }
+
+  /// A load site at Call of the checkpoint at Path into the variable
+  /// ModelRef names, when it is a local holder or shared_ptr of a user
+  /// module class.
+  void addLoadSite(const CallExpr *Call, const clang::Expr *ModelRef,
+                   const std::string &Path) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    const auto *Ref = dyn_cast<DeclRefExpr>(ModelRef);
     const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
-    const StringLiteral *Path = writtenLiteral(CE->getArg(1));
-    if (!Var || !Path)
-      return true;
+    if (!Var)
+      return;
     QualType T = Var->getType();
     const CXXRecordDecl *Impl =
         holderImpl(T) ? holderImpl(T) : sharedPtrPointee(T);
     if (!Impl || !derivesFromModule(Impl) || inTorchNamespace(Impl))
-      return true;
+      return;
     LoadSite S;
     S.Class = className(Impl);
     S.Variable = Var->getNameAsString();
-    S.Checkpoint = Path->getString().str();
-    S.Loc = toLoc(SM, CE->getBeginLoc());
+    S.Checkpoint = Path;
+    S.Loc = toLoc(SM, Call->getBeginLoc());
     S.ConstructionLoc = toLoc(SM, Var->getLocation());
     llvm::SmallString<256> Resolved(S.Checkpoint);
     if (llvm::sys::path::is_relative(Resolved)) {
@@ -1845,7 +1887,6 @@ public:
     S.ResolvedPath = std::string(Resolved);
     constructionArgs(Var, Impl, S.Args);
     G.LoadSites.push_back(std::move(S));
-    return true;
   }
 
   /// The constant arguments Var's initialiser passes to Impl's
@@ -2054,6 +2095,8 @@ private:
   std::map<std::string, std::vector<const CXXConstructorDecl *>> Decls;
   std::map<std::string, std::unique_ptr<Constructor>> Specialized;
   std::map<std::string, const CXXRecordDecl *> Records;
+  /// The path each InputArchive variable was given by load_from.
+  std::map<const Decl *, std::string> ArchivePaths;
   /// Every function a constructor walk of this translation unit called.
   std::set<const FunctionDecl *> Called;
   Sema *TheSema;

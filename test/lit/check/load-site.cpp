@@ -29,6 +29,14 @@ int main() {
   // CHECK: main.cpp:[[@LINE-1]]:3: error: 'classifier.pt' into 'wide': 'example::ClassifierImpl' is built with width=32, but the checkpoint's sizes are those of width=16: 28 tensors differ in shape
   // CHECK: main.cpp:[[@LINE-3]]:8: note: 'wide' is constructed here with num_classes=10, width=32
 
+  // The archive form.
+  example::Classifier from_archive(10, 16, true);
+  torch::serialize::InputArchive archive;
+  archive.load_from("classifier.pt");
+  from_archive->load(archive);
+  // CHECK: main.cpp:[[@LINE-1]]:3: error: 'classifier.pt' into 'from_archive': 'aux' (Linear) is not in the checkpoint
+  // CHECK: main.cpp:[[@LINE-5]]:23: note: 'from_archive' is constructed here with num_classes=10, use_aux_head=true, width=16
+
   example::Classifier later;
   torch::load(later, "latest.pt");
   // CHECK: main.cpp:[[@LINE-1]]:3: remark: 'latest.pt' is not checked: there is no {{.*}}latest.pt (relative paths are resolved against the calling file's directory, or --checkpoint-root)
