@@ -1849,6 +1849,13 @@ public:
       }
       return true;
     }
+    noteLoaderHelper(CE, FD);
+    // A call of a user function with a variable and a path literal: a load
+    // site if that function turns out to be a loading helper.
+    if (!FD->getQualifiedNameAsString().empty() && !inTorchNamespace(FD))
+      for (unsigned I = 0; I < CE->getNumArgs(); ++I)
+        if (writtenLiteral(CE->getArg(I)))
+          HelperCalls.push_back(CE);
     if (CE->getNumArgs() < 2 || FD->getName() != "load" ||
         FD->getQualifiedNameAsString() != "torch::load")
       return true;
@@ -1856,6 +1863,77 @@ public:
       addLoadSite(CE, CE->getArg(0)->IgnoreParenImpCasts(),
                   Path->getString().str());
     return true;
+  }
+
+  /// A user function that hands one of its parameters, as the path, to
+  /// LibTorch's readers (torch::load, InputArchive::load_from,
+  /// torch::pickle_load of the file's bytes read through std::ifstream)
+  /// and takes a module parameter: a loading helper, whose calls with a
+  /// path literal are load sites.
+  void noteLoaderHelper(const CallExpr *CE, const FunctionDecl *Callee) {
+    std::string Q = Callee->getQualifiedNameAsString();
+    bool Reader =
+        Q == "torch::load" || Q == "torch::serialize::InputArchive::load_from";
+    unsigned PathArg = Q == "torch::load" ? 1 : 0;
+    if (Reader && CE->getNumArgs() > PathArg)
+      noteLoaderPath(CE->getArg(PathArg));
+  }
+
+  /// `std::ifstream in(path)`: a helper reading the file itself (a Python
+  /// state_dict through torch::pickle_load).
+  bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
+    const CXXRecordDecl *RD = CE->getType()->getAsCXXRecordDecl();
+    if (RD && RD->isInStdNamespace() && RD->getName() == "basic_ifstream" &&
+        CE->getNumArgs() >= 1 &&
+        !isLibraryLocation(Ctx.getSourceManager(), CE->getBeginLoc()))
+      noteLoaderPath(CE->getArg(0));
+    return true;
+  }
+
+  /// PathExpr names a parameter of a function that also takes a module:
+  /// that function is a loading helper.
+  void noteLoaderPath(const clang::Expr *PathExpr) {
+    const auto *Ref = dyn_cast<DeclRefExpr>(PathExpr->IgnoreParenImpCasts());
+    const auto *Param = Ref ? dyn_cast<ParmVarDecl>(Ref->getDecl()) : nullptr;
+    if (!Param)
+      return;
+    const auto *Helper =
+        dyn_cast_or_null<FunctionDecl>(Param->getDeclContext());
+    if (!Helper)
+      return;
+    for (const ParmVarDecl *P : Helper->parameters()) {
+      QualType T = P->getType().getNonReferenceType();
+      const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+      const CXXRecordDecl *Impl =
+          holderImpl(T) ? holderImpl(T) : sharedPtrPointee(T);
+      if ((RD && (isTorchModuleBase(RD) || derivesFromModule(RD))) ||
+          (Impl && (isTorchModuleBase(Impl) || derivesFromModule(Impl)))) {
+        Helpers[Helper->getCanonicalDecl()] = {P->getFunctionScopeIndex(),
+                                               Param->getFunctionScopeIndex()};
+        return;
+      }
+    }
+  }
+
+  /// Calls of loading helpers with a model variable and a path literal.
+  void addHelperLoadSites() {
+    for (const CallExpr *CE : HelperCalls) {
+      const FunctionDecl *FD = CE->getDirectCallee();
+      auto It = Helpers.find(FD->getCanonicalDecl());
+      if (It == Helpers.end())
+        continue;
+      auto [ModelArg, PathArg] = It->second;
+      if (ModelArg >= CE->getNumArgs() || PathArg >= CE->getNumArgs())
+        continue;
+      if (const StringLiteral *Path = writtenLiteral(CE->getArg(PathArg))) {
+        const clang::Expr *Model = CE->getArg(ModelArg)->IgnoreParenImpCasts();
+        // `*net` passes the holder's module.
+        if (const auto *Deref = dyn_cast<CXXOperatorCallExpr>(Model))
+          if (Deref->getOperator() == OO_Star && Deref->getNumArgs() == 1)
+            Model = Deref->getArg(0)->IgnoreParenImpCasts();
+        addLoadSite(CE, Model, Path->getString().str());
+      }
+    }
   }
 
   /// A load site at Call of the checkpoint at Path into the variable
@@ -1866,7 +1944,8 @@ public:
     const SourceManager &SM = Ctx.getSourceManager();
     const auto *Ref = dyn_cast<DeclRefExpr>(ModelRef);
     const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
-    if (!Var)
+    // A parameter was constructed by the caller: its calls are the sites.
+    if (!Var || isa<ParmVarDecl>(Var))
       return;
     QualType T = Var->getType();
     const CXXRecordDecl *Impl =
@@ -2031,6 +2110,7 @@ public:
   }
 
   void finish() {
+    addHelperLoadSites();
     for (ModuleClass &C : G.Classes) {
       auto It = Holders.find(C.Name);
       if (It != Holders.end())
@@ -2097,6 +2177,10 @@ private:
   std::map<std::string, const CXXRecordDecl *> Records;
   /// The path each InputArchive variable was given by load_from.
   std::map<const Decl *, std::string> ArchivePaths;
+  /// Loading helpers: (module parameter, path parameter) indices.
+  std::map<const FunctionDecl *, std::pair<unsigned, unsigned>> Helpers;
+  /// Calls of user functions with a path literal, judged in finish().
+  std::vector<const CallExpr *> HelperCalls;
   /// Every function a constructor walk of this translation unit called.
   std::set<const FunctionDecl *> Called;
   Sema *TheSema;

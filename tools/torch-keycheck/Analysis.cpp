@@ -26,10 +26,12 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace llvm;
@@ -210,11 +212,14 @@ std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB) {
         if ((Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx") &&
             !hasFlag(Args, "-x") && !R.empty())
           R.insert(R.begin() + 1, {"-x", "c++-header"});
+        // Flags go before a `--` that ends the options (commands inferred
+        // from a compilation database for a file it lacks end in one).
+        auto End = std::find(R.begin(), R.end(), "--");
         if (!hasFlag(Args, "-resource-dir"))
-          R.push_back("-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR);
+          End = R.insert(End, "-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR) + 1;
         // Warnings about the user's code are the compiler's job; errors
         // still show, since they can hide registrations.
-        R.push_back("-Wno-everything");
+        R.insert(End, "-Wno-everything");
         return R;
       });
   return Tool;
@@ -546,6 +551,13 @@ int runCheck(int Argc, const char **Argv) {
       return error(SiteError);
     std::vector<torchkc::Finding> Lints = torchkc::lintGraph(Graph);
     Found.insert(Found.begin(), Lints.begin(), Lints.end());
+    // Load sites came per translation unit, helpers' calls last: all in
+    // source order, as a compiler reports.
+    std::stable_sort(Found.begin(), Found.end(),
+                     [](const torchkc::Finding &A, const torchkc::Finding &B) {
+                       return std::tie(A.Loc.File, A.Loc.Line, A.Loc.Column) <
+                              std::tie(B.Loc.File, B.Loc.Line, B.Loc.Column);
+                     });
   }
 
   torchkc::RenderOptions Opts;

@@ -13,6 +13,26 @@
 // RUN:   | FileCheck %s --check-prefix=ROOT
 #include "model.h"
 
+#include <fstream>
+#include <iterator>
+
+// Loading helpers of the project's own: calls with a path literal are load
+// sites too.
+void load_weights(example::Classifier &model, const std::string &path) {
+  torch::load(model, path);
+}
+
+// A Python state_dict read by hand (torch::pickle_load) and copied by name.
+void load_python_weights(torch::nn::Module &model, const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                          std::istreambuf_iterator<char>());
+  auto dict = torch::pickle_load(bytes).toGenericDict();
+  torch::NoGradGuard no_grad;
+  for (auto &p : model.named_parameters())
+    p.value().copy_(dict.at(p.key()).toTensor());
+}
+
 int main() {
   // The configuration the checkpoint was saved with: clean.
   example::Classifier plain;
@@ -36,6 +56,13 @@ int main() {
   from_archive->load(archive);
   // CHECK: main.cpp:[[@LINE-1]]:3: error: 'classifier.pt' into 'from_archive': 'aux' (Linear) is not in the checkpoint
   // CHECK: main.cpp:[[@LINE-5]]:23: note: 'from_archive' is constructed here with num_classes=10, use_aux_head=true, width=16
+
+  example::Classifier through_helper(10, 16, true);
+  load_weights(through_helper, "classifier.pt");
+  // CHECK: main.cpp:[[@LINE-1]]:3: error: 'classifier.pt' into 'through_helper': 'aux' (Linear) is not in the checkpoint
+  example::Classifier python_side(10, 16, true);
+  load_python_weights(*python_side, "classifier.pt");
+  // CHECK: main.cpp:[[@LINE-1]]:3: error: 'classifier.pt' into 'python_side': 'aux' (Linear) is not in the checkpoint
 
   example::Classifier later;
   torch::load(later, "latest.pt");
