@@ -585,6 +585,31 @@ bool isIntegralType(const std::string &T) {
   return false;
 }
 
+/// Whether checkpoint key Name is an instance of Pattern, a key name whose
+/// `{...}` parts stand for indices (`blocks.{i}.weight`).
+bool namesMatch(const std::string &Pattern, const std::string &Name) {
+  size_t P = 0, N = 0;
+  while (P < Pattern.size()) {
+    if (Pattern[P] == '{') {
+      size_t Close = Pattern.find('}', P);
+      if (Close == std::string::npos)
+        return false;
+      size_t Digits = N;
+      while (N < Name.size() && std::isdigit((unsigned char)Name[N]))
+        ++N;
+      if (N == Digits)
+        return false;
+      P = Close + 1;
+    } else if (N < Name.size() && Pattern[P] == Name[N]) {
+      ++P;
+      ++N;
+    } else {
+      return false;
+    }
+  }
+  return N == Name.size();
+}
+
 /// Identifiers in a symbolic size or name (`hidden * 2` reads `hidden`).
 std::set<std::string> identifiers(const std::string &Text) {
   std::set<std::string> R;
@@ -628,13 +653,17 @@ ModelKeys symbolicKeys(const RegistrationGraph &G, const ModuleClass &Class,
   return deriveKeys(G, Class, Symbols);
 }
 
-std::string defineText(const Configuration &C,
-                       const std::vector<std::string> &Only) {
+std::string
+defineText(const Configuration &C, const std::vector<std::string> &Only,
+           const std::map<std::string, std::string> &ReadFrom = {}) {
   std::string R;
   for (const std::string &K : Only) {
     auto It = C.Defines.find(K);
-    if (It != C.Defines.end())
-      R += (R.empty() ? "" : ", ") + K + "=" + It->second->str();
+    if (It == C.Defines.end())
+      continue;
+    R += (R.empty() ? "" : ", ") + K + "=" + It->second->str();
+    if (auto From = ReadFrom.find(K); From != ReadFrom.end())
+      R += " (from " + From->second + ")";
   }
   return R;
 }
@@ -720,14 +749,27 @@ Solution solveConfiguration(const RegistrationGraph &G,
       // A size the open keys give as exactly this parameter is read off
       // the checkpoint; otherwise counts from indices, and sizes.
       std::set<int64_t> Exact;
+      std::map<int64_t, std::string> Witness; // a key showing each value
       for (const Key &K : Open.Keys) {
         if (!K.Shape)
           continue;
         for (const ManifestKey &C : M.Keys)
-          if (C.Name == K.Name && C.Shape.size() == K.Shape->size())
+          if (namesMatch(K.Name, C.Name) && C.Shape.size() == K.Shape->size())
             for (size_t I = 0; I < C.Shape.size(); ++I)
-              if ((*K.Shape)[I].Symbol == P.Name)
+              if ((*K.Shape)[I].Symbol == P.Name) {
                 Exact.insert(C.Shape[I]);
+                Witness.insert({C.Shape[I], C.Name});
+              }
+      }
+      if (Exact.size() == 1) {
+        S.ReadFrom[P.Name] = Witness.begin()->second;
+      } else if (Exact.size() > 1) {
+        std::string Says;
+        for (const auto &[Value, Key] : Witness)
+          Says += (Says.empty() ? "" : ", ") + std::to_string(Value) +
+                  " from " + Key;
+        S.Contradictions.push_back("the checkpoint's sizes disagree about '" +
+                                   P.Name + "': " + Says);
       }
       std::set<int64_t> Pool = Exact.empty() ? Counts : Exact;
       if (Exact.empty() && Counts.size() <= 1)
@@ -816,7 +858,7 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
     return {};
   }
   const Candidate &Best = S.Best.front();
-  std::string Config = defineText(Best.Config, S.Knobs);
+  std::string Config = defineText(Best.Config, S.Knobs, S.ReadFrom);
   std::vector<Finding> Out;
   if (!S.Exact) {
     Out.push_back({"torch-checkpoint-configuration",
@@ -829,6 +871,8 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
     for (const std::string &Knob : S.Knobs)
       Out.back().Configuration.push_back(
           {Knob, Best.Config.Defines.at(Knob)->str()});
+    for (const std::string &C : S.Contradictions)
+      Out.back().Notes.push_back({Keys.Loc, C});
     Out.insert(Out.end(), Best.Findings.begin(), Best.Findings.end());
     return Out;
   }

@@ -58,6 +58,11 @@ struct Solution {
   /// Why solving was not possible (a knob of a type that cannot be
   /// enumerated, too many combinations); empty when it was.
   std::string Problem;
+  /// For a knob read off a size: the checkpoint key it was read from.
+  std::map<std::string, std::string> ReadFrom;
+  /// Knobs the checkpoint's sizes disagree about, each with what each
+  /// key says (`'hidden': 256 from fc1.weight, 128 from fc2.weight`).
+  std::vector<std::string> Contradictions;
 };
 
 /// Tries the configurations of Class that extend Given with values for its
