@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and shows torch-keycheck on the example
 # model in examples/classifier: its keys in two configurations, the
-# registration hazards in its source, the manifest of a bundled checkpoint (written by LibTorch's torch::save), and
-# that the bundled checkpoints hold exactly the predicted keys.
+# registration hazards in its source, the manifest of a bundled checkpoint
+# (written by LibTorch's torch::save), the load verdicts, and that the
+# bundled checkpoints hold exactly the predicted keys.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -25,6 +26,12 @@ step "Registration hazards in the source, as compiler diagnostics" \
 
 step "What the bundled checkpoint holds, read without loading it" \
   "$tkc" manifest examples/classifier/classifier-aux.pt
+
+step "Which configuration that checkpoint was saved with, solved from the source" \
+  "$tkc" check "$model" --class Classifier --checkpoint examples/classifier/classifier-aux.pt
+step "Loading it into the default configuration: the verdict, at the line that causes it" \
+  "$tkc" check "$model" --class Classifier --checkpoint examples/classifier/classifier-aux.pt \
+  --define use_aux_head=false || true
 
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   for ckpt in classifier:'' classifier-aux:use_aux_head=true; do
