@@ -456,28 +456,19 @@ int runCheck(int Argc, const char **Argv) {
     return error("--entry applies with --checkpoint");
 
   // The checkpoint is read first: a bad file fails fast, before parsing.
-  torchkc::Manifest Ckpt;
-  if (!Checkpoint.empty()) {
-    torchkc::ReadOptions RO;
-    RO.Entry = Entry;
-    try {
+  torchkc::Manifest Ckpt, OptimizerState;
+  torchkc::ReadOptions RO;
+  RO.Entry = Entry;
+  try {
+    if (!Checkpoint.empty())
       Ckpt = torchkc::readCheckpoint(Checkpoint, RO);
-    } catch (const torchkc::CheckpointError &E) {
-      return error(E.what());
-    }
-  }
-  torchkc::Manifest OptimizerState;
-  if (!OptimizerCheckpoint.empty()) {
-    torchkc::ReadOptions RO;
-    RO.Entry = Entry;
-    try {
+    if (!OptimizerCheckpoint.empty())
       OptimizerState = torchkc::readCheckpoint(OptimizerCheckpoint, RO);
-    } catch (const torchkc::CheckpointError &E) {
-      return error(E.what());
-    }
-    if (!OptimizerState.Optimizer)
-      return error(OptimizerCheckpoint + ": holds no optimizer state");
+  } catch (const torchkc::CheckpointError &E) {
+    return error(E.what());
   }
+  if (!OptimizerCheckpoint.empty() && !OptimizerState.Optimizer)
+    return error(OptimizerCheckpoint + ": holds no optimizer state");
   bool AgainstFiles = !Checkpoint.empty() || !OptimizerCheckpoint.empty();
   torchkc::Configuration Given;
   for (const std::string &D : Defines) {
