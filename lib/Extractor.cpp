@@ -2262,4 +2262,12 @@ newExtractionActionFactory(RegistrationGraph &G, TranslationUnitCallback OnTU) {
   return std::make_unique<ExtractionActionFactory>(G, std::move(OnTU));
 }
 
+RegistrationGraph extractRegistrationGraph(ASTContext &Ctx) {
+  RegistrationGraph G;
+  ClassFinder F(Ctx, G, /*S=*/nullptr);
+  F.TraverseDecl(Ctx.getTranslationUnitDecl());
+  F.finish();
+  return G;
+}
+
 } // namespace torchkc

@@ -26,6 +26,12 @@ namespace torchkc {
 /// alive: TU.Source can re-extract constructors with known values.
 using TranslationUnitCallback = std::function<void(RegistrationGraph &TU)>;
 
+/// The registration graph of an already parsed translation unit (for
+/// front ends that own the parse: the clang-tidy and compiler plugins).
+/// Without Sema, class template specializations the unit only names are
+/// not instantiated.
+RegistrationGraph extractRegistrationGraph(clang::ASTContext &Ctx);
+
 /// A frontend action factory whose actions parse each TU (skipping the
 /// bodies of functions in LibTorch and system headers, which extraction
 /// never reads), call OnTU if given, and merge what they extract into G.

@@ -17,7 +17,13 @@ config.environment["PATH"] = os.pathsep.join(
 
 # Longer names first: lit applies substitutions in order.
 config.substitutions.append(("%torch-keycheck", config.torch_keycheck))
+if config.tidy_plugin:
+    config.available_features.add("tidy-plugin")
+    config.substitutions.append(("%tidy-plugin", config.tidy_plugin))
+    config.substitutions.append(
+        ("%clang-tidy", os.path.join(config.llvm_tools_dir, "clang-tidy")))
 config.substitutions.append(("%libtorch", config.libtorch_flags))
+config.substitutions.append(("%resource-dir", config.clang_resource_dir))
 config.substitutions.append(
     ("%expect-exit", "%s %s" % (config.python_executable,
                                 os.path.join(config.test_source_root, "expect-exit.py"))))
