@@ -17,6 +17,9 @@ config.environment["PATH"] = os.pathsep.join(
 
 # Longer names first: lit applies substitutions in order.
 config.substitutions.append(("%torch-keycheck", config.torch_keycheck))
+config.substitutions.append(("%clang-plugin", config.clang_plugin))
+config.substitutions.append(
+    ("%clangxx", os.path.join(config.llvm_tools_dir, "clang++")))
 if config.tidy_plugin:
     config.available_features.add("tidy-plugin")
     config.substitutions.append(("%tidy-plugin", config.tidy_plugin))

@@ -1,0 +1,113 @@
+//===- TorchKeyCheckPlugin.cpp - The source checks inside a compile -------===//
+//
+// `clang++-19 -fplugin=libTorchKeyCheckPlugin.so ...` runs the source
+// checks after the normal compile of each translation unit and reports
+// them as warnings (errors under -Werror; none under -w), with notes;
+// NOLINT comments suppress as in the CLI. It only reads the AST: code
+// generation is unchanged.
+//
+//   -fplugin-arg-torchkeycheck-checks=GLOBS  which checks (default torch-*)
+//
+//===----------------------------------------------------------------------===//
+#include "torch-keycheck/Extractor.h"
+#include "torch-keycheck/FindingsOutput.h"
+#include "torch-keycheck/Lints.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendPluginRegistry.h"
+
+using namespace clang;
+
+namespace {
+
+class TorchKeyCheckConsumer : public ASTConsumer {
+public:
+  TorchKeyCheckConsumer(CompilerInstance &CI, torchkc::CheckFilter Enabled)
+      : Diags(CI.getDiagnostics()), Enabled(std::move(Enabled)) {
+    // Created once: a warning and its notes, the check named as
+    // clang-tidy names it.
+    WarningID = Diags.getCustomDiagID(DiagnosticsEngine::Warning, "%0 [%1]");
+    ErrorID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0 [%1]");
+    NoteID = Diags.getCustomDiagID(DiagnosticsEngine::Note, "%0");
+  }
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    // A unit that did not compile has an incomplete AST; its errors are
+    // what the user needs to see.
+    if (Diags.hasErrorOccurred() || Diags.getIgnoreAllWarnings())
+      return;
+    // Custom diagnostics are outside clang's warning groups, so -Werror
+    // does not map them: the plugin applies it.
+    unsigned ID = Diags.getWarningsAsErrors() ? ErrorID : WarningID;
+    const SourceManager &SM = Ctx.getSourceManager();
+    torchkc::SourceLines Lines;
+    for (const torchkc::Finding &F :
+         torchkc::lintGraph(torchkc::extractRegistrationGraph(Ctx))) {
+      if (!Enabled.matches(F.Check) || torchkc::isSuppressed(F, Lines))
+        continue;
+      SourceLocation Loc = toClang(SM, F.Loc);
+      if (Loc.isInvalid())
+        continue;
+      Diags.Report(Loc, ID) << F.Message << F.Check;
+      for (const torchkc::Note &N : F.Notes)
+        if (SourceLocation NL = toClang(SM, N.Loc); NL.isValid())
+          Diags.Report(NL, NoteID) << N.Message;
+    }
+  }
+
+private:
+  static SourceLocation toClang(const SourceManager &SM,
+                                const torchkc::SourceLoc &L) {
+    if (!L.valid())
+      return {};
+    auto File = SM.getFileManager().getOptionalFileRef(L.File);
+    return File ? SM.translateFileLineCol(*File, L.Line, L.Column)
+                : SourceLocation();
+  }
+
+  DiagnosticsEngine &Diags;
+  torchkc::CheckFilter Enabled;
+  unsigned WarningID, ErrorID, NoteID;
+};
+
+class TorchKeyCheckAction : public PluginASTAction {
+protected:
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 llvm::StringRef) override {
+    return std::make_unique<TorchKeyCheckConsumer>(
+        CI, torchkc::CheckFilter(Checks));
+  }
+
+  bool ParseArgs(const CompilerInstance &CI,
+                 const std::vector<std::string> &Args) override {
+    for (const std::string &A : Args) {
+      llvm::StringRef Arg(A);
+      if (Arg.consume_front("checks=")) {
+        Checks = Arg.str();
+        continue;
+      }
+      DiagnosticsEngine &D = CI.getDiagnostics();
+      D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
+                                 "torchkeycheck plugin: unknown argument '%0' "
+                                 "(expected checks=GLOBS)"))
+          << A;
+      return false;
+    }
+    return true;
+  }
+
+  // Beside the compile, not instead of it.
+  ActionType getActionType() override { return AddAfterMainAction; }
+
+private:
+  std::string Checks = "torch-*";
+};
+
+} // namespace
+
+static FrontendPluginRegistry::Add<TorchKeyCheckAction>
+    X("torchkeycheck", "report torch-keycheck's source checks");
