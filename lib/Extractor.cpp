@@ -2270,4 +2270,12 @@ RegistrationGraph extractRegistrationGraph(ASTContext &Ctx) {
   return G;
 }
 
+SourceLocation toClangLocation(const SourceManager &SM, const SourceLoc &L) {
+  if (!L.valid())
+    return {};
+  auto File = SM.getFileManager().getOptionalFileRef(L.File);
+  return File ? SM.translateFileLineCol(*File, L.Line, L.Column)
+              : SourceLocation();
+}
+
 } // namespace torchkc

@@ -15,6 +15,8 @@
 namespace clang {
 class ASTContext;
 class ASTConsumer;
+class SourceLocation;
+class SourceManager;
 namespace tooling {
 class FrontendActionFactory;
 }
@@ -31,6 +33,12 @@ using TranslationUnitCallback = std::function<void(RegistrationGraph &TU)>;
 /// Without Sema, class template specializations the unit only names are
 /// not instantiated.
 RegistrationGraph extractRegistrationGraph(clang::ASTContext &Ctx);
+
+/// A location of ours back in Clang's terms, for front ends that report
+/// through Clang's diagnostics; invalid when the file is not part of SM's
+/// translation unit.
+clang::SourceLocation toClangLocation(const clang::SourceManager &SM,
+                                      const SourceLoc &L);
 
 /// A frontend action factory whose actions parse each TU (skipping the
 /// bodies of functions in LibTorch and system headers, which extraction

@@ -49,26 +49,18 @@ public:
          torchkc::lintGraph(torchkc::extractRegistrationGraph(Ctx))) {
       if (!Enabled.matches(F.Check) || torchkc::isSuppressed(F, Lines))
         continue;
-      SourceLocation Loc = toClang(SM, F.Loc);
+      SourceLocation Loc = torchkc::toClangLocation(SM, F.Loc);
       if (Loc.isInvalid())
         continue;
       Diags.Report(Loc, ID) << F.Message << F.Check;
       for (const torchkc::Note &N : F.Notes)
-        if (SourceLocation NL = toClang(SM, N.Loc); NL.isValid())
+        if (SourceLocation NL = torchkc::toClangLocation(SM, N.Loc);
+            NL.isValid())
           Diags.Report(NL, NoteID) << N.Message;
     }
   }
 
 private:
-  static SourceLocation toClang(const SourceManager &SM,
-                                const torchkc::SourceLoc &L) {
-    if (!L.valid())
-      return {};
-    auto File = SM.getFileManager().getOptionalFileRef(L.File);
-    return File ? SM.translateFileLineCol(*File, L.Line, L.Column)
-                : SourceLocation();
-  }
-
   DiagnosticsEngine &Diags;
   torchkc::CheckFilter Enabled;
   unsigned WarningID, ErrorID, NoteID;

@@ -35,17 +35,6 @@ const std::vector<Finding> &findingsOf(ASTContext &Ctx) {
   return Findings;
 }
 
-/// Our plain location back to Clang's, or invalid when the file is not
-/// part of this translation unit.
-SourceLocation toClang(const SourceManager &SM, const SourceLoc &L) {
-  if (!L.valid())
-    return {};
-  auto File = SM.getFileManager().getOptionalFileRef(L.File);
-  if (!File)
-    return {};
-  return SM.translateFileLineCol(*File, L.Line, L.Column);
-}
-
 } // namespace
 
 void TorchSourceCheck::registerMatchers(MatchFinder *Finder) {
@@ -58,13 +47,13 @@ void TorchSourceCheck::check(const MatchFinder::MatchResult &Result) {
   for (const Finding &F : findingsOf(*Result.Context)) {
     if (F.Check != getID())
       continue;
-    SourceLocation Loc = toClang(SM, F.Loc);
+    SourceLocation Loc = toClangLocation(SM, F.Loc);
     if (Loc.isInvalid())
       continue;
     // The message is data, not a format string.
     diag(Loc, "%0") << F.Message;
     for (const Note &N : F.Notes)
-      if (SourceLocation NL = toClang(SM, N.Loc); NL.isValid())
+      if (SourceLocation NL = toClangLocation(SM, N.Loc); NL.isValid())
         diag(NL, "%0", DiagnosticIDs::Note) << N.Message;
   }
 }
