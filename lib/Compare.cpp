@@ -62,6 +62,14 @@ bool isConcreteKey(const Key &K) {
   return true;
 }
 
+/// The sizes of a concrete key (isConcreteKey).
+std::vector<int64_t> concreteShape(const Key &K) {
+  std::vector<int64_t> S;
+  for (const Dim &D : *K.Shape)
+    S.push_back(*D.Value);
+  return S;
+}
+
 /// Where the sizes of a mismatched key come from: for each dimension the
 /// symbolic derivation gives as an expression, `vocab=50`.
 std::string sizeOrigins(const Key &K, const ModelKeys *Symbolic,
@@ -218,12 +226,7 @@ private:
           Concrete &= isConcreteKey(K);
       if (!Concrete)
         continue;
-      auto Mine = childSignatures(Model.Keys, Mod.Path, [](const Key &K) {
-        std::vector<int64_t> S;
-        for (const Dim &D : *K.Shape)
-          S.push_back(*D.Value);
-        return S;
-      });
+      auto Mine = childSignatures(Model.Keys, Mod.Path, concreteShape);
       auto Theirs = childSignatures(
           Ckpt, Mod.Path, [](const ManifestKey &K) { return K.Shape; });
       if (Mine.empty() || Mine.size() != Theirs.size() || Mine == Theirs)
@@ -382,12 +385,6 @@ private:
       return isConcreteKey(K) && !ByName.count(K.Name) &&
              !Explained.count(K.Name);
     };
-    auto ShapeOf = [](const Key &K) {
-      std::vector<int64_t> S;
-      for (const Dim &D : *K.Shape)
-        S.push_back(*D.Value);
-      return S;
-    };
     std::vector<Side> Ours;
     std::set<std::string> Covered;
     for (const ModuleInstance &Mod : Model.Modules) {
@@ -397,7 +394,7 @@ private:
         if (under(K.Name, Mod.Path)) {
           AllMissing &= Missing(K);
           S.Sig[K.Name.substr(Mod.Path.size() + 1)] =
-              K.Shape ? ShapeOf(K) : std::vector<int64_t>{};
+              isConcreteKey(K) ? concreteShape(K) : std::vector<int64_t>{};
           S.Keys.push_back(K.Name);
         }
       if (S.Keys.empty() || !AllMissing || Covered.count(S.Keys[0]))
@@ -408,7 +405,7 @@ private:
     for (const Key &K : Model.Keys)
       if (Missing(K) && !Covered.count(K.Name))
         Ours.push_back({K.Name,
-                        {{"", ShapeOf(K)}},
+                        {{"", concreteShape(K)}},
                         K.Loc,
                         K.NameLoc,
                         K.NameLength,
@@ -522,9 +519,7 @@ private:
     for (size_t I = 0; I < Ours.size(); ++I) {
       if (Ours[I]->Name == Theirs[I]->Name)
         continue;
-      std::vector<int64_t> Shape;
-      for (const Dim &D : *Ours[I]->Shape)
-        Shape.push_back(*D.Value);
+      std::vector<int64_t> Shape = concreteShape(*Ours[I]);
       if (Shape != Theirs[I]->Shape)
         return; // a positional consumer would fail loudly, not misassign
       report(OrderCheck, Severity::Warning, Ours[I]->Loc,
@@ -964,9 +959,7 @@ std::vector<Finding> compareOptimizerState(const ModelKeys &Model,
     const Key &P = *Params[I];
     if (!isConcreteKey(P))
       continue;
-    std::vector<int64_t> Want;
-    for (const Dim &D : *P.Shape)
-      Want.push_back(*D.Value);
+    std::vector<int64_t> Want = concreteShape(P);
     for (const ManifestKey &S : O.ParamState[I]) {
       if (S.Shape.empty() || S.Shape == Want)
         continue;
