@@ -40,6 +40,39 @@ static bool jsonValue(const nlohmann::json &J, ExprPtr &Out) {
   return true;
 }
 
+bool classConfigurationFromJson(const nlohmann::json &C,
+                                const std::string &Where,
+                                ClassConfiguration &CC, std::string &Error) {
+  if (!C.is_object() || !C.contains("class") || !C["class"].is_string()) {
+    Error = Where + ": needs a \"class\" string";
+    return false;
+  }
+  CC.Class = C["class"].get<std::string>();
+  if (C.contains("name")) {
+    if (!C["name"].is_string()) {
+      Error = Where + ": \"name\" must be a string";
+      return false;
+    }
+    CC.Config.Name = C["name"].get<std::string>();
+  }
+  if (C.contains("define")) {
+    if (!C["define"].is_object()) {
+      Error = Where + ": \"define\" must be an object";
+      return false;
+    }
+    for (const auto &[K, V] : C["define"].items()) {
+      ExprPtr E;
+      if (!jsonValue(V, E)) {
+        Error = Where + ": define '" + K +
+                "' must be a number, bool, string or a list of them";
+        return false;
+      }
+      CC.Config.Defines[K] = E;
+    }
+  }
+  return true;
+}
+
 bool loadConfigurations(const std::string &Path,
                         std::vector<ClassConfiguration> &Out,
                         std::string &Error) {
@@ -62,36 +95,11 @@ bool loadConfigurations(const std::string &Path,
   }
   size_t Index = 0;
   for (const auto &C : Doc["configurations"]) {
-    std::string Where =
-        Path + ": configurations[" + std::to_string(Index++) + "]";
-    if (!C.is_object() || !C.contains("class") || !C["class"].is_string()) {
-      Error = Where + ": needs a \"class\" string";
-      return false;
-    }
     ClassConfiguration CC;
-    CC.Class = C["class"].get<std::string>();
-    if (C.contains("name")) {
-      if (!C["name"].is_string()) {
-        Error = Where + ": \"name\" must be a string";
-        return false;
-      }
-      CC.Config.Name = C["name"].get<std::string>();
-    }
-    if (C.contains("define")) {
-      if (!C["define"].is_object()) {
-        Error = Where + ": \"define\" must be an object";
-        return false;
-      }
-      for (const auto &[K, V] : C["define"].items()) {
-        ExprPtr E;
-        if (!jsonValue(V, E)) {
-          Error = Where + ": define '" + K +
-                  "' must be a number, bool, string or a list of them";
-          return false;
-        }
-        CC.Config.Defines[K] = E;
-      }
-    }
+    if (!classConfigurationFromJson(
+            C, Path + ": configurations[" + std::to_string(Index++) + "]", CC,
+            Error))
+      return false;
     Out.push_back(std::move(CC));
   }
   return true;

@@ -27,6 +27,8 @@ const std::vector<CheckInfo> &allChecks() {
        "a key whose presence or count depends on configuration"},
       {"torch-duplicate-key", Severity::Error,
        "the same name registered twice on one path (LibTorch throws)"},
+      {"torch-golden-drift", Severity::Error,
+       "keys that differ from the project's committed golden manifest"},
       {"torch-invalid-key-name", Severity::Error,
        "an empty name or one containing a dot (LibTorch throws)"},
       {"torch-optimizer-kind", Severity::Error,

@@ -12,6 +12,7 @@
 #define TORCH_KEYCHECK_CONFIGURATIONS_H
 
 #include "torch-keycheck/KeySet.h"
+#include <nlohmann/json_fwd.hpp>
 
 #include <string>
 #include <vector>
@@ -26,6 +27,11 @@ struct ClassConfiguration {
 /// Parses `NAME=VALUE`; returns false when there is no `=` or no name.
 bool parseDefine(const std::string &Text, std::string &Name, ExprPtr &Value);
 
+/// One configuration object of a JSON file (`{"class": ..., "name": ...,
+/// "define": {...}}`); Where names it in Error.
+bool classConfigurationFromJson(const nlohmann::json &J,
+                                const std::string &Where,
+                                ClassConfiguration &Out, std::string &Error);
 /// Reads a configurations file. On failure returns false and sets Error to
 /// a message naming the file and the problem.
 bool loadConfigurations(const std::string &Path,
