@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -1038,5 +1039,60 @@ summarizeSizes(const RegistrationGraph &G, const ModuleClass &Class,
   return Out;
 }
 } // namespace
+
+std::vector<Finding> checkLoadSite(const RegistrationGraph &G,
+                                   const LoadSite &S, const std::string &Path,
+                                   const std::string &WhereFrom,
+                                   std::string &Error) {
+  std::vector<Finding> Found;
+  const ModuleClass *C = G.find(S.Class);
+  if (!C)
+    return Found;
+  std::string Args;
+  for (const auto &[Name, Value] : S.Args)
+    Args += (Args.empty() ? "" : ", ") + Name + "=" + Value->str();
+  Note Construction{
+      S.ConstructionLoc,
+      "'" + S.Variable + "' is constructed here" +
+          (Args.empty() ? std::string(" with the defaults") : " with " + Args)};
+  std::ifstream Probe(Path);
+  if (!Probe) {
+    Found.push_back({"torch-checkpoint-configuration",
+                     Severity::Remark,
+                     S.Loc,
+                     "'" + S.Checkpoint + "' is not checked: there is no " +
+                         Path +
+                         (WhereFrom.empty() ? "" : " (" + WhereFrom + ")"),
+                     {}});
+    return Found;
+  }
+  Manifest M;
+  try {
+    M = readCheckpoint(Path);
+  } catch (const CheckpointError &E) {
+    Error = std::string(E.what()) + " (loaded at " + S.Loc.str() + ")";
+    return Found;
+  }
+  Configuration Given;
+  Given.Defines = S.Args;
+  std::string Problem;
+  for (Finding &F : checkAgainstCheckpoint(G, *C, Given, M, {}, Problem)) {
+    Finding AtCall = F;
+    AtCall.Loc = S.Loc;
+    AtCall.Message =
+        "'" + S.Checkpoint + "' into '" + S.Variable + "': " + F.Message;
+    AtCall.Notes = {{F.Loc, "the difference comes from here"}, Construction};
+    AtCall.Notes.insert(AtCall.Notes.end(), F.Notes.begin(), F.Notes.end());
+    AtCall.Fixes.clear(); // they apply at the registration, not here
+    Found.push_back(std::move(AtCall));
+  }
+  if (!Problem.empty())
+    Found.push_back({"torch-checkpoint-configuration",
+                     Severity::Remark,
+                     S.Loc,
+                     "'" + S.Checkpoint + "' is not checked: " + Problem,
+                     {Construction}});
+  return Found;
+}
 
 } // namespace torchkc

@@ -94,6 +94,17 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
                        const Configuration &Given, const Manifest &M,
                        const CompareOptions &Opts, std::string &Problem);
 
+/// The verdict at a torch::load call: each finding of loading the
+/// checkpoint at Path into the model as constructed there, reported at the
+/// call with notes at the cause and the construction. A checkpoint that is
+/// not there is a remark (WhereFrom says where relative paths were looked
+/// up); one that cannot be read sets Error, naming the file and the call.
+std::vector<Finding> checkLoadSite(const RegistrationGraph &G,
+                                   const LoadSite &Site,
+                                   const std::string &Path,
+                                   const std::string &WhereFrom,
+                                   std::string &Error);
+
 } // namespace torchkc
 
 #endif

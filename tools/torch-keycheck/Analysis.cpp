@@ -5,16 +5,22 @@
 // which `manifest` and `--version` should not pay. Compilation flags come,
 // as for clang-tidy and clang-check, from a compile_commands.json (`-p
 // DIR`, or found above the first source), from flags after `--`, or else
-// from defaults that find LibTorch's headers.
+// from defaults that find LibTorch's headers. Translation units are parsed
+// in parallel (-j) and what each yields is merged in the order the sources
+// were given, so the output does not depend on scheduling.
 //
 //===----------------------------------------------------------------------===//
 #include "torch-keycheck/Compare.h"
 #include "torch-keycheck/Configurations.h"
 #include "torch-keycheck/Extractor.h"
 #include "torch-keycheck/FindingsOutput.h"
+#include "torch-keycheck/Golden.h"
 #include "torch-keycheck/KeySet.h"
 #include "torch-keycheck/KeysOutput.h"
 #include "torch-keycheck/Lints.h"
+#include "torch-keycheck/Project.h"
+
+#include "clang/Frontend/TextDiagnosticPrinter.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -25,11 +31,16 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/thread.h"
 
 #include <algorithm>
+#include <atomic>
+#include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -62,6 +73,15 @@ cl::opt<std::string> ConfigurationsFile(
     cl::desc(
         "JSON file listing classes and configurations to analyse in one parse"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<unsigned>
+    Jobs("j", cl::desc("Translation units to parse at a time (default: 1)"),
+         cl::value_desc("n"), cl::init(1), cl::cat(Category));
+cl::opt<std::string>
+    ProjectFile("project",
+                cl::desc("Project file (default: the nearest " +
+                         std::string(torchkc::ProjectFileName) +
+                         " at or above the first source)"),
+                cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> Format("format",
                             cl::desc("Output format: text or json (check: "
                                      "also sarif)"),
@@ -116,6 +136,16 @@ cl::opt<std::string> ExportFixes(
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the checks --checks enables and exit"),
                          cl::cat(CheckCategory));
+
+/// The sources to analyse: those named, or every file of the `-p`
+/// compilation database.
+std::vector<std::string> Files;
+
+cl::OptionCategory GoldenCategory("torch-keycheck golden options");
+cl::opt<bool> Update("update",
+                     cl::desc("Write each configured model's golden "
+                              "manifest instead of comparing with it"),
+                     cl::cat(GoldenCategory));
 
 int error(const Twine &Msg) {
   errs() << "torch-keycheck: error: " << Msg << "\n";
@@ -180,8 +210,13 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
   }
   if (ListChecks)
     return nullptr;
-  if (Sources.empty()) {
-    error("no source files given");
+  if (Jobs == 0) {
+    error("-j needs at least 1");
+    return nullptr;
+  }
+  if (Sources.empty() && BuildPath.empty()) {
+    error("no source files given (name them, or give -p DIR to analyse "
+          "every file of DIR/compile_commands.json)");
     return nullptr;
   }
   for (const std::string &S : Sources)
@@ -192,15 +227,26 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
   std::string DBError;
   std::unique_ptr<CompilationDatabase> DB =
       compilationDatabase(std::move(Fixed), DBError);
-  if (!DB)
+  if (!DB) {
     error(DBError);
+    return nullptr;
+  }
+  Files.assign(Sources.begin(), Sources.end());
+  if (Files.empty()) {
+    Files = DB->getAllFiles();
+    if (Files.empty()) {
+      error("'" + BuildPath + "/compile_commands.json' lists no files");
+      return nullptr;
+    }
+  }
   return DB;
 }
 
-/// A tool over the sources that can parse them as the user's compiler
-/// would, plus what an out-of-tree tool needs.
-std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB) {
-  auto Tool = std::make_unique<ClangTool>(DB, Sources);
+/// A tool over File that can parse it as the user's compiler would, plus
+/// what an out-of-tree tool needs.
+std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB,
+                                   const std::string &File) {
+  auto Tool = std::make_unique<ClangTool>(DB, ArrayRef<std::string>(File));
   // Clang needs its own headers (stddef.h, ...) next to the binary it runs
   // from; an out-of-tree tool must point at them.
   Tool->appendArgumentsAdjuster(
@@ -223,6 +269,67 @@ std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB) {
         return R;
       });
   return Tool;
+}
+
+using TranslationUnitHandler =
+    std::function<void(size_t FileIndex, torchkc::RegistrationGraph &TU)>;
+
+/// Parses every file, up to -j at a time, calling OnTU with the file's
+/// index while its AST is alive (calls for different files may run
+/// concurrently: each must touch only its file's state), and merges what
+/// they define into Merged in file order. Compiler diagnostics are printed
+/// per file in that order too. A progress line is shown on a terminal.
+/// Returns nonzero when some file did not compile.
+int forEachTranslationUnit(CompilationDatabase &DB,
+                           const TranslationUnitHandler &OnTU,
+                           torchkc::RegistrationGraph &Merged) {
+  struct Unit {
+    torchkc::RegistrationGraph Graph;
+    std::string Diagnostics;
+    int Status = 0;
+  };
+  std::vector<Unit> Units(Files.size());
+  std::atomic<size_t> Next{0};
+  size_t Done = 0;
+  std::mutex Progress;
+  bool ShowProgress =
+      Files.size() > 1 && sys::Process::StandardErrIsDisplayed();
+  auto Work = [&] {
+    for (size_t I; (I = Next++) < Files.size();) {
+      Unit &U = Units[I];
+      raw_string_ostream OS(U.Diagnostics);
+      clang::TextDiagnosticPrinter Printer(OS, new clang::DiagnosticOptions());
+      std::unique_ptr<ClangTool> Tool = newTool(DB, Files[I]);
+      Tool->setDiagnosticConsumer(&Printer);
+      auto Factory = torchkc::newExtractionActionFactory(
+          U.Graph, [&, I](torchkc::RegistrationGraph &TU) { OnTU(I, TU); });
+      U.Status = Tool->run(Factory.get());
+      if (ShowProgress) {
+        std::lock_guard<std::mutex> Lock(Progress);
+        errs() << "\r\033[K[" << ++Done << "/" << Files.size() << "] "
+               << Files[I];
+        errs().flush();
+      }
+    }
+  };
+  unsigned Threads = std::min<size_t>(Jobs, Files.size());
+  std::vector<llvm::thread> Pool;
+  // Clang's parser recurses deeply: give workers the main thread's stack.
+  for (unsigned T = 1; T < Threads; ++T)
+    Pool.emplace_back(std::optional<unsigned>(8u << 20), Work);
+  Work();
+  for (llvm::thread &T : Pool)
+    T.join();
+  if (ShowProgress)
+    errs() << "\r\033[K";
+
+  int Status = 0;
+  for (Unit &U : Units) {
+    errs() << U.Diagnostics;
+    Status |= U.Status;
+    Merged.merge(std::move(U.Graph));
+  }
+  return Status;
 }
 
 std::string currentDir() {
@@ -249,6 +356,8 @@ int runKeys(int Argc, const char **Argv) {
                  "--checkpoint, --optimizer-checkpoint, --optimizer, --entry, "
                  "--allow-unexpected and --export-fixes are options of "
                  "'check'");
+  if (Update)
+    return error("--update is an option of 'golden'");
   if (!DB)
     return ToolError;
 
@@ -270,8 +379,6 @@ int runKeys(int Argc, const char **Argv) {
     CommandLine.Defines[Name] = Value;
   }
 
-  std::unique_ptr<ClangTool> Tool = newTool(*DB);
-
   // What to derive: the configurations file's entries, or --class, or
   // every class (then a define applies wherever a constructor takes it).
   if (Requests.empty() && !ClassName.empty())
@@ -280,43 +387,52 @@ int runKeys(int Argc, const char **Argv) {
 
   // Keys are derived while each translation unit's AST is alive, so that
   // constructors can be re-extracted with the values known (see
-  // ConstructorSource); the first unit that defines a class answers for it.
-  std::vector<std::optional<torchkc::ModelKeys>> Results(Requests.size());
-  std::vector<torchkc::ModelKeys> EveryModel;
-  std::set<std::string> Seen, UsedDefines;
-  auto OnTU = [&](torchkc::RegistrationGraph &TU) {
+  // ConstructorSource); the first file that defines a class answers for it.
+  std::vector<std::vector<torchkc::ModelKeys>> EveryModelOf(Files.size());
+  std::vector<std::vector<std::optional<torchkc::ModelKeys>>> ResultsOf(
+      Files.size(),
+      std::vector<std::optional<torchkc::ModelKeys>>(Requests.size()));
+  auto OnTU = [&](size_t File, torchkc::RegistrationGraph &TU) {
     if (EveryClass) {
       for (const auto &C : TU.Classes) {
-        if (!Seen.insert(C.Name).second)
-          continue;
         torchkc::Configuration Config;
         for (const auto &Ctor : C.Constructors)
           for (const auto &P : Ctor.Params)
             if (CommandLine.Defines.count(P.Name))
               Config.Defines[P.Name] = CommandLine.Defines[P.Name];
-        for (const auto &D : Config.Defines)
-          UsedDefines.insert(D.first);
-        EveryModel.push_back(torchkc::deriveKeys(TU, C, Config));
+        EveryModelOf[File].push_back(torchkc::deriveKeys(TU, C, Config));
       }
       return;
     }
     for (size_t I = 0; I < Requests.size(); ++I) {
       bool Ambiguous = false;
-      if (Results[I])
-        continue;
       if (const torchkc::ModuleClass *C =
               TU.find(Requests[I].Class, &Ambiguous))
-        Results[I] = torchkc::deriveKeys(TU, *C, Requests[I].Config);
+        ResultsOf[File][I] = torchkc::deriveKeys(TU, *C, Requests[I].Config);
     }
   };
 
   torchkc::RegistrationGraph Graph;
-  auto Factory = torchkc::newExtractionActionFactory(Graph, OnTU);
-  int ToolStatus = Tool->run(Factory.get());
+  int ToolStatus = forEachTranslationUnit(*DB, OnTU, Graph);
 
   if (Graph.Classes.empty()) {
     error("no class deriving from torch::nn::Module in the sources");
     return ToolError;
+  }
+
+  std::vector<torchkc::ModelKeys> EveryModel;
+  std::vector<std::optional<torchkc::ModelKeys>> Results(Requests.size());
+  std::set<std::string> Seen, UsedDefines;
+  for (size_t File = 0; File < Files.size(); ++File) {
+    for (torchkc::ModelKeys &M : EveryModelOf[File])
+      if (Seen.insert(M.Class).second) {
+        for (const auto &D : M.Config.Defines)
+          UsedDefines.insert(D.first);
+        EveryModel.push_back(std::move(M));
+      }
+    for (size_t I = 0; I < Requests.size(); ++I)
+      if (!Results[I] && ResultsOf[File][I])
+        Results[I] = std::move(ResultsOf[File][I]);
   }
 
   std::vector<torchkc::ModelKeys> Models = std::move(EveryModel);
@@ -353,69 +469,78 @@ int runKeys(int Argc, const char **Argv) {
   return Success;
 }
 
-/// The verdict at a torch::load call: each finding of loading the named
-/// checkpoint into the model as constructed there, reported at the call
-/// with notes at the cause and the construction. Error names a checkpoint
-/// that cannot be read.
-void checkLoadSite(torchkc::RegistrationGraph &TU, const torchkc::LoadSite &S,
-                   std::vector<torchkc::Finding> &Found, std::string &Error) {
-  std::string Path = S.ResolvedPath;
-  if (!CheckpointRoot.empty() && sys::path::is_relative(S.Checkpoint)) {
-    SmallString<256> P(CheckpointRoot);
-    sys::path::append(P, S.Checkpoint);
-    Path = std::string(P);
+/// The project: --project, or the nearest project file at or above the
+/// first source. Sets Error, and returns nothing, when it is broken.
+std::optional<torchkc::Project> loadProjectFile(std::string &Error) {
+  std::string Path = ProjectFile;
+  if (Path.empty()) {
+    SmallString<256> Dir(Files.front());
+    sys::fs::make_absolute(Dir);
+    sys::path::remove_filename(Dir);
+    std::optional<std::string> Found =
+        torchkc::findProjectFile(std::string(Dir));
+    if (!Found)
+      return std::nullopt;
+    Path = *Found;
+  } else if (!sys::fs::exists(Path)) {
+    Error = Path + ": no such project file";
+    return std::nullopt;
   }
-  const torchkc::ModuleClass *C = TU.find(S.Class);
-  if (!C)
-    return;
-  std::string Args;
-  for (const auto &[Name, Value] : S.Args)
-    Args += (Args.empty() ? "" : ", ") + Name + "=" + Value->str();
-  torchkc::Note Construction{
-      S.ConstructionLoc,
-      "'" + S.Variable + "' is constructed here" +
-          (Args.empty() ? std::string(" with the defaults") : " with " + Args)};
-  if (!sys::fs::exists(Path)) {
-    Found.push_back({"torch-checkpoint-configuration",
-                     torchkc::Severity::Remark,
-                     S.Loc,
-                     "'" + S.Checkpoint + "' is not checked: there is no " +
-                         Path +
-                         (CheckpointRoot.empty()
-                              ? " (relative paths are resolved against the "
-                                "calling file's directory, or "
-                                "--checkpoint-root)"
-                              : ""),
-                     {}});
-    return;
+  torchkc::Project P;
+  if (!torchkc::loadProject(Path, P, Error))
+    return std::nullopt;
+  return P;
+}
+
+/// A path as the user reads it: relative to the current directory when
+/// below it.
+std::string shownPath(const std::string &Path) {
+  std::string Cwd = currentDir() + "/";
+  return StringRef(Path).starts_with(Cwd) ? Path.substr(Cwd.size()) : Path;
+}
+
+/// Derives, while TU's AST is alive, the keys of each project model that
+/// TU defines and Out does not hold yet.
+void deriveProjectModels(const torchkc::Project &P,
+                         torchkc::RegistrationGraph &TU,
+                         std::vector<std::optional<torchkc::ModelKeys>> &Out) {
+  for (size_t I = 0; I < P.Models.size(); ++I)
+    if (!Out[I])
+      if (const torchkc::ModuleClass *C = TU.find(P.Models[I].Model.Class))
+        Out[I] = torchkc::deriveKeys(TU, *C, P.Models[I].Model.Config);
+}
+
+/// The first file's keys of each project model, checked to be a golden's:
+/// every key and size decided by the model's defines. Models no file
+/// defines stay empty. Sets Error on the first that is not.
+std::vector<std::optional<torchkc::ModelKeys>> projectModels(
+    const torchkc::Project &P,
+    std::vector<std::vector<std::optional<torchkc::ModelKeys>>> &PerFile,
+    std::string &Error) {
+  std::vector<std::optional<torchkc::ModelKeys>> Models(P.Models.size());
+  for (auto &FileModels : PerFile)
+    for (size_t I = 0; I < Models.size(); ++I)
+      if (!Models[I] && FileModels[I])
+        Models[I] = std::move(FileModels[I]);
+  for (size_t I = 0; I < Models.size() && Error.empty(); ++I) {
+    if (!Models[I])
+      continue;
+    std::string Where = shownPath(P.File) + ": models[" + std::to_string(I) +
+                        "] ('" + P.Models[I].Model.Class + "')";
+    if (!Models[I]->UnusedDefines.empty())
+      Error = Where + ": no constructor parameter is named '" +
+              Models[I]->UnusedDefines.front() + "'";
+    else if (!torchkc::isConcrete(*Models[I])) {
+      std::string Knobs;
+      for (const std::string &K : Models[I]->Knobs)
+        Knobs += (Knobs.empty() ? "'" : ", '") + K + "'";
+      Error = Where +
+              ": its keys are not fixed by the defines; a golden needs a "
+              "value for every knob" +
+              (Knobs.empty() ? "" : " (" + Knobs + ")");
+    }
   }
-  torchkc::Manifest M;
-  try {
-    M = torchkc::readCheckpoint(Path);
-  } catch (const torchkc::CheckpointError &E) {
-    Error = std::string(E.what()) + " (loaded at " + S.Loc.str() + ")";
-    return;
-  }
-  torchkc::Configuration Given;
-  Given.Defines = S.Args;
-  std::string Problem;
-  for (torchkc::Finding &F :
-       torchkc::checkAgainstCheckpoint(TU, *C, Given, M, {}, Problem)) {
-    torchkc::Finding AtCall = F;
-    AtCall.Loc = S.Loc;
-    AtCall.Message =
-        "'" + S.Checkpoint + "' into '" + S.Variable + "': " + F.Message;
-    AtCall.Notes = {{F.Loc, "the difference comes from here"}, Construction};
-    AtCall.Notes.insert(AtCall.Notes.end(), F.Notes.begin(), F.Notes.end());
-    AtCall.Fixes.clear(); // they apply at the registration, not here
-    Found.push_back(std::move(AtCall));
-  }
-  if (!Problem.empty())
-    Found.push_back({"torch-checkpoint-configuration",
-                     torchkc::Severity::Remark,
-                     S.Loc,
-                     "'" + S.Checkpoint + "' is not checked: " + Problem,
-                     {Construction}});
+  return Models;
 }
 
 int runCheck(int Argc, const char **Argv) {
@@ -436,6 +561,8 @@ int runCheck(int Argc, const char **Argv) {
     return ToolError;
   if (!ConfigurationsFile.empty())
     return error("--configurations does not apply to 'check'");
+  if (Update)
+    return error("--update is an option of 'golden'");
   if (Checkpoint.empty() && OptimizerCheckpoint.empty() && !Defines.empty())
     return error("'check' without a checkpoint judges the source for every "
                  "configuration; --define applies with --checkpoint");
@@ -479,56 +606,112 @@ int runCheck(int Argc, const char **Argv) {
     Given.Defines[Name] = Value;
   }
 
+  // Without a checkpoint, the whole source is judged: lints, load sites
+  // and the project's goldens.
+  bool WholeSource = !AgainstFiles && ClassName.empty();
+  std::optional<torchkc::Project> Project;
+  if (WholeSource) {
+    std::string ProjectError;
+    Project = loadProjectFile(ProjectError);
+    if (!ProjectError.empty())
+      return error(ProjectError);
+  }
+  // Goldens are read before parsing too: a missing one fails fast.
+  std::vector<torchkc::Manifest> Goldens;
+  if (Project)
+    for (const torchkc::ProjectModel &M : Project->Models) {
+      if (!sys::fs::exists(M.Golden))
+        return error(shownPath(M.Golden) + ": golden manifest of '" +
+                     M.Model.Class +
+                     "' does not exist; write it with 'torch-keycheck golden "
+                     "--update'");
+      try {
+        Goldens.push_back(torchkc::readCheckpoint(M.Golden));
+      } catch (const torchkc::CheckpointError &E) {
+        return error(E.what());
+      }
+    }
+  std::string Root = CheckpointRoot;
+  if (Root.empty() && Project)
+    Root = Project->CheckpointRoot;
+
   // Against a checkpoint, the verdict is derived while the class's AST is
-  // alive (configurations are re-extracted as they are tried).
-  std::vector<torchkc::Finding> Found;
-  std::string Problem;
-  bool Judged = false;
-  std::set<std::string> SitesSeen;
-  std::string SiteError;
-  auto OnTU = [&](torchkc::RegistrationGraph &TU) {
-    if (!AgainstFiles && ClassName.empty() && SiteError.empty())
-      for (const torchkc::LoadSite &S : TU.LoadSites)
-        if (SitesSeen.insert(S.Loc.str()).second)
-          checkLoadSite(TU, S, Found, SiteError);
-    if (!AgainstFiles || Judged)
+  // alive (configurations are re-extracted as they are tried); the first
+  // file that defines the class gives it.
+  struct FileVerdict {
+    std::vector<torchkc::Finding> Found;
+    std::string Problem, SiteError;
+    bool Judged = false;
+    std::vector<std::optional<torchkc::ModelKeys>> ProjectModels;
+  };
+  std::vector<FileVerdict> Verdicts(Files.size());
+  for (FileVerdict &V : Verdicts)
+    V.ProjectModels.resize(Project ? Project->Models.size() : 0);
+  auto OnTU = [&](size_t File, torchkc::RegistrationGraph &TU) {
+    FileVerdict &V = Verdicts[File];
+    if (WholeSource) {
+      for (const torchkc::LoadSite &S : TU.LoadSites) {
+        if (!V.SiteError.empty())
+          break;
+        std::string Path = S.ResolvedPath;
+        if (!Root.empty() && sys::path::is_relative(S.Checkpoint)) {
+          SmallString<256> P(Root);
+          sys::path::append(P, S.Checkpoint);
+          Path = std::string(P);
+        }
+        for (torchkc::Finding &F : torchkc::checkLoadSite(
+                 TU, S, Path,
+                 Root.empty() ? "relative paths are resolved against the "
+                                "calling file's directory, or --checkpoint-root"
+                              : "",
+                 V.SiteError))
+          V.Found.push_back(std::move(F));
+      }
+      if (Project)
+        deriveProjectModels(*Project, TU, V.ProjectModels);
+    }
+    if (!AgainstFiles)
       return;
     const torchkc::ModuleClass *C = TU.find(ClassName);
     if (!C)
       return;
-    Judged = true;
+    V.Judged = true;
     if (!Checkpoint.empty()) {
       torchkc::CompareOptions CO;
       CO.AllowUnexpected = AllowUnexpected;
-      Found = torchkc::checkAgainstCheckpoint(TU, *C, Given, Ckpt, CO, Problem);
+      V.Found =
+          torchkc::checkAgainstCheckpoint(TU, *C, Given, Ckpt, CO, V.Problem);
     }
-    if (!OptimizerCheckpoint.empty() && Problem.empty()) {
+    if (!OptimizerCheckpoint.empty() && V.Problem.empty()) {
       torchkc::ModelKeys Keys = torchkc::deriveKeys(TU, *C, Given);
       if (!torchkc::isConcrete(Keys)) {
-        Problem = "the optimizer's parameters depend on configuration; give "
-                  "it with --define";
+        V.Problem = "the optimizer's parameters depend on configuration; "
+                    "give it with --define";
         return;
       }
       for (torchkc::Finding &F : torchkc::compareOptimizerState(
                Keys, *OptimizerState.Optimizer, OptimizerKind))
-        Found.push_back(std::move(F));
+        V.Found.push_back(std::move(F));
     }
   };
   torchkc::RegistrationGraph Graph;
-  auto Factory = torchkc::newExtractionActionFactory(Graph, OnTU);
-  int ToolStatus = newTool(*DB)->run(Factory.get());
+  int ToolStatus = forEachTranslationUnit(*DB, OnTU, Graph);
 
+  std::vector<torchkc::Finding> Found;
   if (AgainstFiles) {
-    if (!Judged) {
+    auto First = std::find_if(Verdicts.begin(), Verdicts.end(),
+                              [](const FileVerdict &V) { return V.Judged; });
+    if (First == Verdicts.end()) {
       bool Ambiguous = false;
       Graph.find(ClassName, &Ambiguous);
       return error("class '" + ClassName + "' " +
                    (Ambiguous ? "is ambiguous; qualify it"
                               : "is not a module class in the sources"));
     }
-    if (!Problem.empty())
+    if (!First->Problem.empty())
       return error("cannot tell which configuration of '" + ClassName +
-                   "' the checkpoint is for: " + Problem);
+                   "' the checkpoint is for: " + First->Problem);
+    Found = std::move(First->Found);
   } else if (!ClassName.empty()) {
     bool Ambiguous = false;
     const torchkc::ModuleClass *C = Graph.find(ClassName, &Ambiguous);
@@ -538,17 +721,47 @@ int runCheck(int Argc, const char **Argv) {
                               : "is not a module class in the sources"));
     Found = torchkc::lintClass(*C);
   } else {
-    if (!SiteError.empty())
-      return error(SiteError);
-    std::vector<torchkc::Finding> Lints = torchkc::lintGraph(Graph);
-    Found.insert(Found.begin(), Lints.begin(), Lints.end());
-    // Load sites came per translation unit, helpers' calls last: all in
-    // source order, as a compiler reports.
+    Found = torchkc::lintGraph(Graph);
+    std::vector<std::vector<std::optional<torchkc::ModelKeys>>> PerFile;
+    for (FileVerdict &V : Verdicts) {
+      if (!V.SiteError.empty())
+        return error(V.SiteError);
+      Found.insert(Found.end(), std::make_move_iterator(V.Found.begin()),
+                   std::make_move_iterator(V.Found.end()));
+      PerFile.push_back(std::move(V.ProjectModels));
+    }
+    if (Project) {
+      std::string ModelError;
+      std::vector<std::optional<torchkc::ModelKeys>> Models =
+          projectModels(*Project, PerFile, ModelError);
+      if (!ModelError.empty())
+        return error(ModelError);
+      for (size_t I = 0; I < Models.size(); ++I) {
+        if (!Models[I])
+          continue; // not in these sources (pre-commit checks a subset)
+        std::vector<torchkc::KeyChange> Changes =
+            torchkc::diffWithGolden(*Models[I], Goldens[I]);
+        if (!Changes.empty())
+          Found.push_back(torchkc::goldenDriftFinding(
+              *Models[I], Changes, Project->Models[I].Golden,
+              shownPath(Project->Models[I].Golden)));
+      }
+    }
+    // In source order, as a compiler reports; a header's findings reached
+    // from several translation units once.
     std::stable_sort(Found.begin(), Found.end(),
                      [](const torchkc::Finding &A, const torchkc::Finding &B) {
                        return std::tie(A.Loc.File, A.Loc.Line, A.Loc.Column) <
                               std::tie(B.Loc.File, B.Loc.Line, B.Loc.Column);
                      });
+    std::set<std::tuple<std::string, std::string, std::string>> Reported;
+    Found.erase(
+        std::remove_if(
+            Found.begin(), Found.end(),
+            [&](const torchkc::Finding &F) {
+              return !Reported.insert({F.Check, F.Loc.str(), F.Message}).second;
+            }),
+        Found.end());
   }
 
   torchkc::RenderOptions Opts;
@@ -582,7 +795,7 @@ int runCheck(int Argc, const char **Argv) {
     raw_fd_ostream YAML(ExportFixes, EC);
     if (EC)
       return error(ExportFixes + ": " + EC.message());
-    SmallString<256> Main(Sources.front());
+    SmallString<256> Main(Files.front());
     sys::fs::make_absolute(Main);
     YAML << torchkc::renderFixesYaml(Shown, std::string(Main));
   }
@@ -607,6 +820,113 @@ int runCheck(int Argc, const char **Argv) {
   return Errors ? Findings : Success;
 }
 
+/// `golden`: compares each configured model's keys with its golden
+/// manifest, printing a key-level diff, or (--update) writes the goldens.
+int runGolden(int Argc, const char **Argv) {
+  std::unique_ptr<CompilationDatabase> DB = parseCommandLine(
+      Argc, Argv,
+      "torch-keycheck golden: compare the keys of the models a project file "
+      "names with their golden manifests, or write them (--update)\n",
+      {&Category, &GoldenCategory}, /*AllowSarif=*/false);
+  if (!ClassName.empty() || !Defines.empty() || !ConfigurationsFile.empty() ||
+      !Checkpoint.empty() || !OptimizerCheckpoint.empty() ||
+      Format.getNumOccurrences())
+    return error("'golden' takes its models and configurations from the "
+                 "project file; --class, --define, --configurations, "
+                 "--checkpoint and --format do not apply");
+  if (!DB)
+    return ToolError;
+  std::string ProjectError;
+  std::optional<torchkc::Project> Project = loadProjectFile(ProjectError);
+  if (!ProjectError.empty())
+    return error(ProjectError);
+  if (!Project)
+    return error("no " + std::string(torchkc::ProjectFileName) +
+                 " at or above '" + Files.front() +
+                 "' (or --project): it names the models that have goldens");
+  if (Project->Models.empty())
+    return error(shownPath(Project->File) + ": names no models");
+
+  std::vector<std::vector<std::optional<torchkc::ModelKeys>>> PerFile(
+      Files.size(),
+      std::vector<std::optional<torchkc::ModelKeys>>(Project->Models.size()));
+  auto OnTU = [&](size_t File, torchkc::RegistrationGraph &TU) {
+    deriveProjectModels(*Project, TU, PerFile[File]);
+  };
+  torchkc::RegistrationGraph Graph;
+  int ToolStatus = forEachTranslationUnit(*DB, OnTU, Graph);
+  std::string ModelError;
+  std::vector<std::optional<torchkc::ModelKeys>> Models =
+      projectModels(*Project, PerFile, ModelError);
+  if (!ModelError.empty())
+    return error(ModelError);
+  for (size_t I = 0; I < Models.size(); ++I)
+    if (!Models[I])
+      return error(shownPath(Project->File) + ": models[" + std::to_string(I) +
+                   "]: class '" + Project->Models[I].Model.Class +
+                   "' is not a module class in the sources");
+  // A golden written from a partial parse would record missing keys.
+  if (ToolStatus != 0)
+    return error(std::string(NotCompiled) +
+                 (Update ? "; no golden was written" : ""));
+
+  bool Drift = false;
+  for (size_t I = 0; I < Models.size(); ++I) {
+    const torchkc::ProjectModel &PM = Project->Models[I];
+    std::string Shown = shownPath(PM.Golden);
+    std::string Label =
+        "'" + PM.Model.Class + "'" +
+        (PM.Model.Config.Name.empty() ? ""
+                                      : " ('" + PM.Model.Config.Name + "')");
+    size_t NumKeys = Models[I]->Keys.size();
+    std::string Counted =
+        std::to_string(NumKeys) + (NumKeys == 1 ? " key" : " keys");
+    if (Update) {
+      std::string Text =
+          torchkc::goldenToJson(torchkc::goldenManifest(*Models[I]));
+      std::ifstream Old(PM.Golden);
+      std::stringstream OldText;
+      OldText << Old.rdbuf();
+      if (Old && OldText.str() == Text) {
+        outs() << Shown << ": " << Label << " up to date, " << Counted << "\n";
+        continue;
+      }
+      sys::fs::create_directories(sys::path::parent_path(PM.Golden));
+      std::error_code EC;
+      raw_fd_ostream Out(PM.Golden, EC);
+      if (EC)
+        return error(Shown + ": " + EC.message());
+      Out << Text;
+      outs() << Shown << ": " << Label << " written, " << Counted << "\n";
+      continue;
+    }
+    if (!sys::fs::exists(PM.Golden)) {
+      outs() << Shown << ": " << Label
+             << " has no golden yet; write it with 'torch-keycheck golden "
+                "--update'\n";
+      Drift = true;
+      continue;
+    }
+    torchkc::Manifest G;
+    try {
+      G = torchkc::readCheckpoint(PM.Golden);
+    } catch (const torchkc::CheckpointError &E) {
+      return error(E.what());
+    }
+    std::vector<torchkc::KeyChange> Changes =
+        torchkc::diffWithGolden(*Models[I], G);
+    if (Changes.empty()) {
+      outs() << Shown << ": " << Label << " up to date, " << Counted << "\n";
+      continue;
+    }
+    Drift = true;
+    outs() << Shown << ": " << Label << " " << torchkc::driftSummary(Changes)
+           << "\n"
+           << torchkc::renderKeyDiff(Changes);
+  }
+  return Drift ? Findings : Success;
+}
+
 } // namespace
 
 /// Entry point of the analysis module: Argv[0] is "torch-keycheck <command>".
@@ -617,5 +937,7 @@ torchkc_analysis_main(const char *Command, int Argc, const char **Argv) {
     return runKeys(Argc, Argv);
   if (StringRef(Command) == "check")
     return runCheck(Argc, Argv);
+  if (StringRef(Command) == "golden")
+    return runGolden(Argc, Argv);
   return error("the analysis module has no command '" + Twine(Command) + "'");
 }

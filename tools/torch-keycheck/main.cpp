@@ -39,6 +39,10 @@ void printUsage(std::ostream &OS) {
         "             refuses, duplicate keys, unregistered members, keys that "
         "depend\n"
         "             on configuration) as compiler-style diagnostics\n"
+        "  golden     compare the keys of the models the project file "
+        "names with\n"
+        "             their committed golden manifests, or write them "
+        "(--update)\n"
         "  manifest   list the tensors a checkpoint holds (torch.save, "
         "torch::save,\n"
         "             safetensors, or a JSON manifest) without loading them\n"
@@ -159,7 +163,7 @@ int main(int Argc, const char **Argv) {
   }
   if (Command == "manifest")
     return runManifest(std::vector<std::string>(Argv + 2, Argv + Argc));
-  if (Command == "keys" || Command == "check") {
+  if (Command == "keys" || Command == "check" || Command == "golden") {
     // The command takes argv[0]'s place, so option parsing and usage
     // messages name it.
     std::string Program = "torch-keycheck " + Command;
