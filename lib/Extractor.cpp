@@ -2262,11 +2262,17 @@ newExtractionActionFactory(RegistrationGraph &G, TranslationUnitCallback OnTU) {
   return std::make_unique<ExtractionActionFactory>(G, std::move(OnTU));
 }
 
-RegistrationGraph extractRegistrationGraph(ASTContext &Ctx) {
+RegistrationGraph
+extractRegistrationGraph(ASTContext &Ctx, const TranslationUnitCallback &OnTU) {
   RegistrationGraph G;
   ClassFinder F(Ctx, G, /*S=*/nullptr);
   F.TraverseDecl(Ctx.getTranslationUnitDecl());
   F.finish();
+  if (OnTU) {
+    G.Source = &F;
+    OnTU(G);
+    G.Source = nullptr;
+  }
   return G;
 }
 

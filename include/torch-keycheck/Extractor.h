@@ -32,7 +32,10 @@ using TranslationUnitCallback = std::function<void(RegistrationGraph &TU)>;
 /// front ends that own the parse: the clang-tidy and compiler plugins).
 /// Without Sema, class template specializations the unit only names are
 /// not instantiated.
-RegistrationGraph extractRegistrationGraph(clang::ASTContext &Ctx);
+/// OnTU, if given, is called while the AST is alive, as for the factory.
+RegistrationGraph
+extractRegistrationGraph(clang::ASTContext &Ctx,
+                         const TranslationUnitCallback &OnTU = nullptr);
 
 /// A location of ours back in Clang's terms, for front ends that report
 /// through Clang's diagnostics; invalid when the file is not part of SM's

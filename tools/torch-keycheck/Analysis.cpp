@@ -19,6 +19,7 @@
 #include "torch-keycheck/KeysOutput.h"
 #include "torch-keycheck/Lints.h"
 #include "torch-keycheck/Project.h"
+#include "torch-keycheck/ProjectCheck.h"
 
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 
@@ -522,24 +523,9 @@ std::vector<std::optional<torchkc::ModelKeys>> projectModels(
     for (size_t I = 0; I < Models.size(); ++I)
       if (!Models[I] && FileModels[I])
         Models[I] = std::move(FileModels[I]);
-  for (size_t I = 0; I < Models.size() && Error.empty(); ++I) {
-    if (!Models[I])
-      continue;
-    std::string Where = shownPath(P.File) + ": models[" + std::to_string(I) +
-                        "] ('" + P.Models[I].Model.Class + "')";
-    if (!Models[I]->UnusedDefines.empty())
-      Error = Where + ": no constructor parameter is named '" +
-              Models[I]->UnusedDefines.front() + "'";
-    else if (!torchkc::isConcrete(*Models[I])) {
-      std::string Knobs;
-      for (const std::string &K : Models[I]->Knobs)
-        Knobs += (Knobs.empty() ? "'" : ", '") + K + "'";
-      Error = Where +
-              ": its keys are not fixed by the defines; a golden needs a "
-              "value for every knob" +
-              (Knobs.empty() ? "" : " (" + Knobs + ")");
-    }
-  }
+  for (size_t I = 0; I < Models.size() && Error.empty(); ++I)
+    if (Models[I])
+      Error = torchkc::goldenModelProblem(P, I, *Models[I]);
   return Models;
 }
 
@@ -616,25 +602,6 @@ int runCheck(int Argc, const char **Argv) {
     if (!ProjectError.empty())
       return error(ProjectError);
   }
-  // Goldens are read before parsing too: a missing one fails fast.
-  std::vector<torchkc::Manifest> Goldens;
-  if (Project)
-    for (const torchkc::ProjectModel &M : Project->Models) {
-      if (!sys::fs::exists(M.Golden))
-        return error(shownPath(M.Golden) + ": golden manifest of '" +
-                     M.Model.Class +
-                     "' does not exist; write it with 'torch-keycheck golden "
-                     "--update'");
-      try {
-        Goldens.push_back(torchkc::readCheckpoint(M.Golden));
-      } catch (const torchkc::CheckpointError &E) {
-        return error(E.what());
-      }
-    }
-  std::string Root = CheckpointRoot;
-  if (Root.empty() && Project)
-    Root = Project->CheckpointRoot;
-
   // Against a checkpoint, the verdict is derived while the class's AST is
   // alive (configurations are re-extracted as they are tried); the first
   // file that defines the class gives it.
@@ -642,34 +609,13 @@ int runCheck(int Argc, const char **Argv) {
     std::vector<torchkc::Finding> Found;
     std::string Problem, SiteError;
     bool Judged = false;
-    std::vector<std::optional<torchkc::ModelKeys>> ProjectModels;
   };
   std::vector<FileVerdict> Verdicts(Files.size());
-  for (FileVerdict &V : Verdicts)
-    V.ProjectModels.resize(Project ? Project->Models.size() : 0);
   auto OnTU = [&](size_t File, torchkc::RegistrationGraph &TU) {
     FileVerdict &V = Verdicts[File];
-    if (WholeSource) {
-      for (const torchkc::LoadSite &S : TU.LoadSites) {
-        if (!V.SiteError.empty())
-          break;
-        std::string Path = S.ResolvedPath;
-        if (!Root.empty() && sys::path::is_relative(S.Checkpoint)) {
-          SmallString<256> P(Root);
-          sys::path::append(P, S.Checkpoint);
-          Path = std::string(P);
-        }
-        for (torchkc::Finding &F : torchkc::checkLoadSite(
-                 TU, S, Path,
-                 Root.empty() ? "relative paths are resolved against the "
-                                "calling file's directory, or --checkpoint-root"
-                              : "",
-                 V.SiteError))
-          V.Found.push_back(std::move(F));
-      }
-      if (Project)
-        deriveProjectModels(*Project, TU, V.ProjectModels);
-    }
+    if (WholeSource)
+      V.Found = torchkc::checkAgainstProject(
+          TU, {Project ? &*Project : nullptr, CheckpointRoot}, V.SiteError);
     if (!AgainstFiles)
       return;
     const torchkc::ModuleClass *C = TU.find(ClassName);
@@ -722,30 +668,11 @@ int runCheck(int Argc, const char **Argv) {
     Found = torchkc::lintClass(*C);
   } else {
     Found = torchkc::lintGraph(Graph);
-    std::vector<std::vector<std::optional<torchkc::ModelKeys>>> PerFile;
     for (FileVerdict &V : Verdicts) {
       if (!V.SiteError.empty())
         return error(V.SiteError);
       Found.insert(Found.end(), std::make_move_iterator(V.Found.begin()),
                    std::make_move_iterator(V.Found.end()));
-      PerFile.push_back(std::move(V.ProjectModels));
-    }
-    if (Project) {
-      std::string ModelError;
-      std::vector<std::optional<torchkc::ModelKeys>> Models =
-          projectModels(*Project, PerFile, ModelError);
-      if (!ModelError.empty())
-        return error(ModelError);
-      for (size_t I = 0; I < Models.size(); ++I) {
-        if (!Models[I])
-          continue; // not in these sources (pre-commit checks a subset)
-        std::vector<torchkc::KeyChange> Changes =
-            torchkc::diffWithGolden(*Models[I], Goldens[I]);
-        if (!Changes.empty())
-          Found.push_back(torchkc::goldenDriftFinding(
-              *Models[I], Changes, Project->Models[I].Golden,
-              shownPath(Project->Models[I].Golden)));
-      }
     }
     // In source order, as a compiler reports; a header's findings reached
     // from several translation units once.

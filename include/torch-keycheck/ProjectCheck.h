@@ -1,0 +1,45 @@
+//===- ProjectCheck.h - The checks a project file feeds --------*- C++ -*-===//
+//
+// What a translation unit is checked against beyond its own source: the
+// checkpoints its torch::load calls read and the golden manifests of the
+// model configurations the project names. Shared by the CLI and the
+// clang-tidy plugin, so both report the same findings.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_PROJECTCHECK_H
+#define TORCH_KEYCHECK_PROJECTCHECK_H
+
+#include "torch-keycheck/Findings.h"
+#include "torch-keycheck/Project.h"
+#include "torch-keycheck/RegistrationGraph.h"
+
+#include <string>
+#include <vector>
+
+namespace torchkc {
+
+struct ProjectCheckOptions {
+  /// The project, if one was found; null checks load sites only.
+  const Project *TheProject = nullptr;
+  /// Where relative checkpoint paths of load sites are looked up: this,
+  /// else the project's checkpointRoot, else the calling file's directory.
+  std::string CheckpointRoot;
+};
+
+/// The verdict of each load site in TU and the drift of each project model
+/// TU defines from its golden. TU must carry its ConstructorSource (call
+/// from a TranslationUnitCallback). Problems that stop the check (a golden
+/// missing or unreadable, a checkpoint unreadable, a configuration that
+/// leaves keys open) set Error, naming the file.
+std::vector<Finding> checkAgainstProject(const RegistrationGraph &TU,
+                                         const ProjectCheckOptions &Opts,
+                                         std::string &Error);
+
+/// Error unless the keys of the project's I-th model are fit for a golden:
+/// every key and size decided by the configuration's defines.
+std::string goldenModelProblem(const Project &P, size_t I,
+                               const ModelKeys &Keys);
+
+} // namespace torchkc
+
+#endif

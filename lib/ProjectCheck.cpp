@@ -1,0 +1,88 @@
+//===- ProjectCheck.cpp - The checks a project file feeds -----------------===//
+#include "torch-keycheck/ProjectCheck.h"
+
+#include "torch-keycheck/Compare.h"
+#include "torch-keycheck/Golden.h"
+#include "torch-keycheck/KeySet.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+namespace torchkc {
+
+std::string goldenModelProblem(const Project &P, size_t I,
+                               const ModelKeys &Keys) {
+  std::string Where = P.File + ": models[" + std::to_string(I) + "] ('" +
+                      P.Models[I].Model.Class + "')";
+  if (!Keys.UnusedDefines.empty())
+    return Where + ": no constructor parameter is named '" +
+           Keys.UnusedDefines.front() + "'";
+  if (isConcrete(Keys))
+    return "";
+  std::string Knobs;
+  for (const std::string &K : Keys.Knobs)
+    Knobs += (Knobs.empty() ? "'" : ", '") + K + "'";
+  return Where +
+         ": its keys are not fixed by the defines; a golden needs a value "
+         "for every knob" +
+         (Knobs.empty() ? "" : " (" + Knobs + ")");
+}
+
+std::vector<Finding> checkAgainstProject(const RegistrationGraph &TU,
+                                         const ProjectCheckOptions &Opts,
+                                         std::string &Error) {
+  std::vector<Finding> Found;
+  const Project *P = Opts.TheProject;
+  std::string Root = Opts.CheckpointRoot;
+  if (Root.empty() && P)
+    Root = P->CheckpointRoot;
+  for (const LoadSite &S : TU.LoadSites) {
+    std::string Path = S.ResolvedPath;
+    if (!Root.empty() && llvm::sys::path::is_relative(S.Checkpoint)) {
+      llvm::SmallString<256> InRoot(Root);
+      llvm::sys::path::append(InRoot, S.Checkpoint);
+      Path = std::string(InRoot);
+    }
+    for (Finding &F : checkLoadSite(
+             TU, S, Path,
+             Root.empty() ? "relative paths are resolved against the calling "
+                            "file's directory, or --checkpoint-root"
+                          : "",
+             Error))
+      Found.push_back(std::move(F));
+    if (!Error.empty())
+      return Found;
+  }
+  if (!P)
+    return Found;
+  for (size_t I = 0; I < P->Models.size(); ++I) {
+    const ProjectModel &M = P->Models[I];
+    const ModuleClass *C = TU.find(M.Model.Class);
+    if (!C)
+      continue; // defined elsewhere: checked with the unit that defines it
+    ModelKeys Keys = deriveKeys(TU, *C, M.Model.Config);
+    Error = goldenModelProblem(*P, I, Keys);
+    if (!Error.empty())
+      return Found;
+    if (!llvm::sys::fs::exists(M.Golden)) {
+      Error = M.Golden + ": golden manifest of '" + M.Model.Class +
+              "' does not exist; write it with 'torch-keycheck golden "
+              "--update'";
+      return Found;
+    }
+    Manifest Golden;
+    try {
+      Golden = readCheckpoint(M.Golden);
+    } catch (const CheckpointError &E) {
+      Error = E.what();
+      return Found;
+    }
+    std::vector<KeyChange> Changes = diffWithGolden(Keys, Golden);
+    if (!Changes.empty())
+      Found.push_back(
+          goldenDriftFinding(Keys, Changes, M.Golden, M.GoldenWritten));
+  }
+  return Found;
+}
+
+} // namespace torchkc
