@@ -1,10 +1,14 @@
 //===- TorchTidyModule.cpp - The clang-tidy module of torch-keycheck ------===//
 //
 // Loaded with `clang-tidy --load=libTorchKeyCheckTidy.so
-// --checks='-*,torch-*'`. Registers every source check of the core under
-// its own name; the analysis is the core's, as in the CLI.
+// --checks='-*,torch-*'`. Registers every check of the core that a
+// translation unit can answer under its own name: the source checks, the
+// load-site verdicts and the golden drift. The analysis is the core's, as
+// in the CLI. (The optimizer checks need an optimizer checkpoint given on
+// the command line, so they stay in the CLI.)
 //
 //===----------------------------------------------------------------------===//
+#include "TorchProjectCheck.h"
 #include "TorchSourceCheck.h"
 
 #include "ClangTidyModule.h"
@@ -19,6 +23,19 @@ class TorchModule : public clang::tidy::ClangTidyModule {
 public:
   void
   addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
+    auto Project = [](llvm::StringRef CheckName,
+                      clang::tidy::ClangTidyContext *Context) {
+      return std::make_unique<TorchProjectCheck>(CheckName, Context);
+    };
+    // The checks against the checkpoints load sites read and the
+    // project's goldens, in alphabetical order.
+    for (const char *Name :
+         {"torch-checkpoint-configuration", "torch-checkpoint-dtype-mismatch",
+          "torch-checkpoint-missing-key", "torch-checkpoint-parameter-order",
+          "torch-checkpoint-prefix", "torch-checkpoint-renamed",
+          "torch-checkpoint-reordered", "torch-checkpoint-shape-mismatch",
+          "torch-checkpoint-unexpected-key", "torch-golden-drift"})
+      Factories.registerCheckFactory(Name, Project);
     // The checks that need no checkpoint, in alphabetical order.
     for (const char *Name :
          {"torch-conditional-registration", "torch-duplicate-key",

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-LINE = re.compile(r"^(.+?):(\d+):(\d+): (warning|error|note): (.*?)( \[[^\]]+\])?$")
+LINE = re.compile(r"^(.+?):(\d+):(\d+): (remark|warning|error|note): (.*?)( \[[^\]]+\])?$")
 
 
 def findings(path):
