@@ -7,6 +7,14 @@
 // generation is unchanged.
 //
 //   -fplugin-arg-torchkeycheck-checks=GLOBS  which checks (default torch-*)
+//   -fplugin-arg-torchkeycheck-warnings-as-errors=GLOBS
+//                           these checks' warnings are errors in any build
+//   -fplugin-arg-torchkeycheck-no-warnings-as-errors=GLOBS
+//                           these stay warnings under -Werror
+//
+// The last two are what -Werror=/-Wno-error= would be: clang maps no
+// warning group to a plugin's diagnostics, so `-Wno-error=torch-...` would
+// only draw "unknown warning option".
 //
 //===----------------------------------------------------------------------===//
 #include "torch-keycheck/Extractor.h"
@@ -26,8 +34,11 @@ namespace {
 
 class TorchKeyCheckConsumer : public ASTConsumer {
 public:
-  TorchKeyCheckConsumer(CompilerInstance &CI, torchkc::CheckFilter Enabled)
-      : Diags(CI.getDiagnostics()), Enabled(std::move(Enabled)) {
+  TorchKeyCheckConsumer(CompilerInstance &CI, torchkc::CheckFilter Enabled,
+                        torchkc::CheckFilter Errors,
+                        torchkc::CheckFilter NotErrors)
+      : Diags(CI.getDiagnostics()), Enabled(std::move(Enabled)),
+        Errors(std::move(Errors)), NotErrors(std::move(NotErrors)) {
     // Created once: a warning and its notes, the check named as
     // clang-tidy names it.
     WarningID = Diags.getCustomDiagID(DiagnosticsEngine::Warning, "%0 [%1]");
@@ -40,9 +51,6 @@ public:
     // what the user needs to see.
     if (Diags.hasErrorOccurred() || Diags.getIgnoreAllWarnings())
       return;
-    // Custom diagnostics are outside clang's warning groups, so -Werror
-    // does not map them: the plugin applies it.
-    unsigned ID = Diags.getWarningsAsErrors() ? ErrorID : WarningID;
     const SourceManager &SM = Ctx.getSourceManager();
     torchkc::SourceLines Lines;
     for (const torchkc::Finding &F :
@@ -52,7 +60,12 @@ public:
       SourceLocation Loc = torchkc::toClangLocation(SM, F.Loc);
       if (Loc.isInvalid())
         continue;
-      Diags.Report(Loc, ID) << F.Message << F.Check;
+      // Custom diagnostics are outside clang's warning groups, so -Werror
+      // does not map them: the plugin applies it, and the per-check
+      // arguments.
+      bool AsError = Errors.matches(F.Check) || (Diags.getWarningsAsErrors() &&
+                                                 !NotErrors.matches(F.Check));
+      Diags.Report(Loc, AsError ? ErrorID : WarningID) << F.Message << F.Check;
       for (const torchkc::Note &N : F.Notes)
         if (SourceLocation NL = torchkc::toClangLocation(SM, N.Loc);
             NL.isValid())
@@ -62,7 +75,7 @@ public:
 
 private:
   DiagnosticsEngine &Diags;
-  torchkc::CheckFilter Enabled;
+  torchkc::CheckFilter Enabled, Errors, NotErrors;
   unsigned WarningID, ErrorID, NoteID;
 };
 
@@ -71,7 +84,9 @@ protected:
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
     return std::make_unique<TorchKeyCheckConsumer>(
-        CI, torchkc::CheckFilter(Checks));
+        CI, torchkc::CheckFilter(Checks),
+        torchkc::CheckFilter(WarningsAsErrors),
+        torchkc::CheckFilter(NoWarningsAsErrors));
   }
 
   bool ParseArgs(const CompilerInstance &CI,
@@ -82,10 +97,19 @@ protected:
         Checks = Arg.str();
         continue;
       }
+      if (Arg.consume_front("warnings-as-errors=")) {
+        WarningsAsErrors = Arg.str();
+        continue;
+      }
+      if (Arg.consume_front("no-warnings-as-errors=")) {
+        NoWarningsAsErrors = Arg.str();
+        continue;
+      }
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
                                  "torchkeycheck plugin: unknown argument '%0' "
-                                 "(expected checks=GLOBS)"))
+                                 "(expected checks=, warnings-as-errors= or "
+                                 "no-warnings-as-errors=GLOBS)"))
           << A;
       return false;
     }
@@ -97,6 +121,7 @@ protected:
 
 private:
   std::string Checks = "torch-*";
+  std::string WarningsAsErrors, NoWarningsAsErrors; // none
 };
 
 } // namespace
