@@ -17,6 +17,9 @@ packages=(
   libgtest-dev libgmock-dev
   # Runtime oracle and real checkpoints
   libtorch-dev python3-torch python3-jsonschema
+  # Integrations under test: the pre-commit framework running our hook
+  # (it brings python3-yaml, which reads the example CI workflow)
+  pre-commit python3-yaml
 )
 
 missing=()
