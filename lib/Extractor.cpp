@@ -1828,9 +1828,8 @@ public:
       if (FD->getName() == "load_from" && MC->getNumArgs() >= 1 && Obj &&
           OwnerName == "torch::serialize::InputArchive") {
         const auto *Ref = dyn_cast<DeclRefExpr>(Obj->IgnoreParenImpCasts());
-        if (const StringLiteral *Path = writtenLiteral(MC->getArg(0)))
-          if (Ref)
-            ArchivePaths[Ref->getDecl()] = Path->getString().str();
+        if (Ref)
+          ArchivePaths[Ref->getDecl()] = pathOf(MC->getArg(0));
         return true;
       }
       // model->load(archive), with the archive's path known.
@@ -1850,18 +1849,16 @@ public:
       return true;
     }
     noteLoaderHelper(CE, FD);
-    // A call of a user function with a variable and a path literal: a load
-    // site if that function turns out to be a loading helper.
-    if (!FD->getQualifiedNameAsString().empty() && !inTorchNamespace(FD))
-      for (unsigned I = 0; I < CE->getNumArgs(); ++I)
-        if (writtenLiteral(CE->getArg(I)))
-          HelperCalls.push_back(CE);
+    // A call of a user function with a model and a path: a load site if
+    // that function turns out to be a loading helper.
+    if (CE->getNumArgs() >= 2 && !FD->getQualifiedNameAsString().empty() &&
+        !inTorchNamespace(FD))
+      HelperCalls.push_back(CE);
     if (CE->getNumArgs() < 2 || FD->getName() != "load" ||
         FD->getQualifiedNameAsString() != "torch::load")
       return true;
-    if (const StringLiteral *Path = writtenLiteral(CE->getArg(1)))
-      addLoadSite(CE, CE->getArg(0)->IgnoreParenImpCasts(),
-                  Path->getString().str());
+    addLoadSite(CE, CE->getArg(0)->IgnoreParenImpCasts(),
+                pathOf(CE->getArg(1)));
     return true;
   }
 
@@ -1925,22 +1922,35 @@ public:
       auto [ModelArg, PathArg] = It->second;
       if (ModelArg >= CE->getNumArgs() || PathArg >= CE->getNumArgs())
         continue;
-      if (const StringLiteral *Path = writtenLiteral(CE->getArg(PathArg))) {
-        const clang::Expr *Model = CE->getArg(ModelArg)->IgnoreParenImpCasts();
-        // `*net` passes the holder's module.
-        if (const auto *Deref = dyn_cast<CXXOperatorCallExpr>(Model))
-          if (Deref->getOperator() == OO_Star && Deref->getNumArgs() == 1)
-            Model = Deref->getArg(0)->IgnoreParenImpCasts();
-        addLoadSite(CE, Model, Path->getString().str());
-      }
+      const clang::Expr *Model = CE->getArg(ModelArg)->IgnoreParenImpCasts();
+      // `*net` passes the holder's module.
+      if (const auto *Deref = dyn_cast<CXXOperatorCallExpr>(Model))
+        if (Deref->getOperator() == OO_Star && Deref->getNumArgs() == 1)
+          Model = Deref->getArg(0)->IgnoreParenImpCasts();
+      addLoadSite(CE, Model, pathOf(CE->getArg(PathArg)));
     }
+  }
+
+  /// The checkpoint path a load passes: a literal's value, or else the
+  /// expression as written (for the project's loadPaths to map).
+  struct CheckpointPath {
+    std::string Text;
+    bool Literal = false;
+  };
+  CheckpointPath pathOf(const clang::Expr *E) {
+    if (const StringLiteral *SL = writtenLiteral(E))
+      return {SL->getString().str(), true};
+    const SourceManager &SM = Ctx.getSourceManager();
+    CharSourceRange R = SM.getExpansionRange(
+        CharSourceRange::getTokenRange(E->IgnoreImplicit()->getSourceRange()));
+    return {Lexer::getSourceText(R, SM, Ctx.getLangOpts()).str(), false};
   }
 
   /// A load site at Call of the checkpoint at Path into the variable
   /// ModelRef names, when it is a local holder or shared_ptr of a user
   /// module class.
   void addLoadSite(const CallExpr *Call, const clang::Expr *ModelRef,
-                   const std::string &Path) {
+                   const CheckpointPath &Path) {
     const SourceManager &SM = Ctx.getSourceManager();
     const auto *Ref = dyn_cast<DeclRefExpr>(ModelRef);
     const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
@@ -1955,15 +1965,18 @@ public:
     LoadSite S;
     S.Class = className(Impl);
     S.Variable = Var->getNameAsString();
-    S.Checkpoint = Path;
+    S.Checkpoint = Path.Text;
+    S.PathIsLiteral = Path.Literal;
     S.Loc = toLoc(SM, Call->getBeginLoc());
     S.ConstructionLoc = toLoc(SM, Var->getLocation());
-    llvm::SmallString<256> Resolved(S.Checkpoint);
-    if (llvm::sys::path::is_relative(Resolved)) {
-      Resolved = llvm::sys::path::parent_path(S.Loc.File);
-      llvm::sys::path::append(Resolved, S.Checkpoint);
+    if (Path.Literal) {
+      llvm::SmallString<256> Resolved(S.Checkpoint);
+      if (llvm::sys::path::is_relative(Resolved)) {
+        Resolved = llvm::sys::path::parent_path(S.Loc.File);
+        llvm::sys::path::append(Resolved, S.Checkpoint);
+      }
+      S.ResolvedPath = std::string(Resolved);
     }
-    S.ResolvedPath = std::string(Resolved);
     constructionArgs(Var, Impl, S.Args);
     G.LoadSites.push_back(std::move(S));
   }
@@ -2176,10 +2189,11 @@ private:
   std::map<std::string, std::unique_ptr<Constructor>> Specialized;
   std::map<std::string, const CXXRecordDecl *> Records;
   /// The path each InputArchive variable was given by load_from.
-  std::map<const Decl *, std::string> ArchivePaths;
+  std::map<const Decl *, CheckpointPath> ArchivePaths;
   /// Loading helpers: (module parameter, path parameter) indices.
   std::map<const FunctionDecl *, std::pair<unsigned, unsigned>> Helpers;
-  /// Calls of user functions with a path literal, judged in finish().
+  /// Calls of user functions with two or more arguments, judged in
+  /// finish() once every loading helper is known.
   std::vector<const CallExpr *> HelperCalls;
   /// Every function a constructor walk of this translation unit called.
   std::set<const FunctionDecl *> Called;

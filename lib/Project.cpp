@@ -118,15 +118,9 @@ bool loadProject(const std::string &Path, Project &Out, std::string &Error) {
   return true;
 }
 
-std::string Project::resolveLoadPath(const std::string &PathAsWritten,
-                                     bool Literal) const {
-  if (!Literal) {
-    auto It = LoadPaths.find(PathAsWritten);
-    return It == LoadPaths.end() ? std::string() : It->second;
-  }
-  if (CheckpointRoot.empty() || llvm::sys::path::is_absolute(PathAsWritten))
-    return std::string();
-  return absoluteIn(CheckpointRoot, PathAsWritten);
+std::string Project::checkpointFor(const std::string &Expression) const {
+  auto It = LoadPaths.find(Expression);
+  return It == LoadPaths.end() ? std::string() : It->second;
 }
 
 } // namespace torchkc

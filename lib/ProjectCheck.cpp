@@ -37,6 +37,29 @@ std::vector<Finding> checkAgainstProject(const RegistrationGraph &TU,
   if (Root.empty() && P)
     Root = P->CheckpointRoot;
   for (const LoadSite &S : TU.LoadSites) {
+    // A path computed at run time is checked when the project maps it; a
+    // project that does not is told how, once per site.
+    if (!S.PathIsLiteral) {
+      if (!P)
+        continue;
+      std::string Mapped = P->checkpointFor(S.Checkpoint);
+      if (Mapped.empty()) {
+        Found.push_back({"torch-checkpoint-configuration",
+                         Severity::Remark,
+                         S.Loc,
+                         "'" + S.Checkpoint +
+                             "' is not checked: its value is known at run "
+                             "time; map it to a checkpoint in the project "
+                             "file's \"loadPaths\"",
+                         {}});
+        continue;
+      }
+      for (Finding &F : checkLoadSite(TU, S, Mapped, "", Error))
+        Found.push_back(std::move(F));
+      if (!Error.empty())
+        return Found;
+      continue;
+    }
     std::string Path = S.ResolvedPath;
     if (!Root.empty() && llvm::sys::path::is_relative(S.Checkpoint)) {
       llvm::SmallString<256> InRoot(Root);

@@ -46,10 +46,9 @@ struct Project {
   /// checkpoint it names (absolute).
   std::map<std::string, std::string> LoadPaths;
 
-  /// The checkpoint a load site with this path reads: a mapped expression,
-  /// or a literal resolved against CheckpointRoot; empty when unknown.
-  std::string resolveLoadPath(const std::string &PathAsWritten,
-                              bool Literal) const;
+  /// The checkpoint loadPaths maps a load site's path expression to, or
+  /// empty.
+  std::string checkpointFor(const std::string &Expression) const;
 };
 
 /// The project file in Dir or the nearest directory above it, if any.

@@ -115,11 +115,15 @@ public:
 /// A `torch::load(model, "path")` call in user code, with what is known of
 /// the model's construction in the same function.
 struct LoadSite {
-  std::string Class;      ///< the loaded model's Impl class
-  std::string Variable;   ///< the model variable, as written
-  std::string Checkpoint; ///< the path literal, as written
-  /// Checkpoint resolved against the calling file's directory when
-  /// relative.
+  std::string Class;    ///< the loaded model's Impl class
+  std::string Variable; ///< the model variable, as written
+  /// The path literal's value; or, when the path is not a literal, the
+  /// expression as written (`options.weights`), which a project's
+  /// loadPaths can map to a file.
+  std::string Checkpoint;
+  bool PathIsLiteral = true;
+  /// A literal Checkpoint resolved against the calling file's directory
+  /// when relative; empty for an expression.
   std::string ResolvedPath;
   /// Constructor arguments whose values are constants at the construction,
   /// by parameter name; the others are open.

@@ -183,11 +183,8 @@ TEST_F(ProjectTest, PathsAreRelativeToTheProjectFile) {
   EXPECT_EQ(P.Models[0].Golden, Dir + "/golden/net.json");
   EXPECT_EQ(P.Models[0].Model.Config.Name, "small");
   EXPECT_EQ(P.Models[0].Model.Config.Defines.at("hidden")->str(), "8");
-  EXPECT_EQ(P.resolveLoadPath("opts.weights", /*Literal=*/false),
-            Dir + "/ckpt/net.pt");
-  EXPECT_EQ(P.resolveLoadPath("other", /*Literal=*/false), "");
-  EXPECT_EQ(P.resolveLoadPath("net.pt", /*Literal=*/true),
-            Dir + "/ckpt/net.pt");
+  EXPECT_EQ(P.checkpointFor("opts.weights"), Dir + "/ckpt/net.pt");
+  EXPECT_EQ(P.checkpointFor("other"), "");
 }
 
 TEST_F(ProjectTest, ProblemsAreNamed) {
