@@ -2,8 +2,9 @@
 # Installs what is missing, builds, and shows torch-keycheck on the example
 # model in examples/classifier: its keys in two configurations, the
 # registration hazards in its source, the manifest of a bundled checkpoint
-# (written by LibTorch's torch::save), the load verdicts, and that the
-# bundled checkpoints hold exactly the predicted keys.
+# (written by LibTorch's torch::save), the load verdicts, the golden
+# manifests and a drift from them, and that the bundled checkpoints hold
+# exactly the predicted keys.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -32,6 +33,14 @@ step "Which configuration that checkpoint was saved with, solved from the source
 step "Loading it into the default configuration: the verdict, at the line that causes it" \
   "$tkc" check "$model" --class Classifier --checkpoint examples/classifier/classifier-aux.pt \
   --define use_aux_head=false || true
+
+step "The committed golden manifests (examples/classifier/.torch-keycheck.json), against the source" \
+  "$tkc" golden "$model"
+edited=$(mktemp -d)
+trap 'rm -rf "$edited"' EXIT
+sed 's/torch::nn::Flatten(), torch::nn::Dropout(0.2),/torch::nn::Flatten(),/' "$model" > "$edited/model.h"
+step "An edit that drops the head's Dropout: the key-level drift a CI gate reports" \
+  "$tkc" golden --project examples/classifier/.torch-keycheck.json "$edited/model.h" || true
 
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   for ckpt in classifier:'' classifier-aux:use_aux_head=true; do
