@@ -24,6 +24,9 @@ if config.tidy_plugin:
     config.available_features.add("tidy-plugin")
     config.substitutions.append(("%tidy-plugin", config.tidy_plugin))
     config.substitutions.append(
+        ("%run-clang-tidy",
+         os.path.join(config.llvm_tools_dir, "run-clang-tidy")))
+    config.substitutions.append(
         ("%clang-tidy", os.path.join(config.llvm_tools_dir, "clang-tidy")))
 config.substitutions.append(("%libtorch", config.libtorch_flags))
 config.substitutions.append(("%resource-dir", config.clang_resource_dir))
