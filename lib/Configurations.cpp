@@ -40,6 +40,22 @@ static bool jsonValue(const nlohmann::json &J, ExprPtr &Out) {
   return true;
 }
 
+bool readJsonFile(const std::string &Path, const char *What,
+                  nlohmann::json &Doc, std::string &Error) {
+  std::ifstream In(Path);
+  if (!In) {
+    Error = Path + ": cannot open " + What;
+    return false;
+  }
+  try {
+    Doc = nlohmann::json::parse(In);
+  } catch (const nlohmann::json::exception &E) {
+    Error = Path + ": not valid JSON: " + E.what();
+    return false;
+  }
+  return true;
+}
+
 bool classConfigurationFromJson(const nlohmann::json &C,
                                 const std::string &Where,
                                 ClassConfiguration &CC, std::string &Error) {
@@ -76,18 +92,9 @@ bool classConfigurationFromJson(const nlohmann::json &C,
 bool loadConfigurations(const std::string &Path,
                         std::vector<ClassConfiguration> &Out,
                         std::string &Error) {
-  std::ifstream In(Path);
-  if (!In) {
-    Error = Path + ": cannot open configurations file";
-    return false;
-  }
   nlohmann::json Doc;
-  try {
-    Doc = nlohmann::json::parse(In);
-  } catch (const nlohmann::json::exception &E) {
-    Error = Path + ": not valid JSON: " + E.what();
+  if (!readJsonFile(Path, "configurations file", Doc, Error))
     return false;
-  }
   if (!Doc.is_object() || !Doc.contains("configurations") ||
       !Doc["configurations"].is_array()) {
     Error = Path + ": expected an object with a \"configurations\" array";

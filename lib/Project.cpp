@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <set>
 
 namespace torchkc {
@@ -47,18 +46,9 @@ bool loadProject(const std::string &Path, Project &Out, std::string &Error) {
   Out = Project();
   Out.File = std::string(Abs);
   Out.Dir = std::string(llvm::sys::path::parent_path(Abs));
-  std::ifstream In(Path);
-  if (!In) {
-    Error = Path + ": cannot open project file";
-    return false;
-  }
   nlohmann::json Doc;
-  try {
-    Doc = nlohmann::json::parse(In);
-  } catch (const nlohmann::json::exception &E) {
-    Error = Path + ": not valid JSON: " + E.what();
+  if (!readJsonFile(Path, "project file", Doc, Error))
     return false;
-  }
   auto Fail = [&](const std::string &Msg) {
     Error = Path + ": " + Msg;
     return false;

@@ -27,6 +27,11 @@ struct ClassConfiguration {
 /// Parses `NAME=VALUE`; returns false when there is no `=` or no name.
 bool parseDefine(const std::string &Text, std::string &Name, ExprPtr &Value);
 
+/// Parses the JSON file at Path into Doc; on failure returns false and sets
+/// Error to a message naming the file (`What`: "project file", ...) and the
+/// problem.
+bool readJsonFile(const std::string &Path, const char *What,
+                  nlohmann::json &Doc, std::string &Error);
 /// One configuration object of a JSON file (`{"class": ..., "name": ...,
 /// "define": {...}}`); Where names it in Error.
 bool classConfigurationFromJson(const nlohmann::json &J,
