@@ -22,7 +22,6 @@
 #include "torch-keycheck/ProjectCheck.h"
 
 #include "clang/Frontend/TextDiagnosticPrinter.h"
-
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
