@@ -9,6 +9,8 @@
 #ifndef TORCH_KEYCHECK_TIDY_TORCHPROJECTCHECK_H
 #define TORCH_KEYCHECK_TIDY_TORCHPROJECTCHECK_H
 
+#include "UnitFindings.h"
+
 #include "ClangTidyCheck.h"
 
 namespace torchkc {
@@ -38,8 +40,7 @@ public:
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
-  const std::string ProjectFile;
-  const std::string CheckpointRoot;
+  const UnitOptions Opts;
 };
 
 } // namespace tidy

@@ -10,6 +10,8 @@
 #ifndef TORCH_KEYCHECK_TIDY_TORCHSOURCECHECK_H
 #define TORCH_KEYCHECK_TIDY_TORCHSOURCECHECK_H
 
+#include "UnitFindings.h"
+
 #include "ClangTidyCheck.h"
 
 namespace torchkc {
@@ -24,13 +26,18 @@ namespace tidy {
 class TorchSourceCheck : public clang::tidy::ClangTidyCheck {
 public:
   TorchSourceCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context)
-      : ClangTidyCheck(Name, Context) {}
+      : ClangTidyCheck(Name, Context), Opts(unitOptions(Name, Context)) {}
   bool isLanguageVersionSupported(const clang::LangOptions &LO) const override {
     return LO.CPlusPlus;
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+
+private:
+  // Not options of these checks: the project checks' values, read the same
+  // way so that both kinds share one extraction of the unit.
+  const UnitOptions Opts;
 };
 
 } // namespace tidy

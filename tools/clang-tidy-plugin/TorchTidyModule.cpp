@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "TorchProjectCheck.h"
 #include "TorchSourceCheck.h"
+#include "UnitFindings.h"
 
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
@@ -29,12 +30,7 @@ public:
     };
     // The checks against the checkpoints load sites read and the
     // project's goldens, in alphabetical order.
-    for (const char *Name :
-         {"torch-checkpoint-configuration", "torch-checkpoint-dtype-mismatch",
-          "torch-checkpoint-missing-key", "torch-checkpoint-parameter-order",
-          "torch-checkpoint-prefix", "torch-checkpoint-renamed",
-          "torch-checkpoint-reordered", "torch-checkpoint-shape-mismatch",
-          "torch-checkpoint-unexpected-key", "torch-golden-drift"})
+    for (const char *Name : ProjectCheckNames)
       Factories.registerCheckFactory(Name, Project);
     // The checks that need no checkpoint, in alphabetical order.
     for (const char *Name :
