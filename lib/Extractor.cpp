@@ -2217,6 +2217,15 @@ public:
     F.TraverseDecl(Ctx.getTranslationUnitDecl());
     F.addSpecializations();
     F.finish();
+    // Absolute: the tool's working directory is the compile command's.
+    for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
+      SmallString<256> Path(It->first.getFileEntry().tryGetRealPathName());
+      if (Path.empty()) {
+        Path = It->first.getName();
+        SM.getFileManager().makeAbsolutePath(Path);
+      }
+      TU.InputFiles.push_back(std::string(Path));
+    }
     if (OnTU) {
       TU.Source = &F;
       OnTU(TU);

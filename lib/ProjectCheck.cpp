@@ -28,22 +28,58 @@ std::string goldenModelProblem(const Project &P, size_t I,
          (Knobs.empty() ? "" : " (" + Knobs + ")");
 }
 
+namespace {
+
+/// Where relative checkpoint paths of load sites are looked up, or empty.
+std::string rootOf(const ProjectCheckOptions &Opts) {
+  if (!Opts.CheckpointRoot.empty() || !Opts.TheProject)
+    return Opts.CheckpointRoot;
+  return Opts.TheProject->CheckpointRoot;
+}
+
+/// The checkpoint a load site reads, or empty when a computed path is not
+/// mapped by the project.
+std::string checkpointOf(const LoadSite &S, const ProjectCheckOptions &Opts) {
+  if (!S.PathIsLiteral)
+    return Opts.TheProject ? Opts.TheProject->checkpointFor(S.Checkpoint)
+                           : std::string();
+  std::string Root = rootOf(Opts);
+  if (Root.empty() || !llvm::sys::path::is_relative(S.Checkpoint))
+    return S.ResolvedPath;
+  llvm::SmallString<256> InRoot(Root);
+  llvm::sys::path::append(InRoot, S.Checkpoint);
+  return std::string(InRoot);
+}
+
+} // namespace
+
+std::vector<std::string> filesCheckedAgainst(const RegistrationGraph &TU,
+                                             const ProjectCheckOptions &Opts) {
+  std::vector<std::string> Files;
+  for (const LoadSite &S : TU.LoadSites)
+    if (std::string Path = checkpointOf(S, Opts); !Path.empty())
+      Files.push_back(Path);
+  if (const Project *P = Opts.TheProject) {
+    Files.push_back(P->File);
+    for (const ProjectModel &M : P->Models)
+      if (TU.find(M.Model.Class))
+        Files.push_back(M.Golden);
+  }
+  return Files;
+}
+
 std::vector<Finding> checkAgainstProject(const RegistrationGraph &TU,
                                          const ProjectCheckOptions &Opts,
                                          std::string &Error) {
   std::vector<Finding> Found;
   const Project *P = Opts.TheProject;
-  std::string Root = Opts.CheckpointRoot;
-  if (Root.empty() && P)
-    Root = P->CheckpointRoot;
+  std::string Root = rootOf(Opts);
   for (const LoadSite &S : TU.LoadSites) {
+    std::string Path = checkpointOf(S, Opts);
     // A path computed at run time is checked when the project maps it; a
     // project that does not is told how, once per site.
-    if (!S.PathIsLiteral) {
-      if (!P)
-        continue;
-      std::string Mapped = P->checkpointFor(S.Checkpoint);
-      if (Mapped.empty()) {
+    if (!S.PathIsLiteral && Path.empty()) {
+      if (P)
         Found.push_back({"torch-checkpoint-configuration",
                          Severity::Remark,
                          S.Loc,
@@ -52,25 +88,14 @@ std::vector<Finding> checkAgainstProject(const RegistrationGraph &TU,
                              "time; map it to a checkpoint in the project "
                              "file's \"loadPaths\"",
                          {}});
-        continue;
-      }
-      for (Finding &F : checkLoadSite(TU, S, Mapped, "", Error))
-        Found.push_back(std::move(F));
-      if (!Error.empty())
-        return Found;
       continue;
-    }
-    std::string Path = S.ResolvedPath;
-    if (!Root.empty() && llvm::sys::path::is_relative(S.Checkpoint)) {
-      llvm::SmallString<256> InRoot(Root);
-      llvm::sys::path::append(InRoot, S.Checkpoint);
-      Path = std::string(InRoot);
     }
     for (Finding &F : checkLoadSite(
              TU, S, Path,
-             Root.empty() ? "relative paths are resolved against the calling "
-                            "file's directory, or --checkpoint-root"
-                          : "",
+             S.PathIsLiteral && Root.empty()
+                 ? "relative paths are resolved against the calling file's "
+                   "directory, or --checkpoint-root"
+                 : "",
              Error))
       Found.push_back(std::move(F));
     if (!Error.empty())

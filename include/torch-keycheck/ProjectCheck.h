@@ -35,6 +35,13 @@ std::vector<Finding> checkAgainstProject(const RegistrationGraph &TU,
                                          const ProjectCheckOptions &Opts,
                                          std::string &Error);
 
+/// The files checkAgainstProject reads for TU under Opts (the project
+/// file, the goldens of the models TU defines, the checkpoints its load
+/// sites name), whether they exist or not: what a cached result of it
+/// depends on besides the sources.
+std::vector<std::string> filesCheckedAgainst(const RegistrationGraph &TU,
+                                             const ProjectCheckOptions &Opts);
+
 /// Error unless the keys of the project's I-th model are fit for a golden:
 /// every key and size decided by the configuration's defines.
 std::string goldenModelProblem(const Project &P, size_t I,

@@ -137,6 +137,9 @@ struct RegistrationGraph {
   std::vector<LoadSite> LoadSites;
   /// Set while the AST of these classes is alive; derivation then uses it.
   ConstructorSource *Source = nullptr;
+  /// Every file the translation unit read (its source and headers), for
+  /// caches of per-unit results; not merged.
+  std::vector<std::string> InputFiles;
 
   /// Finds a class by qualified or unqualified name of the Impl or of its
   /// holder (`Net`, `NetImpl`, `ns::Net`). Returns null when none matches

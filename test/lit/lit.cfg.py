@@ -15,6 +15,11 @@ config.test_exec_root = os.path.join(config.torchkc_obj_root, "test", "lit")
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
 
+# The result cache of `check` stays in the build tree, not the user's home;
+# tests that must not reuse results pass --cache-dir or --no-cache.
+config.environment["TORCH_KEYCHECK_CACHE_DIR"] = os.path.join(
+    config.test_exec_root, "Output", "cache")
+
 # Longer names first: lit applies substitutions in order.
 config.substitutions.append(("%torch-keycheck", config.torch_keycheck))
 config.substitutions.append(("%clang-plugin", config.clang_plugin))

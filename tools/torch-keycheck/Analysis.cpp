@@ -20,6 +20,7 @@
 #include "torch-keycheck/Lints.h"
 #include "torch-keycheck/Project.h"
 #include "torch-keycheck/ProjectCheck.h"
+#include "torch-keycheck/ResultCache.h"
 
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
@@ -32,6 +33,10 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/thread.h"
+
+#include <nlohmann/json.hpp>
+
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <atomic>
@@ -133,6 +138,17 @@ cl::opt<std::string> ExportFixes(
     cl::desc("Write the fix-its to a YAML file clang-apply-replacements "
              "applies"),
     cl::value_desc("file"), cl::cat(CheckCategory));
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Where results of unchanged translation units are kept "
+             "(default: $TORCH_KEYCHECK_CACHE_DIR, else "
+             "$XDG_CACHE_HOME/torch-keycheck or ~/.cache/torch-keycheck)"),
+    cl::value_desc("dir"), cl::cat(CheckCategory));
+cl::opt<bool>
+    NoCache("no-cache",
+            cl::desc("Parse every translation unit; neither read nor write "
+                     "the cache"),
+            cl::cat(CheckCategory));
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the checks --checks enables and exit"),
                          cl::cat(CheckCategory));
@@ -274,15 +290,28 @@ std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB,
 using TranslationUnitHandler =
     std::function<void(size_t FileIndex, torchkc::RegistrationGraph &TU)>;
 
+/// How a command keeps per-unit results across runs (see ResultCache.h).
+struct UnitCacheHooks {
+  /// Restores File's contribution from the cache, with the compiler
+  /// diagnostics and status it had, instead of parsing it; false on a miss.
+  std::function<bool(size_t File, std::string &Diagnostics, int &Status)>
+      Restore;
+  /// Called after File was parsed (and OnTU ran), to store it.
+  std::function<void(size_t File, const std::string &Diagnostics, int Status)>
+      Parsed;
+};
+
 /// Parses every file, up to -j at a time, calling OnTU with the file's
 /// index while its AST is alive (calls for different files may run
 /// concurrently: each must touch only its file's state), and merges what
 /// they define into Merged in file order. Compiler diagnostics are printed
 /// per file in that order too. A progress line is shown on a terminal.
-/// Returns nonzero when some file did not compile.
+/// With Cache, a unit it restores is not parsed (and adds nothing to
+/// Merged). Returns nonzero when some file did not compile.
 int forEachTranslationUnit(CompilationDatabase &DB,
                            const TranslationUnitHandler &OnTU,
-                           torchkc::RegistrationGraph &Merged) {
+                           torchkc::RegistrationGraph &Merged,
+                           const UnitCacheHooks *Cache = nullptr) {
   struct Unit {
     torchkc::RegistrationGraph Graph;
     std::string Diagnostics;
@@ -297,13 +326,20 @@ int forEachTranslationUnit(CompilationDatabase &DB,
   auto Work = [&] {
     for (size_t I; (I = Next++) < Files.size();) {
       Unit &U = Units[I];
-      raw_string_ostream OS(U.Diagnostics);
-      clang::TextDiagnosticPrinter Printer(OS, new clang::DiagnosticOptions());
-      std::unique_ptr<ClangTool> Tool = newTool(DB, Files[I]);
-      Tool->setDiagnosticConsumer(&Printer);
-      auto Factory = torchkc::newExtractionActionFactory(
-          U.Graph, [&, I](torchkc::RegistrationGraph &TU) { OnTU(I, TU); });
-      U.Status = Tool->run(Factory.get());
+      if (!Cache || !Cache->Restore(I, U.Diagnostics, U.Status)) {
+        {
+          raw_string_ostream OS(U.Diagnostics);
+          clang::TextDiagnosticPrinter Printer(OS,
+                                               new clang::DiagnosticOptions());
+          std::unique_ptr<ClangTool> Tool = newTool(DB, Files[I]);
+          Tool->setDiagnosticConsumer(&Printer);
+          auto Factory = torchkc::newExtractionActionFactory(
+              U.Graph, [&, I](torchkc::RegistrationGraph &TU) { OnTU(I, TU); });
+          U.Status = Tool->run(Factory.get());
+        }
+        if (Cache)
+          Cache->Parsed(I, U.Diagnostics, U.Status);
+      }
       if (ShowProgress) {
         std::lock_guard<std::mutex> Lock(Progress);
         errs() << "\r\033[K[" << ++Done << "/" << Files.size() << "] "
@@ -528,6 +564,37 @@ std::vector<std::optional<torchkc::ModelKeys>> projectModels(
   return Models;
 }
 
+/// A digest of this analysis module's own file: a rebuilt analyzer must
+/// not reuse what an older one cached.
+const std::string &analyzerDigest() {
+  static const std::string Digest = [] {
+    Dl_info Info;
+    if (!dladdr(reinterpret_cast<void *>(&analyzerDigest), &Info) ||
+        !Info.dli_fname)
+      return std::string("unknown");
+    return torchkc::ResultCache::fileDigest(Info.dli_fname);
+  }();
+  return Digest;
+}
+
+/// What a unit's cached `check` result is found by: the analyzer, the
+/// file, its compile commands and the options that change what a unit
+/// contributes (not --checks or the format, applied afterwards).
+std::string checkCacheKey(CompilationDatabase &DB, const std::string &File,
+                          const std::string &ProjectPath) {
+  SmallString<256> Abs(File);
+  sys::fs::make_absolute(Abs);
+  std::string Key = "torch-keycheck " TORCHKC_VERSION " " + analyzerDigest() +
+                    "\ncheck\n" + std::string(Abs) + "\n";
+  for (const CompileCommand &C : DB.getCompileCommands(File)) {
+    Key += C.Directory + "\n";
+    for (const std::string &A : C.CommandLine)
+      Key += A + "\n";
+  }
+  return Key + "project=" + ProjectPath +
+         "\ncheckpoint-root=" + CheckpointRoot + "\n";
+}
+
 int runCheck(int Argc, const char **Argv) {
   std::unique_ptr<CompilationDatabase> DB = parseCommandLine(
       Argc, Argv,
@@ -608,13 +675,26 @@ int runCheck(int Argc, const char **Argv) {
     std::vector<torchkc::Finding> Found;
     std::string Problem, SiteError;
     bool Judged = false;
+    /// What the unit read, for the cache.
+    std::vector<std::string> DependsOn;
   };
   std::vector<FileVerdict> Verdicts(Files.size());
+  torchkc::ProjectCheckOptions ProjectOpts{Project ? &*Project : nullptr,
+                                           CheckpointRoot};
   auto OnTU = [&](size_t File, torchkc::RegistrationGraph &TU) {
     FileVerdict &V = Verdicts[File];
-    if (WholeSource)
-      V.Found = torchkc::checkAgainstProject(
-          TU, {Project ? &*Project : nullptr, CheckpointRoot}, V.SiteError);
+    if (WholeSource) {
+      // Each unit's own classes are linted, so a unit's contribution is
+      // complete without the others' (and can be cached); a header's
+      // findings reached from several units are merged below.
+      V.Found = torchkc::lintGraph(TU);
+      for (torchkc::Finding &F :
+           torchkc::checkAgainstProject(TU, ProjectOpts, V.SiteError))
+        V.Found.push_back(std::move(F));
+      V.DependsOn = TU.InputFiles;
+      for (std::string &F : torchkc::filesCheckedAgainst(TU, ProjectOpts))
+        V.DependsOn.push_back(std::move(F));
+    }
     if (!AgainstFiles)
       return;
     const torchkc::ModuleClass *C = TU.find(ClassName);
@@ -639,8 +719,46 @@ int runCheck(int Argc, const char **Argv) {
         V.Found.push_back(std::move(F));
     }
   };
+  // Whole-source results per unit are cached: a re-run on unchanged
+  // inputs reads them back instead of parsing.
+  std::optional<torchkc::ResultCache> Cache;
+  if (WholeSource && !NoCache) {
+    std::string Dir =
+        CacheDir.empty() ? torchkc::ResultCache::defaultDir() : CacheDir;
+    if (!Dir.empty())
+      Cache.emplace(Dir);
+  }
+  std::string ProjectPath = Project ? Project->File : "";
+  UnitCacheHooks Hooks;
+  Hooks.Restore = [&](size_t File, std::string &Diagnostics, int &Status) {
+    std::optional<std::string> Text =
+        Cache->lookup(checkCacheKey(*DB, Files[File], ProjectPath));
+    if (!Text)
+      return false;
+    nlohmann::json J = nlohmann::json::parse(*Text, nullptr, false);
+    if (!J.is_object())
+      return false;
+    Verdicts[File].Found =
+        torchkc::findingsFromCacheJson(J.value("findings", "[]"));
+    Diagnostics = J.value("diagnostics", "");
+    Status = J.value("status", 0);
+    return true;
+  };
+  Hooks.Parsed = [&](size_t File, const std::string &Diagnostics, int Status) {
+    const FileVerdict &V = Verdicts[File];
+    // A unit stopped by an unreadable checkpoint reports that, not a result.
+    if (!V.SiteError.empty() || V.DependsOn.empty())
+      return;
+    nlohmann::json J = {{"findings", torchkc::findingsToCacheJson(V.Found)},
+                        {"diagnostics", Diagnostics},
+                        {"status", Status}};
+    Cache->store(checkCacheKey(*DB, Files[File], ProjectPath), V.DependsOn,
+                 J.dump());
+  };
+
   torchkc::RegistrationGraph Graph;
-  int ToolStatus = forEachTranslationUnit(*DB, OnTU, Graph);
+  int ToolStatus =
+      forEachTranslationUnit(*DB, OnTU, Graph, Cache ? &Hooks : nullptr);
 
   std::vector<torchkc::Finding> Found;
   if (AgainstFiles) {
@@ -666,7 +784,6 @@ int runCheck(int Argc, const char **Argv) {
                               : "is not a module class in the sources"));
     Found = torchkc::lintClass(*C);
   } else {
-    Found = torchkc::lintGraph(Graph);
     for (FileVerdict &V : Verdicts) {
       if (!V.SiteError.empty())
         return error(V.SiteError);
