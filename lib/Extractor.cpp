@@ -1810,6 +1810,17 @@ public:
   // classes of their own; the template patterns are not.
   bool shouldVisitTemplateInstantiations() const { return true; }
 
+  // Nothing declared in LibTorch's or the system's headers is a user model
+  // or a load site, so those declarations are not walked. In a real compile
+  // (the plugins) their inline bodies are parsed, and walking them was
+  // most of the plugin's cost.
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) &&
+        isLibraryLocation(Ctx.getSourceManager(), D->getLocation()))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
   /// `torch::load(model, "path")` in user code, where model is a local
   /// holder or shared_ptr of a module class, and the archive form
   /// `archive.load_from("path"); model->load(archive);`: load sites, with
