@@ -8,14 +8,12 @@
 // the command line, so they stay in the CLI.)
 //
 //===----------------------------------------------------------------------===//
-#include "TorchProjectCheck.h"
-#include "TorchSourceCheck.h"
-#include "UnitFindings.h"
+#include "TorchCheck.h"
 
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
 
-#include "torch-keycheck/Lints.h"
+#include "torch-keycheck/Findings.h"
 
 namespace torchkc {
 namespace tidy {
@@ -24,24 +22,15 @@ class TorchModule : public clang::tidy::ClangTidyModule {
 public:
   void
   addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
-    auto Project = [](llvm::StringRef CheckName,
-                      clang::tidy::ClangTidyContext *Context) {
-      return std::make_unique<TorchProjectCheck>(CheckName, Context);
-    };
-    // The checks against the checkpoints load sites read and the
-    // project's goldens, in alphabetical order.
-    for (const char *Name : ProjectCheckNames)
-      Factories.registerCheckFactory(Name, Project);
-    // The checks that need no checkpoint, in alphabetical order.
-    for (const char *Name :
-         {"torch-conditional-registration", "torch-duplicate-key",
-          "torch-invalid-key-name", "torch-registration-outside-constructor",
-          "torch-unregistered-submodule", "torch-unresolved-key"})
-      Factories.registerCheckFactory(
-          Name, [](llvm::StringRef CheckName,
-                   clang::tidy::ClangTidyContext *Context) {
-            return std::make_unique<TorchSourceCheck>(CheckName, Context);
-          });
+    // Every check of the core in alphabetical order, but those that need
+    // an optimizer checkpoint named on the command line.
+    for (const CheckInfo &C : allChecks())
+      if (!llvm::StringRef(C.Name).starts_with("torch-optimizer-"))
+        Factories.registerCheckFactory(
+            C.Name, [](llvm::StringRef CheckName,
+                       clang::tidy::ClangTidyContext *Context) {
+              return std::make_unique<TorchCheck>(CheckName, Context);
+            });
   }
 };
 

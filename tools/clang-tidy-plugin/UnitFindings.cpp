@@ -23,8 +23,9 @@ UnitOptions unitOptions(llvm::StringRef CheckName,
   UnitOptions O;
   O.ProjectFile = Options.getLocalOrGlobal("ProjectFile", "").str();
   O.CheckpointRoot = Options.getLocalOrGlobal("CheckpointRoot", "").str();
-  for (const char *Name : ProjectCheckNames)
-    O.ProjectChecks |= Context->isCheckEnabled(Name);
+  for (const CheckInfo &C : allChecks())
+    O.ProjectChecks |=
+        isProjectCheck(C.Name) && Context->isCheckEnabled(C.Name);
   return O;
 }
 
