@@ -40,6 +40,28 @@ std::optional<std::string> findProjectFile(const std::string &Start) {
   }
 }
 
+std::optional<Project> projectFor(const std::string &Named,
+                                  const std::string &Source,
+                                  std::string &Error) {
+  std::string Path = Named;
+  if (Path.empty()) {
+    llvm::SmallString<256> Dir(Source);
+    llvm::sys::fs::make_absolute(Dir);
+    llvm::sys::path::remove_filename(Dir);
+    std::optional<std::string> Found = findProjectFile(std::string(Dir));
+    if (!Found)
+      return std::nullopt;
+    Path = *Found;
+  } else if (!llvm::sys::fs::exists(Path)) {
+    Error = Path + ": no such project file";
+    return std::nullopt;
+  }
+  Project P;
+  if (!loadProject(Path, P, Error))
+    return std::nullopt;
+  return P;
+}
+
 bool loadProject(const std::string &Path, Project &Out, std::string &Error) {
   llvm::SmallString<256> Abs(Path);
   llvm::sys::fs::make_absolute(Abs);

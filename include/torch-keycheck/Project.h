@@ -54,6 +54,14 @@ struct Project {
 /// The project file in Dir or the nearest directory above it, if any.
 std::optional<std::string> findProjectFile(const std::string &Dir);
 
+/// The project a source belongs to: the file Named when given, else the
+/// nearest project file at or above Source's directory; none when there is
+/// none. Sets Error, naming the file, when Named does not exist or the
+/// project file is broken.
+std::optional<Project> projectFor(const std::string &Named,
+                                  const std::string &Source,
+                                  std::string &Error);
+
 /// Reads a project file. On failure returns false and sets Error to a
 /// message naming the file and the problem.
 bool loadProject(const std::string &Path, Project &Out, std::string &Error);

@@ -36,7 +36,6 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
-#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <optional>
@@ -74,16 +73,8 @@ public:
     std::vector<torchkc::Finding> Found;
     std::string Error;
     std::optional<torchkc::Project> Project;
-    std::string Path = ProjectFile;
-    if (ProjectChecks && Path.empty() && Main)
-      if (auto Nearest = torchkc::findProjectFile(
-              llvm::sys::path::parent_path(Main->getName()).str()))
-        Path = *Nearest;
-    if (ProjectChecks && !Path.empty()) {
-      Project.emplace();
-      if (!torchkc::loadProject(Path, *Project, Error))
-        Project.reset();
-    }
+    if (ProjectChecks && Main)
+      Project = torchkc::projectFor(ProjectFile, Main->getName().str(), Error);
     torchkc::extractRegistrationGraph(Ctx, [&](torchkc::RegistrationGraph &TU) {
       Found = torchkc::lintGraph(TU);
       if (ProjectChecks && Error.empty())

@@ -9,7 +9,6 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
-#include "llvm/Support/Path.h"
 
 #include <optional>
 
@@ -49,16 +48,8 @@ const UnitFindings &findingsOf(clang::ASTContext &Ctx,
   Result = UnitFindings();
 
   std::optional<Project> P;
-  std::string Path = Opts.ProjectFile;
-  if (Opts.ProjectChecks && Path.empty() && !MainFile.empty())
-    if (std::optional<std::string> Found =
-            findProjectFile(llvm::sys::path::parent_path(MainFile).str()))
-      Path = *Found;
-  if (Opts.ProjectChecks && !Path.empty()) {
-    P.emplace();
-    if (!loadProject(Path, *P, Result.ProjectError))
-      P.reset();
-  }
+  if (Opts.ProjectChecks && !MainFile.empty())
+    P = projectFor(Opts.ProjectFile, MainFile, Result.ProjectError);
   extractRegistrationGraph(Ctx, [&](RegistrationGraph &TU) {
     Result.Findings = lintGraph(TU);
     if (Opts.ProjectChecks && Result.ProjectError.empty())

@@ -505,29 +505,6 @@ int runKeys(int Argc, const char **Argv) {
   return Success;
 }
 
-/// The project: --project, or the nearest project file at or above the
-/// first source. Sets Error, and returns nothing, when it is broken.
-std::optional<torchkc::Project> loadProjectFile(std::string &Error) {
-  std::string Path = ProjectFile;
-  if (Path.empty()) {
-    SmallString<256> Dir(Files.front());
-    sys::fs::make_absolute(Dir);
-    sys::path::remove_filename(Dir);
-    std::optional<std::string> Found =
-        torchkc::findProjectFile(std::string(Dir));
-    if (!Found)
-      return std::nullopt;
-    Path = *Found;
-  } else if (!sys::fs::exists(Path)) {
-    Error = Path + ": no such project file";
-    return std::nullopt;
-  }
-  torchkc::Project P;
-  if (!torchkc::loadProject(Path, P, Error))
-    return std::nullopt;
-  return P;
-}
-
 /// A path as the user reads it: relative to the current directory when
 /// below it.
 std::string shownPath(const std::string &Path) {
@@ -664,7 +641,7 @@ int runCheck(int Argc, const char **Argv) {
   std::optional<torchkc::Project> Project;
   if (WholeSource) {
     std::string ProjectError;
-    Project = loadProjectFile(ProjectError);
+    Project = torchkc::projectFor(ProjectFile, Files.front(), ProjectError);
     if (!ProjectError.empty())
       return error(ProjectError);
   }
@@ -880,7 +857,8 @@ int runGolden(int Argc, const char **Argv) {
   if (!DB)
     return ToolError;
   std::string ProjectError;
-  std::optional<torchkc::Project> Project = loadProjectFile(ProjectError);
+  std::optional<torchkc::Project> Project =
+      torchkc::projectFor(ProjectFile, Files.front(), ProjectError);
   if (!ProjectError.empty())
     return error(ProjectError);
   if (!Project)
