@@ -7,7 +7,7 @@
 // cost grows. Median of --runs runs each. Builds the registration graph
 // directly: the parse is measured by bench/analysis_bench.py.
 //
-//   build/bench/compare-bench [--runs 3]
+//   build/bench/compare-bench [--runs 3] [--keys N]
 //
 //===----------------------------------------------------------------------===//
 #include "torch-keycheck/Compare.h"
@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -75,12 +76,15 @@ double seconds(std::chrono::steady_clock::time_point Since) {
 
 int main(int Argc, char **Argv) {
   int Runs = 3;
+  std::vector<size_t> Sizes = {10000, 100000, 1000000};
   for (int I = 1; I < Argc; ++I)
     if (!std::strcmp(Argv[I], "--runs") && I + 1 < Argc)
       Runs = std::max(1, std::atoi(Argv[++I]));
+    else if (!std::strcmp(Argv[I], "--keys") && I + 1 < Argc)
+      Sizes = {size_t(std::strtoull(Argv[++I], nullptr, 10))};
   std::printf("| keys | conditions | derive (symbolic) | solve + compare | "
               "solved | per key |\n|---|---|---|---|---|---|\n");
-  for (size_t N : {10000, 100000, 1000000}) {
+  for (size_t N : Sizes) {
     RegistrationGraph G = model(N);
     Manifest M = checkpoint(N);
     std::vector<double> Derive, Verdict;

@@ -5,8 +5,12 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <array>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace torchkc {
 namespace {
@@ -71,32 +75,73 @@ std::vector<int64_t> concreteShape(const Key &K) {
   return S;
 }
 
-/// Where the sizes of a mismatched key come from: for each dimension the
-/// symbolic derivation gives as an expression, `vocab=50`.
-std::string sizeOrigins(const Key &K, const ModelKeys *Symbolic,
-                        const std::vector<size_t> &Dims) {
-  if (!Symbolic)
-    return "";
-  for (const Key &S : Symbolic->Keys) {
-    if (S.Name != K.Name || !S.Shape || S.Shape->size() != K.Shape->size())
-      continue;
-    std::string R;
-    std::set<std::string> Seen;
-    for (size_t I : Dims) {
-      const Dim &D = (*S.Shape)[I];
-      if (D.Value)
-        continue;
-      // A bare parameter reads `vocab=50`; an expression `hidden * 2 = 64`.
-      bool Bare = D.Symbol.find_first_of(" ()") == std::string::npos;
-      std::string Origin =
-          D.Symbol + (Bare ? "=" : " = ") + (*K.Shape)[I].str();
-      if (!Seen.insert(Origin).second)
-        continue;
-      R += (R.empty() ? "" : ", ") + Origin;
-    }
-    return R;
+/// Keys by name, for lookups in models of any size (the first key of a
+/// name wins, as a scan would find it).
+class KeysByName {
+public:
+  explicit KeysByName(const std::vector<Key> &Keys) {
+    Map.reserve(Keys.size());
+    for (const Key &K : Keys)
+      Map.try_emplace(K.Name, &K);
   }
-  return "";
+  const Key *find(std::string_view Name) const {
+    auto It = Map.find(Name);
+    return It == Map.end() ? nullptr : It->second;
+  }
+
+private:
+  std::unordered_map<std::string_view, const Key *> Map;
+};
+
+/// Where the sizes of a mismatched key come from: for each dimension the
+/// symbolic derivation (S, the same key with no values bound) gives as an
+/// expression, `vocab=50`.
+std::string sizeOrigins(const Key &K, const Key *S,
+                        const std::vector<size_t> &Dims) {
+  if (!S || !S->Shape || S->Shape->size() != K.Shape->size())
+    return "";
+  std::string R;
+  std::set<std::string> Seen;
+  for (size_t I : Dims) {
+    const Dim &D = (*S->Shape)[I];
+    if (D.Value)
+      continue;
+    // A bare parameter reads `vocab=50`; an expression `hidden * 2 = 64`.
+    bool Bare = D.Symbol.find_first_of(" ()") == std::string::npos;
+    std::string Origin = D.Symbol + (Bare ? "=" : " = ") + (*K.Shape)[I].str();
+    if (!Seen.insert(Origin).second)
+      continue;
+    R += (R.empty() ? "" : ", ") + Origin;
+  }
+  return R;
+}
+
+/// A wrapper's prefix on every checkpoint key (DataParallel's `module.`,
+/// torch.compile's `_orig_mod.`, or both) that no key of the model has.
+std::string wrapperPrefix(const std::vector<ManifestKey> &Ckpt,
+                          const std::vector<Key> &Model) {
+  std::string Prefix;
+  if (Ckpt.empty())
+    return Prefix;
+  auto Starts = [](std::string_view Name, std::string_view P) {
+    return Name.substr(0, P.size()) == P;
+  };
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (std::string_view P : {"module.", "_orig_mod."}) {
+      bool All = std::all_of(Ckpt.begin(), Ckpt.end(), [&](const auto &K) {
+        return Starts(std::string_view(K.Name).substr(Prefix.size()), P);
+      });
+      bool ModelHasIt = std::any_of(Model.begin(), Model.end(), [&](const Key &K) {
+        return Starts(K.Name, P);
+      });
+      if (All && !ModelHasIt) {
+        Prefix += P;
+        Changed = true;
+      }
+    }
+  }
+  return Prefix;
 }
 
 class Comparer {
@@ -135,45 +180,27 @@ private:
     return Out.back();
   }
 
-  /// A wrapper's prefix on every key (DataParallel's `module.`,
-  /// torch.compile's `_orig_mod.`) that the model's keys do not have.
   void stripPrefixes(std::vector<ManifestKey> &Ckpt) {
-    if (Ckpt.empty())
+    Stripped = wrapperPrefix(Ckpt, Model.Keys);
+    if (Stripped.empty())
       return;
-    for (bool Changed = true; Changed;) {
-      Changed = false;
-      for (const std::string P : {"module.", "_orig_mod."}) {
-        bool All = std::all_of(Ckpt.begin(), Ckpt.end(), [&](const auto &K) {
-          return K.Name.compare(0, P.size(), P) == 0;
-        });
-        bool ModelHasIt = std::any_of(
-            Model.Keys.begin(), Model.Keys.end(),
-            [&](const Key &K) { return K.Name.compare(0, P.size(), P) == 0; });
-        if (!All || ModelHasIt)
-          continue;
-        for (ManifestKey &K : Ckpt)
-          K.Name.erase(0, P.size());
-        Stripped += P;
-        Changed = true;
-      }
-    }
-    if (!Stripped.empty())
-      report(PrefixCheck, Severity::Error, Model.Loc,
-             "every checkpoint key starts with '" + Stripped + "', which '" +
-                 Model.Class +
-                 "' does not register; strip it from the keys before "
-                 "loading (it comes from a DataParallel or torch.compile "
-                 "wrapper)");
+    for (ManifestKey &K : Ckpt)
+      K.Name.erase(0, Stripped.size());
+    report(PrefixCheck, Severity::Error, Model.Loc,
+           "every checkpoint key starts with '" + Stripped + "', which '" +
+               Model.Class +
+               "' does not register; strip it from the keys before "
+               "loading (it comes from a DataParallel or torch.compile "
+               "wrapper)");
   }
 
   /// The key of that name when no configuration is bound, if any.
-  const Key *symbolicKey(const std::string &Name) const {
+  const Key *symbolicKey(const std::string &Name) {
     if (!Symbolic)
       return nullptr;
-    for (const Key &K : Symbolic->Keys)
-      if (K.Name == Name)
-        return &K;
-    return nullptr;
+    if (!SymbolicByName)
+      SymbolicByName.emplace(Symbolic->Keys);
+    return SymbolicByName->find(Name);
   }
 
   /// `'use_extra_layer'`, or `'a' and 'b'`: the conditions a key exists
@@ -542,7 +569,7 @@ private:
       if (*(*K.Shape)[I].Value != C.Shape[I])
         Differ.push_back(I);
     if (RankDiffers || !Differ.empty()) {
-      std::string Origins = RankDiffers ? "" : sizeOrigins(K, Symbolic, Differ);
+      std::string Origins = RankDiffers ? "" : sizeOrigins(K, symbolicKey(K.Name), Differ);
       report(ShapeCheck, Severity::Error, K.Loc,
              "'" + K.Name + "' is " + shapeText(*K.Shape) +
                  (Origins.empty() ? "" : " (from " + Origins + ")") +
@@ -562,6 +589,7 @@ private:
   const Manifest &M;
   const CompareOptions &Opts;
   const ModelKeys *Symbolic;
+  std::optional<KeysByName> SymbolicByName;
   std::string Stripped;
   /// Keys a reordering finding accounts for.
   std::set<std::string> Explained;
@@ -604,6 +632,13 @@ bool namesMatch(const std::string &Pattern, const std::string &Name) {
     }
   }
   return N == Name.size();
+}
+
+bool isIdentifier(const std::string &Text) {
+  return !Text.empty() && !std::isdigit((unsigned char)Text[0]) &&
+         std::all_of(Text.begin(), Text.end(), [](char C) {
+           return std::isalnum((unsigned char)C) || C == '_';
+         });
 }
 
 /// Identifiers in a symbolic size or name (`hidden * 2` reads `hidden`).
@@ -686,33 +721,114 @@ std::vector<Finding> compareWithCheckpoint(const ModelKeys &Model,
   return Comparer(Model, M, Opts, Symbolic).run();
 }
 
-Solution solveConfiguration(const RegistrationGraph &G,
-                            const ModuleClass &Class,
-                            const Configuration &Given, const Manifest &M,
-                            const CompareOptions &Opts) {
-  Solution S;
-  const Constructor *Ctor = constructorFor(Class, Given);
-  if (!Ctor) {
-    S.Problem = "no constructor of '" + Class.Name + "' takes the defines";
-    return S;
+namespace {
+
+/// The boolean knobs the checkpoint decides on its own. A key whose
+/// conditions read one knob alone exists under one value of it and not
+/// under the other: if the checkpoint has the key, the other value leaves
+/// it unexpected; if not, the other value leaves it missing. Either is an
+/// error (an unexpected key only without --allow-unexpected), so every
+/// matching configuration takes the value the key says, and the search
+/// need not try the other. Knobs whose keys disagree stay open: no value
+/// matches, and the search finds the closest.
+std::map<std::string, Solution::Witness>
+readBooleanKnobs(const ModelKeys &Symbolic, const std::set<std::string> &Bools,
+                 const Manifest &M, const CompareOptions &Opts) {
+  std::map<std::string, Solution::Witness> Read;
+  if (Bools.empty())
+    return Read;
+  // Names as the comparison will see them: a wrapper prefix is stripped
+  // when no key of the model has it. Keys that exist only in some
+  // configurations could change that; then nothing is read here.
+  std::vector<Key> Always;
+  for (const Key &K : Symbolic.Keys)
+    if (K.Conditions.empty())
+      Always.push_back(Key{K.Name});
+  std::string Prefix = wrapperPrefix(M.Keys, Symbolic.Keys);
+  if (Prefix != wrapperPrefix(M.Keys, Always))
+    return Read;
+  std::unordered_set<std::string_view> Names;
+  Names.reserve(M.Keys.size());
+  for (const ManifestKey &C : M.Keys)
+    Names.insert(std::string_view(C.Name).substr(Prefix.size()));
+
+  std::map<std::string, std::array<Bindings, 2>> Values;
+  std::set<std::string> Disagree;
+  for (const Key &K : Symbolic.Keys) {
+    if (K.DependsOn.size() != 1 || !Bools.count(K.DependsOn[0]) ||
+        K.Name.find('{') != std::string::npos)
+      continue;
+    const std::string &Knob = K.DependsOn[0];
+    auto [It, New] = Values.try_emplace(Knob);
+    if (New)
+      for (bool V : {false, true})
+        It->second[V][Knob] = Expr::makeBool(V);
+    // Whether the key exists with the knob false, and with it true.
+    std::optional<bool> Exists[2];
+    for (bool V : {false, true}) {
+      Exists[V] = true;
+      for (const ExprPtr &C : K.ConditionValues) {
+        std::optional<bool> Holds = C ? fold(C, It->second[V])->asBool()
+                                      : std::nullopt;
+        if (!Holds) {
+          Exists[V] = std::nullopt;
+          break;
+        }
+        *Exists[V] = *Exists[V] && *Holds;
+      }
+    }
+    if (!Exists[0] || !Exists[1] || *Exists[0] == *Exists[1])
+      continue;
+    bool Present = Names.count(K.Name) > 0;
+    if (Present && Opts.AllowUnexpected)
+      continue;
+    bool Value = *Exists[1] == Present;
+    auto [W, First] = Read.try_emplace(
+        Knob, Solution::Witness{Value, K.Name, K.Loc, Present});
+    if (!First && W->second.Value != Value)
+      Disagree.insert(Knob);
   }
-  // The knobs: parameters without a define that the keys' conditions,
-  // names or sizes read when nothing is bound (defaults included: they
-  // are what a caller may change).
-  ModelKeys Symbolic = symbolicKeys(G, Class, *Ctor);
-  const ModelKeys &Open = Symbolic;
-  std::set<std::string> Read(Open.Knobs.begin(), Open.Knobs.end());
+  for (const std::string &Knob : Disagree)
+    Read.erase(Knob);
+  return Read;
+}
+
+/// For each parameter a size is exactly (`Linear(in, hidden)` gives
+/// `weight [hidden, in]`), the checkpoint's sizes at those places, with a
+/// key showing each.
+std::map<std::string, std::map<int64_t, std::string>>
+sizesReadOff(const ModelKeys &Open, const Manifest &M) {
+  std::unordered_map<std::string_view, const ManifestKey *> ByName;
+  for (const ManifestKey &C : M.Keys)
+    ByName.try_emplace(C.Name, &C);
+  std::map<std::string, std::map<int64_t, std::string>> Read;
+  auto Take = [&](const Key &K, const ManifestKey &C) {
+    if (C.Shape.size() != K.Shape->size())
+      return;
+    for (size_t I = 0; I < C.Shape.size(); ++I)
+      if (const std::string &P = (*K.Shape)[I].Symbol; isIdentifier(P))
+        Read[P].insert({C.Shape[I], C.Name});
+  };
   for (const Key &K : Open.Keys) {
-    for (const std::string &Id : identifiers(K.Name))
-      Read.insert(Id);
-    if (K.Shape)
-      for (const Dim &D : *K.Shape)
-        for (const std::string &Id : identifiers(D.Symbol))
-          Read.insert(Id);
+    if (!K.Shape || std::all_of(K.Shape->begin(), K.Shape->end(),
+                                [](const Dim &D) { return D.Value; }))
+      continue;
+    if (K.Name.find('{') == std::string::npos) {
+      if (auto It = ByName.find(K.Name); It != ByName.end())
+        Take(K, *It->second);
+      continue;
+    }
+    for (const ManifestKey &C : M.Keys)
+      if (namesMatch(K.Name, C.Name))
+        Take(K, C);
   }
-  // Integers the checkpoint suggests: its sizes, and counts one past each
-  // index in its key names.
-  std::set<int64_t> Sizes, Counts = {0};
+  return Read;
+}
+
+/// The suggested integers: every size in the checkpoint, and counts one
+/// past each index in its key names.
+void integersIn(const Manifest &M, std::set<int64_t> &Sizes,
+                std::set<int64_t> &Counts) {
   for (const ManifestKey &K : M.Keys) {
     Sizes.insert(K.Shape.begin(), K.Shape.end());
     // Every run of digits: `blocks.2`, `layer3`, `denselayer12`.
@@ -733,30 +849,60 @@ Solution solveConfiguration(const RegistrationGraph &G,
       }
     }
   }
+}
 
-  std::vector<std::vector<ExprPtr>> Values;
-  for (const ConstructorParam &P : Ctor->Params) {
+/// Configurations tried at most; more knobs must be given.
+constexpr size_t MaxCombinations = 4096;
+
+Solution solve(const RegistrationGraph &G, const ModuleClass &Class,
+               const Constructor &Ctor, const ModelKeys &Symbolic,
+               const Configuration &Given, const Manifest &M,
+               const CompareOptions &Opts) {
+  Solution S;
+  // The knobs: parameters without a define that the keys' conditions,
+  // names or sizes read when nothing is bound (defaults included: they
+  // are what a caller may change).
+  std::set<std::string> Read(Symbolic.Knobs.begin(), Symbolic.Knobs.end());
+  for (const Key &K : Symbolic.Keys) {
+    if (K.Name.find('{') != std::string::npos)
+      for (const std::string &Id : identifiers(K.Name))
+        Read.insert(Id);
+    if (K.Shape)
+      for (const Dim &D : *K.Shape)
+        if (!D.Value)
+          for (const std::string &Id : identifiers(D.Symbol))
+            Read.insert(Id);
+  }
+  std::set<int64_t> Sizes, Counts = {0};
+  integersIn(M, Sizes, Counts);
+  std::map<std::string, std::map<int64_t, std::string>> SizeOf;
+  std::set<std::string> Bools;
+  for (const ConstructorParam &P : Ctor.Params) {
+    if (Given.Defines.count(P.Name) || !Read.count(P.Name))
+      continue;
+    if (P.Type.find("bool") != std::string::npos)
+      Bools.insert(P.Name);
+    else if (isIntegralType(P.Type) && SizeOf.empty())
+      SizeOf = sizesReadOff(Symbolic, M);
+  }
+  S.Witnessed = readBooleanKnobs(Symbolic, Bools, M, Opts);
+
+  // Each knob's values: all of them, and those left after reading the
+  // checkpoint.
+  std::vector<std::vector<ExprPtr>> All, Left;
+  for (const ConstructorParam &P : Ctor.Params) {
     if (Given.Defines.count(P.Name) || !Read.count(P.Name))
       continue;
     std::vector<ExprPtr> V;
-    if (P.Type.find("bool") != std::string::npos) {
+    if (Bools.count(P.Name)) {
       V = {Expr::makeBool(false), Expr::makeBool(true)};
     } else if (isIntegralType(P.Type)) {
       // A size the open keys give as exactly this parameter is read off
       // the checkpoint; otherwise counts from indices, and sizes.
       std::set<int64_t> Exact;
-      std::map<int64_t, std::string> Witness; // a key showing each value
-      for (const Key &K : Open.Keys) {
-        if (!K.Shape)
-          continue;
-        for (const ManifestKey &C : M.Keys)
-          if (namesMatch(K.Name, C.Name) && C.Shape.size() == K.Shape->size())
-            for (size_t I = 0; I < C.Shape.size(); ++I)
-              if ((*K.Shape)[I].Symbol == P.Name) {
-                Exact.insert(C.Shape[I]);
-                Witness.insert({C.Shape[I], C.Name});
-              }
-      }
+      const std::map<int64_t, std::string> &Witness = SizeOf[P.Name];
+      for (const auto &[Value, Key] : Witness)
+        Exact.insert(Value);
       if (Exact.size() == 1) {
         S.ReadFrom[P.Name] = Witness.begin()->second;
       } else if (Exact.size() > 1) {
@@ -778,50 +924,84 @@ Solution solveConfiguration(const RegistrationGraph &G,
       return S;
     }
     S.Knobs.push_back(P.Name);
-    Values.push_back(std::move(V));
-  }
-  size_t Combinations = 1;
-  for (const auto &V : Values) {
-    Combinations *= std::max<size_t>(V.size(), 1);
-    if (Combinations > 4096) {
-      S.Problem = "too many configurations to try; give some of " +
-                  std::to_string(S.Knobs.size()) + " knobs with --define";
-      return S;
-    }
+    auto W = S.Witnessed.find(P.Name);
+    Left.push_back(W == S.Witnessed.end()
+                       ? V
+                       : std::vector<ExprPtr>{Expr::makeBool(W->second.Value)});
+    All.push_back(std::move(V));
   }
 
-  std::vector<Candidate> All;
-  std::vector<size_t> Pick(Values.size(), 0);
-  for (size_t N = 0; N < Combinations; ++N) {
-    Candidate C;
-    C.Config = Given;
-    for (size_t K = 0; K < Values.size(); ++K)
-      C.Config.Defines[S.Knobs[K]] = Values[K][Pick[K]];
-    ModelKeys Keys = deriveKeys(G, Class, C.Config);
-    if (isConcrete(Keys)) {
-      C.Findings = compareWithCheckpoint(Keys, M, Opts, &Symbolic);
-      C.Errors = errorsIn(C.Findings);
-      All.push_back(std::move(C));
+  auto Count = [](const std::vector<std::vector<ExprPtr>> &Values) {
+    size_t N = 1;
+    for (const auto &V : Values) {
+      N *= std::max<size_t>(V.size(), 1);
+      if (N > MaxCombinations)
+        return N;
     }
-    for (size_t K = 0; K < Pick.size(); ++K) {
-      if (++Pick[K] < Values[K].size())
-        break;
-      Pick[K] = 0;
+    return N;
+  };
+  // Tries every combination of Values; keeps those with the fewest errors.
+  auto Search = [&](const std::vector<std::vector<ExprPtr>> &Values) {
+    S.Best.clear();
+    size_t Fewest = SIZE_MAX;
+    std::vector<size_t> Pick(Values.size(), 0);
+    for (size_t N = 0, Total = Count(Values); N < Total; ++N) {
+      Candidate C;
+      C.Config = Given;
+      for (size_t K = 0; K < Values.size(); ++K)
+        C.Config.Defines[S.Knobs[K]] = Values[K][Pick[K]];
+      ModelKeys Keys = deriveKeys(G, Class, C.Config);
+      if (isConcrete(Keys)) {
+        C.Findings = compareWithCheckpoint(Keys, M, Opts, &Symbolic);
+        C.Errors = errorsIn(C.Findings);
+        if (C.Errors < Fewest)
+          S.Best.clear();
+        if (C.Errors <= Fewest) {
+          Fewest = C.Errors;
+          S.Best.push_back(std::move(C));
+        }
+      }
+      for (size_t K = 0; K < Pick.size(); ++K) {
+        if (++Pick[K] < Values[K].size())
+          break;
+        Pick[K] = 0;
+      }
     }
-  }
-  if (All.empty()) {
-    S.Problem = "no configuration tried gives concrete keys; give the "
-                "knobs with --define";
+    S.Exact = Fewest == 0;
+  };
+
+  size_t Reduced = Count(Left), Full = Count(All);
+  if (Reduced > MaxCombinations) {
+    S.Problem = "too many configurations to try; give some of " +
+                std::to_string(S.Knobs.size()) + " knobs with --define";
     return S;
   }
-  size_t Fewest = SIZE_MAX;
-  for (const Candidate &C : All)
-    Fewest = std::min(Fewest, C.Errors);
-  for (Candidate &C : All)
-    if (C.Errors == Fewest)
-      S.Best.push_back(std::move(C));
-  S.Exact = Fewest == 0;
+  Search(Left);
+  // Without a match, the closest configuration may take a value the
+  // checkpoint's keys argue against: search everything when that is small.
+  if (!S.Exact && Reduced < Full && Full <= MaxCombinations) {
+    S.Witnessed.clear();
+    Search(All);
+  }
+  if (S.Best.empty())
+    S.Problem = "no configuration tried gives concrete keys; give the "
+                "knobs with --define";
   return S;
+}
+
+} // namespace
+
+Solution solveConfiguration(const RegistrationGraph &G,
+                            const ModuleClass &Class,
+                            const Configuration &Given, const Manifest &M,
+                            const CompareOptions &Opts) {
+  const Constructor *Ctor = constructorFor(Class, Given);
+  if (!Ctor) {
+    Solution S;
+    S.Problem = "no constructor of '" + Class.Name + "' takes the defines";
+    return S;
+  }
+  return solve(G, Class, *Ctor, symbolicKeys(G, Class, *Ctor), Given, M, Opts);
 }
 
 std::vector<Finding>
@@ -846,7 +1026,8 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
   }
   // Defaults decided what the defines did not; another value of a
   // parameter nobody gave may be what the checkpoint was saved with.
-  Solution S = solveConfiguration(G, Class, Given, M, Opts);
+  Solution S = Ctor ? solve(G, Class, *Ctor, Symbolic, Given, M, Opts)
+                    : solveConfiguration(G, Class, Given, M, Opts);
   if (Concrete && (!S.Problem.empty() || !S.Exact || S.Knobs.empty()))
     return AsGiven;
   if (!S.Problem.empty()) {
@@ -884,26 +1065,56 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
     F.Notes.push_back(
         {Keys.Loc,
          "it matches with " + defineText(S.Best[I].Config, S.Knobs) + " too"});
-  // What the other value of each boolean knob would break.
+  // What the other value of each boolean knob would break: the first
+  // error of that configuration while deriving it is cheap, else what the
+  // key the knob was read from says. A few knobs are explained; the rest
+  // were decided the same way.
+  constexpr size_t MaxKnobNotes = 8, MaxKeysDerivedForNotes = 50000;
+  size_t Explained = 0, Unexplained = 0, Derived = 0;
   for (const std::string &Knob : S.Knobs) {
     auto V = Best.Config.Defines.at(Knob)->asBool();
     if (!V)
       continue;
-    Configuration Other = Best.Config;
-    Other.Defines[Knob] = Expr::makeBool(!*V);
-    ModelKeys OtherKeys = deriveKeys(G, Class, Other);
-    if (!isConcrete(OtherKeys))
+    if (Explained == MaxKnobNotes) {
+      ++Unexplained;
       continue;
-    std::vector<Finding> Fs =
-        compareWithCheckpoint(OtherKeys, M, Opts, SymbolicP);
-    auto Err = std::find_if(Fs.begin(), Fs.end(), [](const Finding &X) {
-      return X.Level == Severity::Error;
-    });
-    if (Err != Fs.end())
-      F.Notes.push_back({Err->Loc, "with " + Knob + "=" +
-                                       (*V ? "false" : "true") + ", " +
-                                       Err->Message});
+    }
+    std::string With = "with " + Knob + "=" + (*V ? "false" : "true") + ", ";
+    if (Derived + Symbolic.Keys.size() <= MaxKeysDerivedForNotes) {
+      Derived += Symbolic.Keys.size();
+      Configuration Other = Best.Config;
+      Other.Defines[Knob] = Expr::makeBool(!*V);
+      ModelKeys OtherKeys = deriveKeys(G, Class, Other);
+      if (!isConcrete(OtherKeys))
+        continue;
+      std::vector<Finding> Fs =
+          compareWithCheckpoint(OtherKeys, M, Opts, SymbolicP);
+      auto Err = std::find_if(Fs.begin(), Fs.end(), [](const Finding &X) {
+        return X.Level == Severity::Error;
+      });
+      if (Err != Fs.end()) {
+        F.Notes.push_back({Err->Loc, With + Err->Message});
+        ++Explained;
+      }
+    } else if (auto W = S.Witnessed.find(Knob); W != S.Witnessed.end()) {
+      F.Notes.push_back(
+          {W->second.Loc,
+           With + (W->second.InCheckpoint
+                       ? "the checkpoint's '" + W->second.Key +
+                             "' would be unexpected"
+                       : "'" + W->second.Key +
+                             "' would be missing from the checkpoint")});
+      ++Explained;
+    } else {
+      ++Unexplained;
+    }
   }
+  if (Unexplained)
+    F.Notes.push_back(
+        {Keys.Loc, std::to_string(Unexplained) + " more boolean knob" +
+                       (Unexplained == 1 ? " is" : "s are") +
+                       " set as the checkpoint says; give one the other "
+                       "value with --define to see what it breaks"});
   Out.push_back(std::move(F));
   // Warnings of the matching configuration (a dtype conversion) still show.
   for (const Finding &X : Best.Findings)
@@ -989,23 +1200,29 @@ summarizeSizes(const RegistrationGraph &G, const ModuleClass &Class,
   // The defines the mismatched sizes are made of.
   std::set<std::string> Suspects;
   std::vector<const Finding *> Sizes;
+  KeysByName SymbolicByName(Symbolic.Keys);
   for (const Finding &F : AsGiven) {
     if (F.Check != ShapeCheck)
       continue;
     Sizes.push_back(&F);
-    for (const Key &K : Symbolic.Keys)
-      if (!F.Keys.empty() && K.Name == F.Keys.front() && K.Shape)
-        for (const Dim &D : *K.Shape)
-          for (const std::string &Id : identifiers(D.Symbol))
-            if (Given.Defines.count(Id))
-              Suspects.insert(Id);
+    if (F.Keys.empty())
+      continue;
+    if (const Key *K = SymbolicByName.find(F.Keys.front()); K && K->Shape)
+      for (const Dim &D : *K->Shape)
+        for (const std::string &Id : identifiers(D.Symbol))
+          if (Given.Defines.count(Id))
+            Suspects.insert(Id);
   }
   if (Sizes.size() < 2 || Suspects.empty())
     return std::nullopt;
   Configuration Loosened = Given;
   for (const std::string &S : Suspects)
     Loosened.Defines.erase(S);
-  Solution S = solveConfiguration(G, Class, Loosened, M, Opts);
+  const Constructor *Ctor = constructorFor(Class, Loosened);
+  Solution S =
+      Ctor == constructorFor(Class, Given)
+          ? solve(G, Class, *Ctor, Symbolic, Loosened, M, Opts)
+          : solveConfiguration(G, Class, Loosened, M, Opts);
   if (!S.Problem.empty() || !S.Exact)
     return std::nullopt;
   // Only the defines the checkpoint wants otherwise.

@@ -349,12 +349,21 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B) {
   case Expr::Kind::Options:
   case Expr::Kind::Tensor:
   case Expr::Kind::Repeat: {
-    auto R = std::make_shared<Expr>(*E);
-    for (auto &A : R->Args)
-      A = fold(A, B);
-    for (auto &S : R->Setters)
-      S.second = fold(S.second, B);
-    return R;
+    // Copied only when a part changes: most shapes and module arguments
+    // are constants already, and derivation folds every one of them.
+    std::shared_ptr<Expr> R;
+    auto Copy = [&]() -> Expr & {
+      if (!R)
+        R = std::make_shared<Expr>(*E);
+      return *R;
+    };
+    for (size_t I = 0; I < E->Args.size(); ++I)
+      if (ExprPtr F = fold(E->Args[I], B); F != E->Args[I])
+        Copy().Args[I] = std::move(F);
+    for (size_t I = 0; I < E->Setters.size(); ++I)
+      if (ExprPtr F = fold(E->Setters[I].second, B); F != E->Setters[I].second)
+        Copy().Setters[I].second = std::move(F);
+    return R ? ExprPtr(R) : E;
   }
   }
   return E;

@@ -3,7 +3,10 @@
 
 #include "torch-keycheck/BuiltinModules.h"
 
+#include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 namespace torchkc {
 namespace {
@@ -61,6 +64,13 @@ public:
   Node instantiateClass(const Constructor &Ctor, const Bindings &B,
                         const CondList &Conds, int Depth) {
     Node N;
+    size_t Params = 0, Buffers = 0;
+    for (const Registration &R : Ctor.Registrations) {
+      Params += R.K == Registration::Kind::Parameter;
+      Buffers += R.K == Registration::Kind::Buffer;
+    }
+    N.Params.reserve(Params);
+    N.Buffers.reserve(Buffers);
     runRegistrations(Ctor, 0, Ctor.Registrations.size(), 0, B, Conds, false,
                      Depth, N);
     for (const auto &U : Ctor.Unresolved)
@@ -153,7 +163,8 @@ public:
     K.NameLoc = R.NameLoc;
     K.NameLength = R.NameLength;
     setConditions(K, RConds);
-    (K.K == Key::Kind::Parameter ? N.Params : N.Buffers).push_back(K);
+    (K.K == Key::Kind::Parameter ? N.Params : N.Buffers)
+        .push_back(std::move(K));
   }
 
   /// A name that depends on a loop variable, as a pattern:
@@ -229,7 +240,8 @@ public:
         K.Loc = Loc;
         K.Origin = M->Builtin;
         setConditions(K, EConds);
-        (K.K == Key::Kind::Parameter ? N.Params : N.Buffers).push_back(K);
+        (K.K == Key::Kind::Parameter ? N.Params : N.Buffers)
+        .push_back(std::move(K));
       }
       return N;
     }
@@ -345,9 +357,11 @@ public:
   /// variables are not knobs).
   void setConditions(Key &K, const CondList &C) {
     K.Conditions.clear();
+    K.ConditionValues.clear();
     std::vector<std::string> Params;
     for (const auto &[Text, Value] : C) {
       K.Conditions.push_back(Text);
+      K.ConditionValues.push_back(Value);
       collectParams(Value, Params);
     }
     for (const std::string &P : Params)
@@ -389,14 +403,28 @@ public:
     return K;
   }
 
-  static void flatten(const Node &N, const std::string &Prefix, bool Params,
-                      std::vector<Key> &Out) {
-    for (const Key &K : Params ? N.Params : N.Buffers) {
-      Key P = K;
-      P.Name = Prefix + K.Name;
-      Out.push_back(std::move(P));
-    }
+  static size_t countKeys(const Node &N) {
+    size_t Count = N.Params.size() + N.Buffers.size();
     for (const auto &C : N.Children)
+      Count += countKeys(C.second);
+    return Count;
+  }
+
+  /// Moves the parameters (or the buffers) of the tree into Out, named by
+  /// their paths.
+  static void flatten(Node &N, const std::string &Prefix, bool Params,
+                      std::vector<Key> &Out) {
+    std::vector<Key> &Own = Params ? N.Params : N.Buffers;
+    if (Out.empty() && Prefix.empty()) {
+      Out = std::move(Own); // the root's own keys come first, named as they are
+    } else {
+      for (Key &K : Own) {
+        if (!Prefix.empty())
+          K.Name.insert(0, Prefix);
+        Out.push_back(std::move(K));
+      }
+    }
+    for (auto &C : N.Children)
       flatten(C.second, Prefix + C.first + ".", Params, Out);
   }
 
@@ -470,13 +498,16 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
 
   Deriver D(G, Out);
   Node Root = D.instantiateClass(D.specialized(Class, *Ctor, B), B, {}, 0);
+  size_t Count = Deriver::countKeys(Root);
   Deriver::flatten(Root, "", /*Params=*/true, Out.Keys);
+  Out.Keys.reserve(Count);
   Deriver::flatten(Root, "", /*Params=*/false, Out.Keys);
   Deriver::listModules(Root, "", Out.Modules);
-  std::set<std::string> Knobs;
+  std::unordered_set<std::string_view> Knobs;
   for (const Key &K : Out.Keys)
     Knobs.insert(K.DependsOn.begin(), K.DependsOn.end());
   Out.Knobs.assign(Knobs.begin(), Knobs.end());
+  std::sort(Out.Knobs.begin(), Out.Knobs.end());
   return Out;
 }
 

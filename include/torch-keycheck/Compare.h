@@ -16,6 +16,7 @@
 #include "torch-keycheck/KeySet.h"
 #include "torch-keycheck/Manifest.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -60,14 +61,25 @@ struct Solution {
   std::string Problem;
   /// For a knob read off a size: the checkpoint key it was read from.
   std::map<std::string, std::string> ReadFrom;
+  /// A boolean knob read off a key that exists under one of its values
+  /// only: the value, the key, and whether the checkpoint has it.
+  struct Witness {
+    bool Value = false;
+    std::string Key;
+    SourceLoc Loc;
+    bool InCheckpoint = false;
+  };
+  /// The boolean knobs the checkpoint decided that way (the search then
+  /// tries only the value read).
+  std::map<std::string, Witness> Witnessed;
   /// Knobs the checkpoint's sizes disagree about, each with what each
   /// key says (`'hidden': 256 from fc1.weight, 128 from fc2.weight`).
   std::vector<std::string> Contradictions;
 };
 
 /// Tries the configurations of Class that extend Given with values for its
-/// knobs: booleans both ways, integers from the checkpoint's sizes and
-/// indices. Derivation goes through G (and re-extracts with the AST when
+/// knobs: booleans read off keys that exist under one value only, else
+/// both ways; integers from the checkpoint's sizes and indices. Derivation goes through G (and re-extracts with the AST when
 /// G.Source is set).
 Solution solveConfiguration(const RegistrationGraph &G,
                             const ModuleClass &Class,

@@ -42,6 +42,10 @@ struct Key {
   /// Conditions (source spelling) under which the key exists; empty when
   /// it always does in this configuration.
   std::vector<std::string> Conditions;
+  /// What each condition tests, folded over the configuration: a boolean
+  /// expression over the knobs, or `[begin, end)` for a loop of unknown
+  /// count. The solver evaluates them to read knobs off a checkpoint.
+  std::vector<ExprPtr> ConditionValues;
   /// The constructor parameters (of the analysed class) those conditions
   /// and any loop count in them depend on: the configuration knobs that
   /// decide whether the key exists. Sorted.

@@ -1,5 +1,6 @@
 // The comparison of a model's keys with a checkpoint manifest, on
-// hand-built key sets: grouping, prefixes, reordering, sizes.
+// hand-built key sets: grouping, prefixes, reordering, sizes; and solving
+// a configuration from a checkpoint on hand-built registration graphs.
 #include "torch-keycheck/Compare.h"
 
 #include <gtest/gtest.h>
@@ -125,6 +126,102 @@ TEST(CompareTest, SizesAndDTypes) {
             (std::vector<std::string>{"torch-checkpoint-shape-mismatch",
                                       "torch-checkpoint-dtype-mismatch"}));
   EXPECT_EQ(Fs[1].Level, Severity::Warning);
+}
+
+/// A class whose constructor takes Flags booleans, registering parameter
+/// `p<i>` [4] when flag `f<i>` is set.
+RegistrationGraph flagModel(int Flags) {
+  RegistrationGraph G;
+  ModuleClass C;
+  C.Name = "Flags";
+  Constructor Ctor;
+  for (int I = 0; I < Flags; ++I) {
+    std::string F = "f" + std::to_string(I);
+    Ctor.Params.push_back({F, "bool", nullptr});
+    auto T = std::make_shared<Expr>();
+    T->K = Expr::Kind::Tensor;
+    T->Name = "zeros";
+    T->Args = {Expr::makeList({Expr::makeInt(4)})};
+    Registration R;
+    R.K = Registration::Kind::Parameter;
+    R.Name = Expr::makeString("p" + std::to_string(I));
+    R.Value = T;
+    R.Guards = {Expr::makeParam(F)};
+    R.Loc = {"flags.h", unsigned(10 + I), 5};
+    Ctor.Registrations.push_back(R);
+  }
+  C.Constructors = {Ctor};
+  G.Classes = {C};
+  return G;
+}
+
+TEST(SolveTest, BooleanKnobsAreReadOffTheKeysTheyDecide) {
+  // 2^40 configurations: only reading each flag off its key solves it.
+  RegistrationGraph G = flagModel(40);
+  Manifest M;
+  for (int I = 0; I < 40; I += 3)
+    M.Keys.push_back(tensor("p" + std::to_string(I), {4}));
+  Solution S = solveConfiguration(G, G.Classes[0], {}, M, {});
+  ASSERT_EQ(S.Problem, "");
+  EXPECT_TRUE(S.Exact);
+  ASSERT_EQ(S.Best.size(), 1u);
+  for (int I = 0; I < 40; ++I) {
+    std::string F = "f" + std::to_string(I);
+    EXPECT_EQ(S.Best[0].Config.Defines.at(F)->asBool(), I % 3 == 0) << F;
+    ASSERT_TRUE(S.Witnessed.count(F)) << F;
+    EXPECT_EQ(S.Witnessed.at(F).Key, "p" + std::to_string(I));
+    EXPECT_EQ(S.Witnessed.at(F).InCheckpoint, I % 3 == 0);
+  }
+}
+
+TEST(SolveTest, KeysThatDisagreeLeaveTheKnobToTheSearch) {
+  // `if (f) p0 else q0`: a checkpoint with both matches no value of f.
+  RegistrationGraph G = flagModel(1);
+  Registration Else = G.Classes[0].Constructors[0].Registrations[0];
+  Else.Name = Expr::makeString("q0");
+  Else.Guards = {Expr::makeUnary("!", Expr::makeParam("f0"))};
+  G.Classes[0].Constructors[0].Registrations.push_back(Else);
+  Manifest M;
+  M.Keys = {tensor("p0", {4}), tensor("q0", {4})};
+  Solution S = solveConfiguration(G, G.Classes[0], {}, M, {});
+  ASSERT_EQ(S.Problem, "");
+  EXPECT_TRUE(S.Witnessed.empty());
+  EXPECT_FALSE(S.Exact);
+  EXPECT_EQ(S.Best.size(), 2u); // each value leaves one key unexpected
+}
+
+TEST(SolveTest, UnexpectedKeysAllowedDecideNothing) {
+  // With strict=False a key the model lacks is no error: its presence
+  // cannot tell the flag's value, only its absence can.
+  RegistrationGraph G = flagModel(2);
+  Manifest M;
+  M.Keys = {tensor("p0", {4})};
+  CompareOptions Loose;
+  Loose.AllowUnexpected = true;
+  Solution S = solveConfiguration(G, G.Classes[0], {}, M, Loose);
+  ASSERT_EQ(S.Problem, "");
+  EXPECT_TRUE(S.Exact);
+  EXPECT_FALSE(S.Witnessed.count("f0"));
+  ASSERT_TRUE(S.Witnessed.count("f1"));
+  EXPECT_EQ(S.Witnessed.at("f1").Value, false);
+  EXPECT_EQ(S.Best.size(), 2u); // f0 either way
+}
+
+TEST(SolveTest, AWrapperPrefixIsStrippedBeforeReading) {
+  // The prefix is an error in every configuration; the flags are still
+  // read off the keys under it (2^20 configurations could not be tried).
+  RegistrationGraph G = flagModel(20);
+  Manifest M;
+  M.Keys = {tensor("module.p1", {4})};
+  Solution S = solveConfiguration(G, G.Classes[0], {}, M, {});
+  ASSERT_EQ(S.Problem, "");
+  EXPECT_FALSE(S.Exact);
+  ASSERT_EQ(S.Witnessed.size(), 20u);
+  EXPECT_EQ(S.Witnessed.at("f0").Value, false);
+  EXPECT_EQ(S.Witnessed.at("f1").Value, true);
+  ASSERT_EQ(S.Best.size(), 1u);
+  EXPECT_EQ(checks(S.Best[0].Findings),
+            std::vector<std::string>{"torch-checkpoint-prefix"});
 }
 
 } // namespace
