@@ -151,23 +151,29 @@ public:
       : Model(Model), M(M), Opts(Opts), Symbolic(Symbolic) {}
 
   std::vector<Finding> run() {
-    std::vector<ManifestKey> Ckpt = M.Keys;
-    stripPrefixes(Ckpt);
-    std::map<std::string, const ManifestKey *> ByName;
+    const std::vector<ManifestKey> &Ckpt = stripPrefixes();
+    // One lookup per key; everything after works on what it found.
+    CkptByName.reserve(Ckpt.size());
     for (const ManifestKey &K : Ckpt)
-      ByName[K.Name] = &K;
-    std::set<std::string> ModelNames;
-    for (const Key &K : Model.Keys)
-      ModelNames.insert(K.Name);
+      CkptByName.try_emplace(K.Name, &K);
+    Found.reserve(Model.Keys.size());
+    std::vector<bool> Hit(Ckpt.size());
+    for (const Key &K : Model.Keys) {
+      auto It = CkptByName.find(K.Name);
+      Found.push_back(It == CkptByName.end() ? nullptr : It->second);
+      if (Found.back())
+        Hit[size_t(Found.back() - Ckpt.data())] = true;
+    }
+    AnyUnexpected = std::count(Hit.begin(), Hit.end(), true) < long(Ckpt.size());
 
     reordered(Ckpt);
-    renamed(Ckpt, ByName, ModelNames);
-    missing(ByName);
-    unexpected(Ckpt, ModelNames);
-    for (const Key &K : Model.Keys) {
-      auto It = ByName.find(K.Name);
-      if (It != ByName.end() && isConcreteKey(K) && !Explained.count(K.Name))
-        compareTensor(K, *It->second);
+    renamed(Ckpt);
+    missing();
+    unexpected(Ckpt);
+    for (size_t I = 0; I < Model.Keys.size(); ++I) {
+      const Key &K = Model.Keys[I];
+      if (Found[I] && isConcreteKey(K) && !isExplained(K.Name))
+        compareTensor(K, *Found[I]);
     }
     parameterOrder(Ckpt);
     return std::move(Out);
@@ -180,11 +186,16 @@ private:
     return Out.back();
   }
 
-  void stripPrefixes(std::vector<ManifestKey> &Ckpt) {
-    Stripped = wrapperPrefix(Ckpt, Model.Keys);
+  using NameIndex = std::unordered_map<std::string_view, const ManifestKey *>;
+  using NameSet = std::unordered_set<std::string_view>;
+
+  /// The checkpoint's keys as the model would name them.
+  const std::vector<ManifestKey> &stripPrefixes() {
+    Stripped = wrapperPrefix(M.Keys, Model.Keys);
     if (Stripped.empty())
-      return;
-    for (ManifestKey &K : Ckpt)
+      return M.Keys;
+    StrippedKeys = M.Keys;
+    for (ManifestKey &K : StrippedKeys)
       K.Name.erase(0, Stripped.size());
     report(PrefixCheck, Severity::Error, Model.Loc,
            "every checkpoint key starts with '" + Stripped + "', which '" +
@@ -192,6 +203,53 @@ private:
                "' does not register; strip it from the keys before "
                "loading (it comes from a DataParallel or torch.compile "
                "wrapper)");
+    return StrippedKeys;
+  }
+
+  /// For each module, the indices of the model's keys under it, in order:
+  /// every prefix of a key that ends at a dot names a module path.
+  void indexModules() {
+    if (Indexed)
+      return;
+    Indexed = true;
+    ModuleAt.reserve(Model.Modules.size());
+    for (size_t I = 0; I < Model.Modules.size(); ++I)
+      ModuleAt.try_emplace(Model.Modules[I].Path, I);
+    KeysUnder.assign(Model.Modules.size(), {});
+    for (size_t K = 0; K < Model.Keys.size(); ++K) {
+      std::string_view Name = Model.Keys[K].Name;
+      for (size_t Dot = Name.find('.'); Dot != std::string_view::npos;
+           Dot = Name.find('.', Dot + 1))
+        if (auto It = ModuleAt.find(Name.substr(0, Dot)); It != ModuleAt.end())
+          KeysUnder[It->second].push_back(K);
+    }
+  }
+
+  /// The model's keys under the module at Index.
+  std::vector<const Key *> keysUnder(size_t Index) {
+    indexModules();
+    std::vector<const Key *> R;
+    for (size_t K : KeysUnder[Index])
+      R.push_back(&Model.Keys[K]);
+    return R;
+  }
+
+  bool isExplained(const std::string &Name) const {
+    return !Explained.empty() && Explained.count(Name);
+  }
+
+  /// Whether the model key at Index is concrete, not in the checkpoint and
+  /// not accounted for by a reordering or rename.
+  bool isMissing(size_t Index) const {
+    const Key &K = Model.Keys[Index];
+    return !Found[Index] && isConcreteKey(K) && !isExplained(K.Name);
+  }
+
+  bool anyMissing() const {
+    for (size_t I = 0; I < Model.Keys.size(); ++I)
+      if (isMissing(I))
+        return true;
+    return false;
   }
 
   /// The key of that name when no configuration is bound, if any.
@@ -212,18 +270,22 @@ private:
     return R;
   }
 
+  static bool isContainer(const ModuleInstance &Mod) {
+    return Mod.Origin == "Sequential" || Mod.Origin == "ModuleList";
+  }
+
   /// The keys of each indexed child of Container (`body.1` ->
   /// {"weight": [5, 10], ...}), from names and shapes.
   using Signature = std::map<std::string, std::vector<int64_t>>;
 
+  /// Keys is every key under Container.
   template <typename KeyT, typename ShapeFn>
   static std::map<int64_t, Signature>
-  childSignatures(const std::vector<KeyT> &Keys, const std::string &Container,
-                  ShapeFn Shape) {
+  childSignatures(const std::vector<const KeyT *> &Keys,
+                  const std::string &Container, ShapeFn Shape) {
     std::map<int64_t, Signature> R;
-    for (const KeyT &K : Keys) {
-      if (!under(K.Name, Container))
-        continue;
+    for (const KeyT *KP : Keys) {
+      const KeyT &K = *KP;
       std::string Rest = K.Name.substr(Container.size() + 1);
       size_t Dot = Rest.find('.');
       std::string Index = Rest.substr(0, Dot);
@@ -245,18 +307,32 @@ private:
   /// under another numbering (moved, inserted or removed children): one
   /// finding with the mapping, instead of every key missing and unexpected.
   void reordered(const std::vector<ManifestKey> &Ckpt) {
-    for (const ModuleInstance &Mod : Model.Modules) {
-      if (Mod.Origin != "Sequential" && Mod.Origin != "ModuleList")
+    // The checkpoint's keys under each container.
+    std::map<size_t, std::vector<const ManifestKey *>> CkptUnder;
+    for (size_t I = 0; I < Model.Modules.size(); ++I)
+      if (isContainer(Model.Modules[I]))
+        CkptUnder[I];
+    if (CkptUnder.empty())
+      return;
+    indexModules();
+    for (const ManifestKey &K : Ckpt) {
+      std::string_view Name = K.Name;
+      for (size_t Dot = Name.find('.'); Dot != std::string_view::npos;
+           Dot = Name.find('.', Dot + 1))
+        if (auto It = ModuleAt.find(Name.substr(0, Dot));
+            It != ModuleAt.end() && CkptUnder.count(It->second))
+          CkptUnder[It->second].push_back(&K);
+    }
+    for (auto &[Index, TheirKeys] : CkptUnder) {
+      const ModuleInstance &Mod = Model.Modules[Index];
+      std::vector<const Key *> MyKeys = keysUnder(Index);
+      if (!std::all_of(MyKeys.begin(), MyKeys.end(),
+                       [](const Key *K) { return isConcreteKey(*K); }))
         continue;
-      bool Concrete = true;
-      for (const Key &K : Model.Keys)
-        if (under(K.Name, Mod.Path))
-          Concrete &= isConcreteKey(K);
-      if (!Concrete)
-        continue;
-      auto Mine = childSignatures(Model.Keys, Mod.Path, concreteShape);
+      auto Mine = childSignatures(
+          MyKeys, Mod.Path, [](const Key &K) { return concreteShape(K); });
       auto Theirs = childSignatures(
-          Ckpt, Mod.Path, [](const ManifestKey &K) { return K.Shape; });
+          TheirKeys, Mod.Path, [](const ManifestKey &K) { return K.Shape; });
       if (Mine.empty() || Mine.size() != Theirs.size() || Mine == Theirs)
         continue;
       // Match in order: the first unused checkpoint child with the same
@@ -285,12 +361,10 @@ private:
       }
       if (Moved > 4)
         Mapping += "; and " + std::to_string(Moved - 4) + " more";
-      for (const Key &K : Model.Keys)
-        if (under(K.Name, Mod.Path))
-          Explained.insert(K.Name);
-      for (const ManifestKey &K : Ckpt)
-        if (under(K.Name, Mod.Path))
-          Explained.insert(K.Name);
+      for (const Key *K : MyKeys)
+        Explained.insert(K->Name);
+      for (const ManifestKey *K : TheirKeys)
+        Explained.insert(K->Name);
       report(ReorderCheck, Severity::Error, Mod.Loc,
              "the checkpoint holds the children of '" + Mod.Path +
                  "' at other indices (a child moved, inserted or removed): " +
@@ -301,20 +375,24 @@ private:
 
   /// Model keys the checkpoint lacks: a module whose keys are all missing
   /// is one finding at its registration.
-  void missing(const std::map<std::string, const ManifestKey *> &ByName) {
-    std::set<std::string> Covered;
-    for (const ModuleInstance &Mod : Model.Modules) {
-      std::vector<std::string> Keys;
-      bool AllMissing = true, Judged = true;
-      for (const Key &K : Model.Keys)
-        if (under(K.Name, Mod.Path)) {
-          Keys.push_back(K.Name);
-          AllMissing &= !ByName.count(K.Name) && !Explained.count(K.Name);
-          Judged &=
-              K.Conditions.empty() && K.Name.find('{') == std::string::npos;
-        }
-      if (Keys.empty() || !AllMissing || !Judged || Covered.count(Keys[0]))
+  void missing() {
+    if (!anyMissing())
+      return;
+    indexModules();
+    std::unordered_set<std::string> Covered;
+    for (size_t I = 0; I < Model.Modules.size(); ++I) {
+      const ModuleInstance &Mod = Model.Modules[I];
+      const std::vector<size_t> &Under = KeysUnder[I];
+      bool Judged = std::all_of(Under.begin(), Under.end(), [&](size_t K) {
+        const Key &Of = Model.Keys[K];
+        return !Found[K] && !isExplained(Of.Name) && Of.Conditions.empty() &&
+               Of.Name.find('{') == std::string::npos;
+      });
+      if (Under.empty() || !Judged || Covered.count(Model.Keys[Under[0]].Name))
         continue;
+      std::vector<std::string> Keys;
+      for (size_t K : Under)
+        Keys.push_back(Model.Keys[K].Name);
       Covered.insert(Keys.begin(), Keys.end());
       std::string When;
       if (const Key *S = symbolicKey(Keys.front()))
@@ -326,10 +404,10 @@ private:
                  (When.empty() ? "" : " (registered when " + When + ")"))
           .Keys = Keys;
     }
-    for (const Key &K : Model.Keys) {
-      if (Covered.count(K.Name) || ByName.count(K.Name) ||
-          Explained.count(K.Name) || !K.Conditions.empty() ||
-          K.Name.find('{') != std::string::npos)
+    for (size_t I = 0; I < Model.Keys.size(); ++I) {
+      const Key &K = Model.Keys[I];
+      if (Found[I] || Covered.count(K.Name) || isExplained(K.Name) ||
+          !K.Conditions.empty() || K.Name.find('{') != std::string::npos)
         continue;
       std::string When;
       if (const Key *S = symbolicKey(K.Name))
@@ -344,31 +422,33 @@ private:
   /// Checkpoint keys the model lacks, grouped under the first part of
   /// their path the model does not have, in checkpoint order.
   std::vector<std::pair<std::string, std::vector<std::string>>>
-  unexpectedGroups(const std::vector<ManifestKey> &Ckpt,
-                   const std::set<std::string> &ModelNames) const {
-    std::set<std::string> ModelPaths;
-    for (const Key &K : Model.Keys)
-      for (size_t P = K.Name.find('.'); P != std::string::npos;
-           P = K.Name.find('.', P + 1))
-        ModelPaths.insert(K.Name.substr(0, P));
+  unexpectedGroups(const std::vector<ManifestKey> &Ckpt) {
     std::vector<std::pair<std::string, std::vector<std::string>>> Groups;
     // Keys the model has as patterns or under conditions may match.
-    if (!isConcrete(Model))
+    if (!AnyUnexpected || !isConcrete(Model))
       return Groups;
-    std::map<std::string, size_t> Index;
+    if (ModelNames.empty())
+      for (const Key &K : Model.Keys) {
+        std::string_view Name = K.Name;
+        ModelNames.insert(Name);
+        for (size_t P = Name.find('.'); P != std::string_view::npos;
+             P = Name.find('.', P + 1))
+          ModelPaths.insert(Name.substr(0, P));
+      }
+    std::unordered_map<std::string, size_t> Index;
     for (const ManifestKey &K : Ckpt) {
-      if (ModelNames.count(K.Name) || Explained.count(K.Name))
+      if (ModelNames.count(K.Name) || isExplained(K.Name))
         continue;
-      std::string Root = K.Name;
-      for (size_t P = K.Name.find('.'); P != std::string::npos;
-           P = K.Name.find('.', P + 1))
-        if (!ModelPaths.count(K.Name.substr(0, P))) {
-          Root = K.Name.substr(0, P);
+      std::string_view Name = K.Name, Root = Name;
+      for (size_t P = Name.find('.'); P != std::string_view::npos;
+           P = Name.find('.', P + 1))
+        if (!ModelPaths.count(Name.substr(0, P))) {
+          Root = Name.substr(0, P);
           break;
         }
-      auto [It, New] = Index.insert({Root, Groups.size()});
+      auto [It, New] = Index.try_emplace(std::string(Root), Groups.size());
       if (New)
-        Groups.push_back({Root, {}});
+        Groups.push_back({std::string(Root), {}});
       Groups[It->second].second.push_back(K.Name);
     }
     return Groups;
@@ -399,9 +479,10 @@ private:
   /// A module or tensor the checkpoint lacks and one the model lacks, at
   /// the same place with the same keys and shapes and similar names: a
   /// rename, with a fix-it on the registered name when it is a literal.
-  void renamed(const std::vector<ManifestKey> &Ckpt,
-               const std::map<std::string, const ManifestKey *> &ByName,
-               const std::set<std::string> &ModelNames) {
+  void renamed(const std::vector<ManifestKey> &Ckpt) {
+    if (!AnyUnexpected || !anyMissing())
+      return;
+    indexModules();
     struct Side {
       std::string Path;
       Signature Sig;
@@ -409,58 +490,68 @@ private:
       unsigned NameLength = 0;
       std::vector<std::string> Keys;
     };
-    auto Missing = [&](const Key &K) {
-      return isConcreteKey(K) && !ByName.count(K.Name) &&
-             !Explained.count(K.Name);
-    };
     std::vector<Side> Ours;
-    std::set<std::string> Covered;
-    for (const ModuleInstance &Mod : Model.Modules) {
-      Side S{Mod.Path, {}, Mod.Loc, Mod.NameLoc, Mod.NameLength, {}};
-      bool AllMissing = true;
-      for (const Key &K : Model.Keys)
-        if (under(K.Name, Mod.Path)) {
-          AllMissing &= Missing(K);
-          S.Sig[K.Name.substr(Mod.Path.size() + 1)] =
-              isConcreteKey(K) ? concreteShape(K) : std::vector<int64_t>{};
-          S.Keys.push_back(K.Name);
-        }
-      if (S.Keys.empty() || !AllMissing || Covered.count(S.Keys[0]))
+    std::unordered_set<std::string> Covered;
+    for (size_t I = 0; I < Model.Modules.size(); ++I) {
+      const ModuleInstance &Mod = Model.Modules[I];
+      const std::vector<size_t> &UnderIndex = KeysUnder[I];
+      if (UnderIndex.empty() ||
+          Covered.count(Model.Keys[UnderIndex[0]].Name) ||
+          !std::all_of(UnderIndex.begin(), UnderIndex.end(),
+                       [&](size_t K) { return isMissing(K); }))
         continue;
+      std::vector<const Key *> Under = keysUnder(I);
+      Side S{Mod.Path, {}, Mod.Loc, Mod.NameLoc, Mod.NameLength, {}};
+      for (const Key *K : Under) {
+        S.Sig[K->Name.substr(Mod.Path.size() + 1)] = concreteShape(*K);
+        S.Keys.push_back(K->Name);
+      }
       Covered.insert(S.Keys.begin(), S.Keys.end());
       Ours.push_back(std::move(S));
     }
-    for (const Key &K : Model.Keys)
-      if (Missing(K) && !Covered.count(K.Name))
+    for (size_t I = 0; I < Model.Keys.size(); ++I)
+      if (const Key &K = Model.Keys[I]; isMissing(I) && !Covered.count(K.Name))
         Ours.push_back({K.Name,
                         {{"", concreteShape(K)}},
                         K.Loc,
                         K.NameLoc,
                         K.NameLength,
                         {K.Name}});
+    if (Ours.empty())
+      return;
 
+    // The checkpoint's side, by parent and signature: only those can pair.
     std::vector<Side> Theirs;
-    for (auto &[Root, Keys] : unexpectedGroups(Ckpt, ModelNames)) {
+    std::map<std::pair<std::string, Signature>, std::vector<size_t>> Alike;
+    for (auto &[Root, Keys] : unexpectedGroups(Ckpt)) {
       Side S{Root, {}, {}, {}, 0, Keys};
       for (const std::string &Name : Keys)
-        for (const ManifestKey &C : Ckpt)
-          if (C.Name == Name)
-            S.Sig[Name == Root ? "" : Name.substr(Root.size() + 1)] = C.Shape;
+        S.Sig[Name == Root ? "" : Name.substr(Root.size() + 1)] =
+            CkptByName.at(Name)->Shape;
+      Alike[{parentOf(Root), S.Sig}].push_back(Theirs.size());
       Theirs.push_back(std::move(S));
     }
+    std::map<std::pair<std::string, Signature>, size_t> OursAlike;
+    for (const Side &O : Ours)
+      ++OursAlike[{parentOf(O.Path), O.Sig}];
 
     std::set<size_t> Taken;
     for (const Side &O : Ours) {
-      std::string Name = O.Path.substr(parentOf(O.Path).size() +
-                                       (parentOf(O.Path).empty() ? 0 : 1));
+      std::string Parent = parentOf(O.Path);
+      auto Candidates = Alike.find({Parent, O.Sig});
+      // Thousands of alike layers renamed at once are not told apart by
+      // their names; they are reported as missing and unexpected.
+      if (Candidates == Alike.end() ||
+          Candidates->second.size() * OursAlike[{Parent, O.Sig}] > 1000000)
+        continue;
+      std::string Name = O.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
       size_t Best = SIZE_MAX, BestDistance = SIZE_MAX;
-      for (size_t I = 0; I < Theirs.size(); ++I) {
+      for (size_t I : Candidates->second) {
         const Side &T = Theirs[I];
-        if (Taken.count(I) || parentOf(T.Path) != parentOf(O.Path) ||
-            T.Sig != O.Sig)
+        if (Taken.count(I))
           continue;
-        std::string Other = T.Path.substr(parentOf(T.Path).size() +
-                                          (parentOf(T.Path).empty() ? 0 : 1));
+        std::string Other =
+            T.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
         size_t D = editDistance(Name, Other);
         bool Similar = D * 2 <= std::max(Name.size(), Other.size()) ||
                        Name.find(Other) != std::string::npos ||
@@ -474,8 +565,8 @@ private:
         continue;
       Taken.insert(Best);
       const Side &T = Theirs[Best];
-      std::string Other = T.Path.substr(parentOf(T.Path).size() +
-                                        (parentOf(T.Path).empty() ? 0 : 1));
+      std::string Other =
+          T.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
       Finding &F = report(
           RenameCheck, Severity::Error, O.NameLength ? O.NameLoc : O.Loc,
           "'" + O.Path + "' is '" + T.Path +
@@ -490,17 +581,17 @@ private:
     }
   }
 
-  void unexpected(const std::vector<ManifestKey> &Ckpt,
-                  const std::set<std::string> &ModelNames) {
-    for (const auto &[Root, Keys] : unexpectedGroups(Ckpt, ModelNames)) {
+  void unexpected(const std::vector<ManifestKey> &Ckpt) {
+    for (const auto &[Root, Keys] : unexpectedGroups(Ckpt)) {
       // At the registration that makes the key in another configuration,
       // else the parent module's registration, else the class.
       SourceLoc Loc = Model.Loc;
       size_t Dot = Root.rfind('.');
+      indexModules();
       if (Dot != std::string::npos)
-        for (const ModuleInstance &Mod : Model.Modules)
-          if (Mod.Path == Root.substr(0, Dot))
-            Loc = Mod.Loc;
+        if (auto It = ModuleAt.find(std::string_view(Root).substr(0, Dot));
+            It != ModuleAt.end())
+          Loc = Model.Modules[It->second].Loc;
       std::string When;
       if (const Key *S = symbolicKey(Keys.front())) {
         Loc = S->Loc;
@@ -531,17 +622,21 @@ private:
   void parameterOrder(const std::vector<ManifestKey> &Ckpt) {
     if (M.Format.compare(0, 11, "safetensors") == 0)
       return;
+    // The model's parameters, and the checkpoint's tensors of their names
+    // in the checkpoint's order.
     std::vector<const Key *> Ours;
-    std::map<std::string, const Key *> ByName;
-    for (const Key &K : Model.Keys)
-      if (K.K == Key::Kind::Parameter && isConcreteKey(K)) {
+    std::vector<bool> Named(Ckpt.size());
+    for (size_t I = 0; I < Model.Keys.size(); ++I)
+      if (const Key &K = Model.Keys[I];
+          K.K == Key::Kind::Parameter && isConcreteKey(K)) {
         Ours.push_back(&K);
-        ByName[K.Name] = &K;
+        if (Found[I])
+          Named[size_t(Found[I] - Ckpt.data())] = true;
       }
     std::vector<const ManifestKey *> Theirs;
-    for (const ManifestKey &C : Ckpt)
-      if (ByName.count(C.Name))
-        Theirs.push_back(&C);
+    for (size_t I = 0; I < Ckpt.size(); ++I)
+      if (Named[I])
+        Theirs.push_back(&Ckpt[I]);
     if (Theirs.size() != Ours.size())
       return;
     for (size_t I = 0; I < Ours.size(); ++I) {
@@ -591,8 +686,18 @@ private:
   const ModelKeys *Symbolic;
   std::optional<KeysByName> SymbolicByName;
   std::string Stripped;
+  std::vector<ManifestKey> StrippedKeys; ///< when Stripped is not empty
+  NameIndex CkptByName;
+  /// Per model key, the checkpoint's tensor of that name, or null.
+  std::vector<const ManifestKey *> Found;
+  /// Whether the checkpoint has a key no model key found.
+  bool AnyUnexpected = false;
+  NameSet ModelNames, ModelPaths; ///< built when unexpected keys are grouped
+  bool Indexed = false;
+  std::unordered_map<std::string_view, size_t> ModuleAt; ///< path -> index
+  std::vector<std::vector<size_t>> KeysUnder; ///< per module, key indices
   /// Keys a reordering finding accounts for.
-  std::set<std::string> Explained;
+  std::unordered_set<std::string> Explained;
   std::vector<Finding> Out;
 };
 
@@ -752,29 +857,47 @@ readBooleanKnobs(const ModelKeys &Symbolic, const std::set<std::string> &Bools,
   for (const ManifestKey &C : M.Keys)
     Names.insert(std::string_view(C.Name).substr(Prefix.size()));
 
-  std::map<std::string, std::array<Bindings, 2>> Values;
-  std::set<std::string> Disagree;
+  // Per knob: the bindings of its two values, and what its keys say.
+  struct Knob {
+    std::array<Bindings, 2> Values;
+    std::optional<Solution::Witness> Read;
+    bool Disagree = false;
+  };
+  std::unordered_map<std::string_view, Knob> Knobs;
+  for (const std::string &B : Bools)
+    for (bool V : {false, true})
+      Knobs[B].Values[V][B] = Expr::makeBool(V);
+  // Whether a condition holds with its one knob at Value (`flag` and
+  // `!flag` without folding: they are most conditions).
+  auto Holds = [](const ExprPtr &C, const std::string &Knob,
+                  const Bindings &B, bool Value) -> std::optional<bool> {
+    if (!C)
+      return std::nullopt;
+    if (C->K == Expr::Kind::Param && C->Name == Knob)
+      return Value;
+    if (C->K == Expr::Kind::Unary && C->Name == "!" &&
+        C->Args[0]->K == Expr::Kind::Param && C->Args[0]->Name == Knob)
+      return !Value;
+    return fold(C, B)->asBool();
+  };
   for (const Key &K : Symbolic.Keys) {
-    if (K.DependsOn.size() != 1 || !Bools.count(K.DependsOn[0]) ||
-        K.Name.find('{') != std::string::npos)
+    if (K.DependsOn.size() != 1 || K.Name.find('{') != std::string::npos)
       continue;
-    const std::string &Knob = K.DependsOn[0];
-    auto [It, New] = Values.try_emplace(Knob);
-    if (New)
-      for (bool V : {false, true})
-        It->second[V][Knob] = Expr::makeBool(V);
+    auto It = Knobs.find(K.DependsOn[0]);
+    if (It == Knobs.end())
+      continue;
+    Knob &Kn = It->second;
     // Whether the key exists with the knob false, and with it true.
     std::optional<bool> Exists[2];
     for (bool V : {false, true}) {
       Exists[V] = true;
       for (const ExprPtr &C : K.ConditionValues) {
-        std::optional<bool> Holds = C ? fold(C, It->second[V])->asBool()
-                                      : std::nullopt;
-        if (!Holds) {
+        std::optional<bool> H = Holds(C, K.DependsOn[0], Kn.Values[V], V);
+        if (!H) {
           Exists[V] = std::nullopt;
           break;
         }
-        *Exists[V] = *Exists[V] && *Holds;
+        *Exists[V] = *Exists[V] && *H;
       }
     }
     if (!Exists[0] || !Exists[1] || *Exists[0] == *Exists[1])
@@ -783,13 +906,14 @@ readBooleanKnobs(const ModelKeys &Symbolic, const std::set<std::string> &Bools,
     if (Present && Opts.AllowUnexpected)
       continue;
     bool Value = *Exists[1] == Present;
-    auto [W, First] = Read.try_emplace(
-        Knob, Solution::Witness{Value, K.Name, K.Loc, Present});
-    if (!First && W->second.Value != Value)
-      Disagree.insert(Knob);
+    if (!Kn.Read)
+      Kn.Read = Solution::Witness{Value, K.Name, K.Loc, Present};
+    else if (Kn.Read->Value != Value)
+      Kn.Disagree = true;
   }
-  for (const std::string &Knob : Disagree)
-    Read.erase(Knob);
+  for (auto &[Name, Kn] : Knobs)
+    if (Kn.Read && !Kn.Disagree)
+      Read.emplace(std::string(Name), std::move(*Kn.Read));
   return Read;
 }
 
@@ -807,7 +931,7 @@ sizesReadOff(const ModelKeys &Open, const Manifest &M) {
       return;
     for (size_t I = 0; I < C.Shape.size(); ++I)
       if (const std::string &P = (*K.Shape)[I].Symbol; isIdentifier(P))
-        Read[P].insert({C.Shape[I], C.Name});
+        Read[P].try_emplace(C.Shape[I], C.Name);
   };
   for (const Key &K : Open.Keys) {
     if (!K.Shape || std::all_of(K.Shape->begin(), K.Shape->end(),
@@ -863,15 +987,19 @@ Solution solve(const RegistrationGraph &G, const ModuleClass &Class,
   // names or sizes read when nothing is bound (defaults included: they
   // are what a caller may change).
   std::set<std::string> Read(Symbolic.Knobs.begin(), Symbolic.Knobs.end());
+  std::unordered_set<std::string_view> Seen; // names and sizes read already
+  auto ReadIn = [&](const std::string &Text) {
+    if (Seen.insert(Text).second)
+      for (const std::string &Id : identifiers(Text))
+        Read.insert(Id);
+  };
   for (const Key &K : Symbolic.Keys) {
     if (K.Name.find('{') != std::string::npos)
-      for (const std::string &Id : identifiers(K.Name))
-        Read.insert(Id);
+      ReadIn(K.Name);
     if (K.Shape)
       for (const Dim &D : *K.Shape)
         if (!D.Value)
-          for (const std::string &Id : identifiers(D.Symbol))
-            Read.insert(Id);
+          ReadIn(D.Symbol);
   }
   std::set<int64_t> Sizes, Counts = {0};
   integersIn(M, Sizes, Counts);
@@ -1004,20 +1132,73 @@ Solution solveConfiguration(const RegistrationGraph &G,
   return solve(G, Class, *Ctor, symbolicKeys(G, Class, *Ctor), Given, M, Opts);
 }
 
+namespace {
+
+/// Whether some parameter of Ctor has neither a define in Given nor a
+/// default.
+bool leavesOpen(const Constructor &Ctor, const Configuration &Given) {
+  return std::any_of(Ctor.Params.begin(), Ctor.Params.end(), [&](const auto &P) {
+    return !P.Default && !Given.Defines.count(P.Name);
+  });
+}
+
+/// Whether Given's keys cannot all be concrete: some key exists under
+/// conditions over parameters Given leaves without a value alone, which no
+/// value Given binds can decide.
+bool keysStayOpen(const Constructor &Ctor, const ModelKeys &Symbolic,
+                  const Configuration &Given) {
+  std::set<std::string> Open;
+  for (const ConstructorParam &P : Ctor.Params)
+    if (!P.Default && !Given.Defines.count(P.Name))
+      Open.insert(P.Name);
+  return std::any_of(Symbolic.Keys.begin(), Symbolic.Keys.end(),
+                     [&](const Key &K) {
+                       return !K.DependsOn.empty() &&
+                              std::all_of(K.DependsOn.begin(),
+                                          K.DependsOn.end(),
+                                          [&](const std::string &P) {
+                                            return Open.count(P) > 0;
+                                          });
+                     });
+}
+
+} // namespace
+
 std::vector<Finding>
 checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
                        const Configuration &Given, const Manifest &M,
                        const CompareOptions &Opts, std::string &Problem) {
   const Constructor *Ctor = constructorFor(Class, Given);
-  ModelKeys Keys = deriveKeys(G, Class, Given);
-  bool Concrete = isConcrete(Keys);
-  ModelKeys Symbolic;
-  if (Ctor)
-    Symbolic = symbolicKeys(G, Class, *Ctor);
-  const ModelKeys *SymbolicP = Ctor ? &Symbolic : nullptr;
+  const SourceLoc &At = Class.Loc;
+  // Each derivation of a large model costs; take only those the verdict
+  // needs. With every parameter given or defaulted, Given's keys decide
+  // alone when they match. With some left open, the symbolic keys say
+  // whether Given can decide at all.
+  ModelKeys Keys, Symbolic;
+  bool Concrete = false, HaveSymbolic = false;
+  auto DeriveSymbolic = [&] {
+    if (Ctor && !HaveSymbolic)
+      Symbolic = symbolicKeys(G, Class, *Ctor);
+    HaveSymbolic = true;
+  };
+  if (!Ctor || !leavesOpen(*Ctor, Given)) {
+    Keys = deriveKeys(G, Class, Given);
+    Concrete = isConcrete(Keys);
+  } else {
+    DeriveSymbolic();
+    if (!keysStayOpen(*Ctor, Symbolic, Given)) {
+      Keys = deriveKeys(G, Class, Given);
+      Concrete = isConcrete(Keys);
+    }
+  }
   std::vector<Finding> AsGiven;
   if (Concrete) {
-    AsGiven = compareWithCheckpoint(Keys, M, Opts, SymbolicP);
+    // Which findings there are does not depend on the symbolic keys (they
+    // only word the messages), so a clean load needs none.
+    if (!HaveSymbolic && compareWithCheckpoint(Keys, M, Opts).empty())
+      return {};
+    DeriveSymbolic();
+    AsGiven = compareWithCheckpoint(Keys, M, Opts, Ctor ? &Symbolic : nullptr);
     if (errorsIn(AsGiven) == 0)
       return AsGiven;
     if (std::optional<std::vector<Finding>> Summary =
@@ -1026,6 +1207,8 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
   }
   // Defaults decided what the defines did not; another value of a
   // parameter nobody gave may be what the checkpoint was saved with.
+  DeriveSymbolic();
+  const ModelKeys *SymbolicP = Ctor ? &Symbolic : nullptr;
   Solution S = Ctor ? solve(G, Class, *Ctor, Symbolic, Given, M, Opts)
                     : solveConfiguration(G, Class, Given, M, Opts);
   if (Concrete && (!S.Problem.empty() || !S.Exact || S.Knobs.empty()))
@@ -1040,7 +1223,7 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
   if (!S.Exact) {
     Out.push_back({"torch-checkpoint-configuration",
                    Severity::Remark,
-                   Keys.Loc,
+                   At,
                    "no configuration of '" + Class.Name +
                        "' matches the checkpoint; the closest is " + Config +
                        ", which differs as reported below",
@@ -1049,13 +1232,13 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
       Out.back().Configuration.push_back(
           {Knob, Best.Config.Defines.at(Knob)->str()});
     for (const std::string &C : S.Contradictions)
-      Out.back().Notes.push_back({Keys.Loc, C});
+      Out.back().Notes.push_back({At, C});
     Out.insert(Out.end(), Best.Findings.begin(), Best.Findings.end());
     return Out;
   }
   Finding F{"torch-checkpoint-configuration",
             Severity::Remark,
-            Keys.Loc,
+            At,
             "the checkpoint matches '" + Class.Name + "' with " + Config +
                 (Concrete ? ", not with the defaults" : ""),
             {}};
@@ -1063,7 +1246,7 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
     F.Configuration.push_back({Knob, Best.Config.Defines.at(Knob)->str()});
   for (size_t I = 1; I < S.Best.size(); ++I)
     F.Notes.push_back(
-        {Keys.Loc,
+        {At,
          "it matches with " + defineText(S.Best[I].Config, S.Knobs) + " too"});
   // What the other value of each boolean knob would break: the first
   // error of that configuration while deriving it is cheap, else what the
@@ -1111,7 +1294,7 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
   }
   if (Unexplained)
     F.Notes.push_back(
-        {Keys.Loc, std::to_string(Unexplained) + " more boolean knob" +
+        {At, std::to_string(Unexplained) + " more boolean knob" +
                        (Unexplained == 1 ? " is" : "s are") +
                        " set as the checkpoint says; give one the other "
                        "value with --define to see what it breaks"});

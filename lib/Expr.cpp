@@ -280,7 +280,12 @@ ExprPtr fold(const ExprPtr &E, const Bindings &B) {
     return E;
   case Expr::Kind::Param: {
     auto It = B.find(E->Name);
-    return It == B.end() ? E : It->second;
+    if (It == B.end())
+      return E;
+    // A parameter bound to itself (symbolic derivation) stays this node,
+    // so that what contains it need not be copied.
+    const Expr &V = *It->second;
+    return V.K == Expr::Kind::Param && V.Name == E->Name ? E : It->second;
   }
   case Expr::Kind::Unary: {
     ExprPtr A = fold(E->Args[0], B);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace torchkc {
@@ -156,7 +157,7 @@ public:
     Key K =
         tensorKey(V, R.K == Registration::Kind::Parameter ? "register_parameter"
                                                           : "register_buffer");
-    K.Name = Name;
+    K.Name = std::move(Name);
     K.K = R.K == Registration::Kind::Parameter ? Key::Kind::Parameter
                                                : Key::Kind::Buffer;
     K.Loc = R.Loc;
@@ -217,15 +218,19 @@ public:
       return N;
     }
     if (!M->Builtin.empty()) {
-      BuiltinExpansion X = expandBuiltin(M->Builtin, M->Args, M->Setters);
+      const BuiltinExpansion &X = expansion(*M);
       if (!X.Problem.empty())
         Out.Unresolved.push_back({Loc, M->Builtin + ": " + X.Problem});
-      for (auto &E : X.Entries) {
-        CondList EConds = Conds;
-        for (size_t I = 0; I < E.Conditions.size(); ++I)
-          EConds.push_back({E.Conditions[I], I < E.ConditionValues.size()
-                                                 ? E.ConditionValues[I]
-                                                 : nullptr});
+      for (const BuiltinEntry &E : X.Entries) {
+        CondList Extra;
+        if (!E.Conditions.empty()) {
+          Extra = Conds;
+          for (size_t I = 0; I < E.Conditions.size(); ++I)
+            Extra.push_back({E.Conditions[I], I < E.ConditionValues.size()
+                                                  ? E.ConditionValues[I]
+                                                  : nullptr});
+        }
+        const CondList &EConds = E.Conditions.empty() ? Conds : Extra;
         if (E.K == BuiltinEntry::Kind::Child) {
           N.Children.push_back(
               {E.Name, instantiate(E.Child, Loc, EConds, Depth + 1)});
@@ -342,6 +347,24 @@ public:
     }
   }
 
+  /// What built-in module M registers. Large models construct the same
+  /// layer many times (`Linear(width, width)` in every block), so each
+  /// distinct construction is expanded once per derivation.
+  const BuiltinExpansion &expansion(const Expr &M) {
+    std::string Key = M.Builtin;
+    for (const ExprPtr &A : M.Args)
+      Key += "|" + A->str();
+    for (const auto &[Name, Value] : M.Setters)
+      Key += "|." + Name + "=" + Value->str();
+    auto It = Expansions.find(Key);
+    if (It == Expansions.end())
+      It = Expansions
+               .emplace(std::move(Key),
+                        expandBuiltin(M.Builtin, M.Args, M.Setters))
+               .first;
+    return It->second;
+  }
+
   /// The constructor re-extracted with its arguments known, when the AST
   /// is still there to do it; else the symbolic one.
   const Constructor &specialized(const ModuleClass &C, const Constructor &Ctor,
@@ -358,15 +381,22 @@ public:
   void setConditions(Key &K, const CondList &C) {
     K.Conditions.clear();
     K.ConditionValues.clear();
-    std::vector<std::string> Params;
+    K.DependsOn.clear();
+    if (C.empty())
+      return;
+    K.Conditions.reserve(C.size());
+    K.ConditionValues.reserve(C.size());
     for (const auto &[Text, Value] : C) {
       K.Conditions.push_back(Text);
       K.ConditionValues.push_back(Value);
-      collectParams(Value, Params);
+      collectParams(Value, K.DependsOn);
     }
-    for (const std::string &P : Params)
-      if (!LoopVars.count(P))
-        K.DependsOn.push_back(P);
+    if (!LoopVars.empty())
+      K.DependsOn.erase(std::remove_if(K.DependsOn.begin(), K.DependsOn.end(),
+                                       [&](const std::string &P) {
+                                         return LoopVars.count(P) > 0;
+                                       }),
+                        K.DependsOn.end());
   }
 
   static bool isNamedChild(const ExprPtr &E) {
@@ -419,8 +449,12 @@ public:
       Out = std::move(Own); // the root's own keys come first, named as they are
     } else {
       for (Key &K : Own) {
-        if (!Prefix.empty())
-          K.Name.insert(0, Prefix);
+        if (!Prefix.empty()) {
+          std::string Name;
+          Name.reserve(Prefix.size() + K.Name.size());
+          Name.append(Prefix).append(K.Name);
+          K.Name = std::move(Name);
+        }
         Out.push_back(std::move(K));
       }
     }
@@ -442,6 +476,7 @@ private:
   const RegistrationGraph &G;
   ModelKeys &Out;
   std::set<std::string> LoopVars;
+  std::unordered_map<std::string, BuiltinExpansion> Expansions;
 };
 
 } // namespace
@@ -498,7 +533,10 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
 
   Deriver D(G, Out);
   Node Root = D.instantiateClass(D.specialized(Class, *Ctor, B), B, {}, 0);
+  // The root's own parameters are moved as a whole when it has any.
   size_t Count = Deriver::countKeys(Root);
+  if (Root.Params.empty())
+    Out.Keys.reserve(Count);
   Deriver::flatten(Root, "", /*Params=*/true, Out.Keys);
   Out.Keys.reserve(Count);
   Deriver::flatten(Root, "", /*Params=*/false, Out.Keys);
