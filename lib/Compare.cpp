@@ -75,6 +75,10 @@ std::vector<int64_t> concreteShape(const Key &K) {
   return S;
 }
 
+/// A checkpoint's keys by name.
+using CheckpointIndex =
+    std::unordered_map<std::string_view, const ManifestKey *>;
+
 /// Keys by name, for lookups in models of any size (the first key of a
 /// name wins, as a scan would find it).
 class KeysByName {
@@ -117,9 +121,10 @@ std::string sizeOrigins(const Key &K, const Key *S,
 }
 
 /// A wrapper's prefix on every checkpoint key (DataParallel's `module.`,
-/// torch.compile's `_orig_mod.`, or both) that no key of the model has.
+/// torch.compile's `_orig_mod.`, or both) that no key of the model has
+/// (with Always, no key the model has in every configuration).
 std::string wrapperPrefix(const std::vector<ManifestKey> &Ckpt,
-                          const std::vector<Key> &Model) {
+                          const std::vector<Key> &Model, bool Always = false) {
   std::string Prefix;
   if (Ckpt.empty())
     return Prefix;
@@ -133,7 +138,7 @@ std::string wrapperPrefix(const std::vector<ManifestKey> &Ckpt,
         return Starts(std::string_view(K.Name).substr(Prefix.size()), P);
       });
       bool ModelHasIt = std::any_of(Model.begin(), Model.end(), [&](const Key &K) {
-        return Starts(K.Name, P);
+        return (!Always || K.Conditions.empty()) && Starts(K.Name, P);
       });
       if (All && !ModelHasIt) {
         Prefix += P;
@@ -838,24 +843,22 @@ namespace {
 /// matches, and the search finds the closest.
 std::map<std::string, Solution::Witness>
 readBooleanKnobs(const ModelKeys &Symbolic, const std::set<std::string> &Bools,
-                 const Manifest &M, const CompareOptions &Opts) {
+                 const Manifest &M, const CheckpointIndex &ByName,
+                 const CompareOptions &Opts) {
   std::map<std::string, Solution::Witness> Read;
   if (Bools.empty())
     return Read;
   // Names as the comparison will see them: a wrapper prefix is stripped
   // when no key of the model has it. Keys that exist only in some
   // configurations could change that; then nothing is read here.
-  std::vector<Key> Always;
-  for (const Key &K : Symbolic.Keys)
-    if (K.Conditions.empty())
-      Always.push_back(Key{K.Name});
   std::string Prefix = wrapperPrefix(M.Keys, Symbolic.Keys);
-  if (Prefix != wrapperPrefix(M.Keys, Always))
+  if (Prefix != wrapperPrefix(M.Keys, Symbolic.Keys, /*Always=*/true))
     return Read;
-  std::unordered_set<std::string_view> Names;
-  Names.reserve(M.Keys.size());
-  for (const ManifestKey &C : M.Keys)
-    Names.insert(std::string_view(C.Name).substr(Prefix.size()));
+  CheckpointIndex Stripped;
+  if (!Prefix.empty())
+    for (const ManifestKey &C : M.Keys)
+      Stripped.try_emplace(std::string_view(C.Name).substr(Prefix.size()), &C);
+  const CheckpointIndex &Names = Prefix.empty() ? ByName : Stripped;
 
   // Per knob: the bindings of its two values, and what its keys say.
   struct Knob {
@@ -921,10 +924,8 @@ readBooleanKnobs(const ModelKeys &Symbolic, const std::set<std::string> &Bools,
 /// `weight [hidden, in]`), the checkpoint's sizes at those places, with a
 /// key showing each.
 std::map<std::string, std::map<int64_t, std::string>>
-sizesReadOff(const ModelKeys &Open, const Manifest &M) {
-  std::unordered_map<std::string_view, const ManifestKey *> ByName;
-  for (const ManifestKey &C : M.Keys)
-    ByName.try_emplace(C.Name, &C);
+sizesReadOff(const ModelKeys &Open, const Manifest &M,
+             const CheckpointIndex &ByName) {
   std::map<std::string, std::map<int64_t, std::string>> Read;
   auto Take = [&](const Key &K, const ManifestKey &C) {
     if (C.Shape.size() != K.Shape->size())
@@ -1005,15 +1006,24 @@ Solution solve(const RegistrationGraph &G, const ModuleClass &Class,
   integersIn(M, Sizes, Counts);
   std::map<std::string, std::map<int64_t, std::string>> SizeOf;
   std::set<std::string> Bools;
+  bool ReadSizes = false;
   for (const ConstructorParam &P : Ctor.Params) {
     if (Given.Defines.count(P.Name) || !Read.count(P.Name))
       continue;
     if (P.Type.find("bool") != std::string::npos)
       Bools.insert(P.Name);
-    else if (isIntegralType(P.Type) && SizeOf.empty())
-      SizeOf = sizesReadOff(Symbolic, M);
+    else if (isIntegralType(P.Type))
+      ReadSizes = true;
   }
-  S.Witnessed = readBooleanKnobs(Symbolic, Bools, M, Opts);
+  CheckpointIndex ByName;
+  if (ReadSizes || !Bools.empty()) {
+    ByName.reserve(M.Keys.size());
+    for (const ManifestKey &C : M.Keys)
+      ByName.try_emplace(C.Name, &C);
+  }
+  if (ReadSizes)
+    SizeOf = sizesReadOff(Symbolic, M, ByName);
+  S.Witnessed = readBooleanKnobs(Symbolic, Bools, M, ByName, Opts);
 
   // Each knob's values: all of them, and those left after reading the
   // checkpoint.

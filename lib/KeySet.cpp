@@ -221,6 +221,7 @@ public:
       const BuiltinExpansion &X = expansion(*M);
       if (!X.Problem.empty())
         Out.Unresolved.push_back({Loc, M->Builtin + ": " + X.Problem});
+      N.Params.reserve(X.Entries.size());
       for (const BuiltinEntry &E : X.Entries) {
         CondList Extra;
         if (!E.Conditions.empty()) {
