@@ -1002,8 +1002,9 @@ Solution solve(const RegistrationGraph &G, const ModuleClass &Class,
         if (!D.Value)
           ReadIn(D.Symbol);
   }
+  // Integers the checkpoint suggests, read when a knob needs them.
   std::set<int64_t> Sizes, Counts = {0};
-  integersIn(M, Sizes, Counts);
+  bool Suggested = false;
   std::map<std::string, std::map<int64_t, std::string>> SizeOf;
   std::set<std::string> Bools;
   bool ReadSizes = false;
@@ -1050,6 +1051,10 @@ Solution solve(const RegistrationGraph &G, const ModuleClass &Class,
                   " from " + Key;
         S.Contradictions.push_back("the checkpoint's sizes disagree about '" +
                                    P.Name + "': " + Says);
+      }
+      if (Exact.empty() && !Suggested) {
+        integersIn(M, Sizes, Counts);
+        Suggested = true;
       }
       std::set<int64_t> Pool = Exact.empty() ? Counts : Exact;
       if (Exact.empty() && Counts.size() <= 1)
@@ -1262,7 +1267,7 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
   // error of that configuration while deriving it is cheap, else what the
   // key the knob was read from says. A few knobs are explained; the rest
   // were decided the same way.
-  constexpr size_t MaxKnobNotes = 8, MaxKeysDerivedForNotes = 50000;
+  constexpr size_t MaxKnobNotes = 8, MaxKeysDerivedForNotes = 20000;
   size_t Explained = 0, Unexplained = 0, Derived = 0;
   for (const std::string &Knob : S.Knobs) {
     auto V = Best.Config.Defines.at(Knob)->asBool();
