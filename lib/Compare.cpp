@@ -58,7 +58,7 @@ bool under(const std::string &Key, const std::string &Path) {
 }
 
 bool isConcreteKey(const Key &K) {
-  if (!K.Conditions.empty() || K.Name.find('{') != std::string::npos ||
+  if (K.When || K.Name.find('{') != std::string::npos ||
       !K.Shape)
     return false;
   for (const Dim &D : *K.Shape)
@@ -138,7 +138,7 @@ std::string wrapperPrefix(const std::vector<ManifestKey> &Ckpt,
         return Starts(std::string_view(K.Name).substr(Prefix.size()), P);
       });
       bool ModelHasIt = std::any_of(Model.begin(), Model.end(), [&](const Key &K) {
-        return (!Always || K.Conditions.empty()) && Starts(K.Name, P);
+        return (!Always || !K.When) && Starts(K.Name, P);
       });
       if (All && !ModelHasIt) {
         Prefix += P;
@@ -270,8 +270,9 @@ private:
   /// under, for a message.
   static std::string conditionText(const Key &K) {
     std::string R;
-    for (size_t I = 0; I < K.Conditions.size(); ++I)
-      R += (I ? " and '" : "'") + K.Conditions[I] + "'";
+    const std::vector<std::string> &Conditions = K.conditions();
+    for (size_t I = 0; I < Conditions.size(); ++I)
+      R += (I ? " and '" : "'") + Conditions[I] + "'";
     return R;
   }
 
@@ -390,7 +391,7 @@ private:
       const std::vector<size_t> &Under = KeysUnder[I];
       bool Judged = std::all_of(Under.begin(), Under.end(), [&](size_t K) {
         const Key &Of = Model.Keys[K];
-        return !Found[K] && !isExplained(Of.Name) && Of.Conditions.empty() &&
+        return !Found[K] && !isExplained(Of.Name) && !Of.When &&
                Of.Name.find('{') == std::string::npos;
       });
       if (Under.empty() || !Judged || Covered.count(Model.Keys[Under[0]].Name))
@@ -412,7 +413,7 @@ private:
     for (size_t I = 0; I < Model.Keys.size(); ++I) {
       const Key &K = Model.Keys[I];
       if (Found[I] || Covered.count(K.Name) || isExplained(K.Name) ||
-          !K.Conditions.empty() || K.Name.find('{') != std::string::npos)
+          K.When || K.Name.find('{') != std::string::npos)
         continue;
       std::string When;
       if (const Key *S = symbolicKey(K.Name))
@@ -884,9 +885,10 @@ readBooleanKnobs(const ModelKeys &Symbolic, const std::set<std::string> &Bools,
     return fold(C, B)->asBool();
   };
   for (const Key &K : Symbolic.Keys) {
-    if (K.DependsOn.size() != 1 || K.Name.find('{') != std::string::npos)
+    if (K.dependsOn().size() != 1 || K.Name.find('{') != std::string::npos)
       continue;
-    auto It = Knobs.find(K.DependsOn[0]);
+    const std::string &Name = K.When->DependsOn[0];
+    auto It = Knobs.find(Name);
     if (It == Knobs.end())
       continue;
     Knob &Kn = It->second;
@@ -894,8 +896,8 @@ readBooleanKnobs(const ModelKeys &Symbolic, const std::set<std::string> &Bools,
     std::optional<bool> Exists[2];
     for (bool V : {false, true}) {
       Exists[V] = true;
-      for (const ExprPtr &C : K.ConditionValues) {
-        std::optional<bool> H = Holds(C, K.DependsOn[0], Kn.Values[V], V);
+      for (const ExprPtr &C : K.When->Values) {
+        std::optional<bool> H = Holds(C, Name, Kn.Values[V], V);
         if (!H) {
           Exists[V] = std::nullopt;
           break;
@@ -1168,9 +1170,9 @@ bool keysStayOpen(const Constructor &Ctor, const ModelKeys &Symbolic,
       Open.insert(P.Name);
   return std::any_of(Symbolic.Keys.begin(), Symbolic.Keys.end(),
                      [&](const Key &K) {
-                       return !K.DependsOn.empty() &&
-                              std::all_of(K.DependsOn.begin(),
-                                          K.DependsOn.end(),
+                       return !K.dependsOn().empty() &&
+                              std::all_of(K.dependsOn().begin(),
+                                          K.dependsOn().end(),
                                           [&](const std::string &P) {
                                             return Open.count(P) > 0;
                                           });

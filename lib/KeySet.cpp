@@ -24,9 +24,9 @@ struct Node {
   unsigned NameLength = 0;
 };
 
-/// Conditions under which keys exist: their spelling, and the value they
-/// test (for the parameters it depends on; null when there is none).
-using CondList = std::vector<std::pair<std::string, ExprPtr>>;
+/// Conditions under which keys exist, shared by every key made under
+/// them; null when there are none.
+using CondList = std::shared_ptr<const KeyConditions>;
 
 /// Bounds recursion through user classes that (wrongly) contain themselves.
 constexpr int MaxDepth = 64;
@@ -111,11 +111,11 @@ public:
       } else {
         // The count is not known: one pattern per registration, for every
         // value of the loop variable.
-        CondList Inner = Conds;
         LoopVars.insert(Info.Var);
-        Inner.push_back(
-            {"for " + Info.Var + " in [" + From->str() + ", " + To->str() + ")",
-             Expr::makeList({From, To})});
+        CondList Inner = withCondition(
+            Conds,
+            "for " + Info.Var + " in [" + From->str() + ", " + To->str() + ")",
+            Expr::makeList({From, To}));
         runRegistrations(Ctor, I, J, Level + 1, B, Inner, true, Depth, N);
       }
       I = J;
@@ -132,7 +132,7 @@ public:
         if (!*V)
           return;
       } else {
-        RConds.push_back({F->str(), F});
+        RConds = withCondition(RConds, F->str(), F);
       }
     }
     ExprPtr NameE = fold(R.Name, B);
@@ -223,15 +223,12 @@ public:
         Out.Unresolved.push_back({Loc, M->Builtin + ": " + X.Problem});
       N.Params.reserve(X.Entries.size());
       for (const BuiltinEntry &E : X.Entries) {
-        CondList Extra;
-        if (!E.Conditions.empty()) {
-          Extra = Conds;
-          for (size_t I = 0; I < E.Conditions.size(); ++I)
-            Extra.push_back({E.Conditions[I], I < E.ConditionValues.size()
-                                                  ? E.ConditionValues[I]
-                                                  : nullptr});
-        }
-        const CondList &EConds = E.Conditions.empty() ? Conds : Extra;
+        CondList EConds = Conds;
+        for (size_t I = 0; I < E.Conditions.size(); ++I)
+          EConds = withCondition(EConds, E.Conditions[I],
+                                 I < E.ConditionValues.size()
+                                     ? E.ConditionValues[I]
+                                     : nullptr);
         if (E.K == BuiltinEntry::Kind::Child) {
           N.Children.push_back(
               {E.Name, instantiate(E.Child, Loc, EConds, Depth + 1)});
@@ -285,7 +282,7 @@ public:
         continue;
       if (Child->K == Expr::Kind::Conditional) {
         if (Child->Args[2]->K == Expr::Kind::Absent) {
-          CConds.push_back({Child->Args[0]->str(), Child->Args[0]});
+          CConds = withCondition(CConds, Child->Args[0]->str(), Child->Args[0]);
           Child = Child->Args[1];
         }
       }
@@ -312,11 +309,12 @@ public:
                     Expr::makeBinary("-", Expr::makeParam(Child->Name), From),
                     Per)),
             {});
-        CondList RConds = Conds;
         LoopVars.insert(Child->Name);
-        RConds.push_back({"for " + Child->Name + " in [" + From->str() + ", " +
-                              To->str() + ")",
-                          Expr::makeList({From, To})});
+        CondList RConds = withCondition(Conds,
+                                        "for " + Child->Name + " in [" +
+                                            From->str() + ", " + To->str() +
+                                            ")",
+                                        Expr::makeList({From, To}));
         ExprPtr Inner = Start;
         addChildren(Body, B, Inner, Loc, RConds, Depth, N);
         Index = fold(
@@ -377,28 +375,26 @@ public:
     return S ? *S : Ctor;
   }
 
-  /// The key's conditions, and the parameters they depend on (loop
-  /// variables are not knobs).
-  void setConditions(Key &K, const CondList &C) {
-    K.Conditions.clear();
-    K.ConditionValues.clear();
-    K.DependsOn.clear();
-    if (C.empty())
-      return;
-    K.Conditions.reserve(C.size());
-    K.ConditionValues.reserve(C.size());
-    for (const auto &[Text, Value] : C) {
-      K.Conditions.push_back(Text);
-      K.ConditionValues.push_back(Value);
-      collectParams(Value, K.DependsOn);
-    }
-    if (!LoopVars.empty())
-      K.DependsOn.erase(std::remove_if(K.DependsOn.begin(), K.DependsOn.end(),
-                                       [&](const std::string &P) {
-                                         return LoopVars.count(P) > 0;
-                                       }),
-                        K.DependsOn.end());
+  /// Conds and one more condition, Text testing Value; the parameters it
+  /// depends on join the knobs (loop variables are not knobs).
+  CondList withCondition(const CondList &Conds, std::string Text,
+                         ExprPtr Value) {
+    auto R = Conds ? std::make_shared<KeyConditions>(*Conds)
+                   : std::make_shared<KeyConditions>();
+    std::vector<std::string> Params;
+    collectParams(Value, Params);
+    for (const std::string &P : Params)
+      if (!LoopVars.count(P)) {
+        auto At = std::lower_bound(R->DependsOn.begin(), R->DependsOn.end(), P);
+        if (At == R->DependsOn.end() || *At != P)
+          R->DependsOn.insert(At, P);
+      }
+    R->Text.push_back(std::move(Text));
+    R->Values.push_back(std::move(Value));
+    return R;
   }
+
+  static void setConditions(Key &K, const CondList &C) { K.When = C; }
 
   static bool isNamedChild(const ExprPtr &E) {
     return E->K == Expr::Kind::List && E->Args.size() == 2 &&
@@ -445,19 +441,14 @@ public:
   /// their paths.
   static void flatten(Node &N, const std::string &Prefix, bool Params,
                       std::vector<Key> &Out) {
-    std::vector<Key> &Own = Params ? N.Params : N.Buffers;
-    if (Out.empty() && Prefix.empty()) {
-      Out = std::move(Own); // the root's own keys come first, named as they are
-    } else {
-      for (Key &K : Own) {
-        if (!Prefix.empty()) {
-          std::string Name;
-          Name.reserve(Prefix.size() + K.Name.size());
-          Name.append(Prefix).append(K.Name);
-          K.Name = std::move(Name);
-        }
-        Out.push_back(std::move(K));
+    for (Key &K : Params ? N.Params : N.Buffers) {
+      if (!Prefix.empty()) {
+        std::string Name;
+        Name.reserve(Prefix.size() + K.Name.size());
+        Name.append(Prefix).append(K.Name);
+        K.Name = std::move(Name);
       }
+      Out.push_back(std::move(K));
     }
     for (auto &C : N.Children)
       flatten(C.second, Prefix + C.first + ".", Params, Out);
@@ -481,6 +472,16 @@ private:
 };
 
 } // namespace
+
+static const std::vector<std::string> NoStrings;
+
+const std::vector<std::string> &Key::conditions() const {
+  return When ? When->Text : NoStrings;
+}
+
+const std::vector<std::string> &Key::dependsOn() const {
+  return When ? When->DependsOn : NoStrings;
+}
 
 ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
                      const Configuration &Config) {
@@ -534,17 +535,13 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
 
   Deriver D(G, Out);
   Node Root = D.instantiateClass(D.specialized(Class, *Ctor, B), B, {}, 0);
-  // The root's own parameters are moved as a whole when it has any.
-  size_t Count = Deriver::countKeys(Root);
-  if (Root.Params.empty())
-    Out.Keys.reserve(Count);
+  Out.Keys.reserve(Deriver::countKeys(Root));
   Deriver::flatten(Root, "", /*Params=*/true, Out.Keys);
-  Out.Keys.reserve(Count);
   Deriver::flatten(Root, "", /*Params=*/false, Out.Keys);
   Deriver::listModules(Root, "", Out.Modules);
   std::unordered_set<std::string_view> Knobs;
   for (const Key &K : Out.Keys)
-    Knobs.insert(K.DependsOn.begin(), K.DependsOn.end());
+    Knobs.insert(K.dependsOn().begin(), K.dependsOn().end());
   Out.Knobs.assign(Knobs.begin(), Knobs.end());
   std::sort(Out.Knobs.begin(), Out.Knobs.end());
   return Out;

@@ -66,7 +66,7 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
       if (!K.Origin.empty())
         OS << "  " << K.Origin;
       // Loop patterns read `[for i in [0, depth)]`, conditions `[if flag]`.
-      for (const std::string &C : K.Conditions)
+      for (const std::string &C : K.conditions())
         OS << (C.rfind("for ", 0) == 0 ? "  [" : "  [if ") << C << "]";
       OS << "\n";
     }
@@ -134,9 +134,9 @@ std::string renderKeysJson(const std::vector<ModelKeys> &Models) {
       KJ["dtype"] = K.DType.empty() ? Json() : Json(K.DType);
       KJ["origin"] = K.Origin;
       KJ["location"] = locJson(K.Loc);
-      if (!K.Conditions.empty()) {
-        KJ["conditions"] = K.Conditions;
-        KJ["depends_on"] = K.DependsOn;
+      if (K.When) {
+        KJ["conditions"] = K.When->Text;
+        KJ["depends_on"] = K.When->DependsOn;
       }
       J["keys"].push_back(KJ);
     }

@@ -11,6 +11,7 @@
 
 #include "torch-keycheck/RegistrationGraph.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,21 @@ struct Dim {
   }
 };
 
+/// Conditions under which keys exist.
+struct KeyConditions {
+  /// Each condition's source spelling (`use_aux_head`, or
+  /// `for i in [0, depth)` for a loop of unknown count).
+  std::vector<std::string> Text;
+  /// What each condition tests, folded over the configuration: a boolean
+  /// expression over the knobs, or `[begin, end)` for a loop of unknown
+  /// count. The solver evaluates them to read knobs off a checkpoint.
+  std::vector<ExprPtr> Values;
+  /// The constructor parameters (of the analysed class) those conditions
+  /// and any loop count in them depend on: the configuration knobs that
+  /// decide whether the key exists. Sorted.
+  std::vector<std::string> DependsOn;
+};
+
 struct Key {
   enum class Kind { Parameter, Buffer };
   std::string Name;
@@ -39,17 +55,14 @@ struct Key {
   SourceLoc NameLoc;
   unsigned NameLength = 0;
   std::string Origin; ///< `Linear`, `register_buffer`, ...
-  /// Conditions (source spelling) under which the key exists; empty when
-  /// it always does in this configuration.
-  std::vector<std::string> Conditions;
-  /// What each condition tests, folded over the configuration: a boolean
-  /// expression over the knobs, or `[begin, end)` for a loop of unknown
-  /// count. The solver evaluates them to read knobs off a checkpoint.
-  std::vector<ExprPtr> ConditionValues;
-  /// The constructor parameters (of the analysed class) those conditions
-  /// and any loop count in them depend on: the configuration knobs that
-  /// decide whether the key exists. Sorted.
-  std::vector<std::string> DependsOn;
+  /// The conditions under which the key exists; null when it always does
+  /// in this configuration. Keys made under the same conditions share them.
+  std::shared_ptr<const KeyConditions> When;
+
+  /// The conditions' source spellings (empty when unconditional).
+  const std::vector<std::string> &conditions() const;
+  /// The knobs the key's existence depends on (empty when unconditional).
+  const std::vector<std::string> &dependsOn() const;
 };
 
 /// A submodule of the model: its dotted path, what it is, and where it is

@@ -75,7 +75,7 @@ TEST(KeySetTest, GuardsDecideOrStayAsConditions) {
   G.Classes = {C};
   ModelKeys Open = deriveKeys(G, G.Classes[0], {});
   ASSERT_EQ(Open.Keys.size(), 1u);
-  EXPECT_EQ(Open.Keys[0].Conditions, std::vector<std::string>{"flag"});
+  EXPECT_EQ(Open.Keys[0].conditions(), std::vector<std::string>{"flag"});
   Configuration Off;
   Off.Defines["flag"] = Expr::makeBool(false);
   EXPECT_TRUE(deriveKeys(G, G.Classes[0], Off).Keys.empty());
