@@ -11,7 +11,10 @@ runs of:
   3. warm re-runs with nothing changed (`check` with its result cache
      filled by a first run), for the TU and for the project;
   4. the compiler plugin: `clang++-19 -c` of a LibTorch program that uses
-     the model, with and without -fplugin.
+     the model, with and without -fplugin;
+  5. the clang-tidy plugin (the editor's path): clang-tidy on the model TU
+     with the torch-* checks enabled against the same run without them (one
+     cheap built-in check in both, since clang-tidy needs one).
 (The manifest benchmark is bench/manifest_bench.py.) Wall time, CPU (user +
 system, children included) and peak RSS (of the largest process) come from
 wait4(). Prints a Markdown table; --write-docs puts it into
@@ -133,6 +136,9 @@ def main():
     build = os.path.abspath(args.build)
     tkc = os.path.join(build, "tools/torch-keycheck/torch-keycheck")
     plugin = os.path.join(build, "tools/clang-plugin/libTorchKeyCheckPlugin.so")
+    tidy_plugin = os.path.join(build, "tools/clang-tidy-plugin/libTorchKeyCheckTidy.so")
+    clang_tidy = shutil.which("clang-tidy-19") or "/usr/lib/llvm-19/bin/clang-tidy"
+    builtin_check = "-*,readability-else-after-return"
     model = os.path.join(ROOT, "examples/classifier/model.h")
     program = os.path.join(ROOT, "examples/classifier/save_checkpoint.cpp")
 
@@ -155,6 +161,11 @@ def main():
             "compile": ["clang++-19", "-c", *LIBTORCH, program, "-o", os.path.join(work, "a.o")],
             "compile-plugin": ["clang++-19", "-c", f"-fplugin={plugin}", *LIBTORCH, program,
                                "-o", os.path.join(work, "b.o")],
+            "tidy": [clang_tidy, f"--load={tidy_plugin}", f"--checks={builtin_check}",
+                     model, "--", "-x", "c++", *LIBTORCH],
+            "tidy-plugin": [clang_tidy, f"--load={tidy_plugin}",
+                            f"--checks={builtin_check},torch-*", model, "--", "-x", "c++",
+                            *LIBTORCH],
         }
         # `check` exits 1 when it finds errors; the example has warnings only.
         ok = {name: (0, 1) for name in cases}
@@ -183,6 +194,8 @@ def main():
         (f"{args.units} TUs: check -j 2, warm re-run", "project-warm", "project-syntax", "<= 0.05x"),
         ("compile (clang++-19 -c)", "compile", "compile", None),
         ("compile with -fplugin", "compile-plugin", "compile", "<= 1.05x"),
+        ("one TU: clang-tidy, a built-in check", "tidy", "tidy", None),
+        ("the same with the torch-* checks", "tidy-plugin", "tidy", "<= 1.05x"),
     ]
     lines = ["| what | wall | CPU | peak RSS | ratio (wall) | target |",
              "|---|---|---|---|---|---|"]

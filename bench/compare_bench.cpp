@@ -41,6 +41,8 @@ using namespace torchkc;
 namespace {
 
 constexpr int Knobs = 1000;
+/// Where the synthetic model is: a path as long as real projects' are.
+const char *const Source = "/home/user/projects/vision/src/models/synthetic.h";
 
 ExprPtr zeros(std::vector<ExprPtr> Shape) {
   auto T = std::make_shared<Expr>();
@@ -67,7 +69,7 @@ Registration reg(Registration::Kind K, const std::string &Name, ExprPtr Value,
   R.Name = Expr::makeString(Name);
   R.Value = std::move(Value);
   R.Guards = std::move(Guards);
-  R.Loc = {"synthetic.h", Line, 5};
+  R.Loc = {Source, Line, 5};
   return R;
 }
 
@@ -79,7 +81,7 @@ RegistrationGraph flatModel(size_t NumKeys) {
   G.Classes.emplace_back();
   ModuleClass &C = G.Classes.back();
   C.Name = "SyntheticImpl";
-  C.Loc = {"synthetic.h", 1, 8};
+  C.Loc = {Source, 1, 8};
   C.Constructors.emplace_back();
   Constructor &Ctor = C.Constructors.back();
   for (int K = 0; K < Knobs; ++K)
@@ -112,7 +114,7 @@ RegistrationGraph blocksModel(size_t NumKeys) {
   G.Classes.resize(2);
   ModuleClass &Top = G.Classes[0], &Block = G.Classes[1];
   Top.Name = "SyntheticImpl";
-  Top.Loc = {"synthetic.h", 1, 8};
+  Top.Loc = {Source, 1, 8};
   Top.Constructors.emplace_back();
   Constructor &Ctor = Top.Constructors.back();
   for (int K = 0; K < Knobs; ++K)
@@ -125,7 +127,7 @@ RegistrationGraph blocksModel(size_t NumKeys) {
         {Expr::makeParam(knob(K))}, unsigned(K + 3)));
 
   Block.Name = "BlockImpl";
-  Block.Loc = {"synthetic.h", 2000, 8};
+  Block.Loc = {Source, 2000, 8};
   Block.Constructors.emplace_back();
   Constructor &BCtor = Block.Constructors.back();
   BCtor.Params.push_back({"width", "int64_t", nullptr});

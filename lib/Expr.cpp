@@ -9,8 +9,14 @@
 
 namespace torchkc {
 
+const std::string &FileName::none() {
+  static const std::string None;
+  return None;
+}
+
 std::string SourceLoc::str() const {
-  return File + ":" + std::to_string(Line) + ":" + std::to_string(Column);
+  return File.str() + ":" + std::to_string(Line) + ":" +
+         std::to_string(Column);
 }
 
 std::string SourceLoc::str(const std::string &BaseDir) const {

@@ -1983,7 +1983,7 @@ public:
     if (Path.Literal) {
       llvm::SmallString<256> Resolved(S.Checkpoint);
       if (llvm::sys::path::is_relative(Resolved)) {
-        Resolved = llvm::sys::path::parent_path(S.Loc.File);
+        Resolved = llvm::sys::path::parent_path(S.Loc.File.str());
         llvm::sys::path::append(Resolved, S.Checkpoint);
       }
       S.ResolvedPath = std::string(Resolved);
@@ -2313,7 +2313,7 @@ extractRegistrationGraph(ASTContext &Ctx, const TranslationUnitCallback &OnTU) {
 SourceLocation toClangLocation(const SourceManager &SM, const SourceLoc &L) {
   if (!L.valid())
     return {};
-  auto File = SM.getFileManager().getOptionalFileRef(L.File);
+  auto File = SM.getFileManager().getOptionalFileRef(L.File.str());
   return File ? SM.translateFileLineCol(*File, L.Line, L.Column)
               : SourceLocation();
 }

@@ -198,7 +198,7 @@ std::string renderFindingsText(const std::vector<Finding> &Fs,
 }
 
 static Json locationJson(const SourceLoc &L) {
-  return Json{{"file", L.File}, {"line", L.Line}, {"column", L.Column}};
+  return Json{{"file", L.File.str()}, {"line", L.Line}, {"column", L.Column}};
 }
 
 std::string renderFindingsJson(const std::vector<Finding> &Fs,
@@ -271,11 +271,12 @@ static std::string uriEscape(const std::string &Path) {
 static Json sarifLocation(const SourceLoc &L, const RenderOptions &Opts) {
   Json Artifact;
   const std::string &Base = Opts.BaseDir;
-  if (!Base.empty() && L.File.compare(0, Base.size() + 1, Base + "/") == 0) {
-    Artifact = {{"uri", uriEscape(L.File.substr(Base.size() + 1))},
+  const std::string &File = L.File;
+  if (!Base.empty() && File.compare(0, Base.size() + 1, Base + "/") == 0) {
+    Artifact = {{"uri", uriEscape(File.substr(Base.size() + 1))},
                 {"uriBaseId", "%SRCROOT%"}};
   } else {
-    Artifact = {{"uri", "file://" + uriEscape(L.File)}};
+    Artifact = {{"uri", "file://" + uriEscape(File)}};
   }
   Json Region = {{"startLine", L.Line}};
   if (L.Column)
@@ -357,7 +358,7 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
 /// The byte offset of L in its file, or -1 when the file or line is not
 /// there.
 static long long byteOffset(const SourceLoc &L) {
-  std::ifstream In(L.File, std::ios::binary);
+  std::ifstream In(L.File.str(), std::ios::binary);
   if (!In)
     return -1;
   long long Offset = 0;

@@ -78,7 +78,7 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
 }
 
 static Json locJson(const SourceLoc &L) {
-  return {{"file", L.File}, {"line", L.Line}, {"column", L.Column}};
+  return {{"file", L.File.str()}, {"line", L.Line}, {"column", L.Column}};
 }
 
 static Json valueJson(const ExprPtr &E) {
@@ -103,7 +103,7 @@ std::string renderKeysJson(const std::vector<ModelKeys> &Models) {
   for (const ModelKeys &M : Models) {
     Json J;
     J["class"] = M.Class;
-    J["file"] = M.Loc.File;
+    J["file"] = M.Loc.File.str();
     J["line"] = M.Loc.Line;
     Json Cfg = Json::object();
     if (!M.Config.Name.empty())

@@ -22,7 +22,7 @@ std::string hex(uint64_t V) {
   return Buf;
 }
 
-Json locJson(const SourceLoc &L) { return {L.File, L.Line, L.Column}; }
+Json locJson(const SourceLoc &L) { return {L.File.str(), L.Line, L.Column}; }
 
 SourceLoc locFromJson(const Json &J) {
   return {J.at(0).get<std::string>(), J.at(1).get<unsigned>(),

@@ -19,10 +19,41 @@
 
 namespace torchkc {
 
+/// A file's name, copied by reference: every key, module and finding made
+/// from one registration carries its location, and a large model has
+/// hundreds of thousands of them, all naming a few files.
+class FileName {
+public:
+  FileName() = default;
+  FileName(std::string Name)
+      : Name(Name.empty() ? nullptr
+                          : std::make_shared<const std::string>(
+                                std::move(Name))) {}
+  FileName(const char *Name) : FileName(std::string(Name)) {}
+
+  const std::string &str() const { return Name ? *Name : none(); }
+  operator const std::string &() const { return str(); }
+  bool empty() const { return !Name; }
+
+  friend bool operator==(const FileName &A, const FileName &B) {
+    return A.Name == B.Name || A.str() == B.str();
+  }
+  friend bool operator!=(const FileName &A, const FileName &B) {
+    return !(A == B);
+  }
+  friend bool operator<(const FileName &A, const FileName &B) {
+    return A.Name != B.Name && A.str() < B.str();
+  }
+
+private:
+  static const std::string &none();
+  std::shared_ptr<const std::string> Name;
+};
+
 /// A position in a source file, kept as plain data so that the graph
 /// outlives the Clang AST it was read from.
 struct SourceLoc {
-  std::string File;
+  FileName File;
   unsigned Line = 0;
   unsigned Column = 0;
 
