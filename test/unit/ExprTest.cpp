@@ -109,4 +109,21 @@ TEST(ExprTest, ListsIndexAndMeasure) {
   EXPECT_EQ(parseDefineValue("[]")->Args.size(), 0u);
 }
 
+TEST(ExprTest, FileNamesCompareByValue) {
+  // Locations share their file's spelling; two spellings of one name are
+  // the same file, and no name is the empty one.
+  SourceLoc A{"/src/model.h", 3, 5}, B{std::string("/src/model.h"), 3, 5};
+  SourceLoc Copy = A;
+  EXPECT_EQ(A.File, B.File);
+  EXPECT_EQ(Copy.File, A.File);
+  EXPECT_TRUE(A.File < FileName("/src/other.h"));
+  EXPECT_FALSE(A.File < B.File);
+  EXPECT_EQ(A.str(), "/src/model.h:3:5");
+  EXPECT_EQ(A.str("/src"), "model.h:3:5");
+  SourceLoc None;
+  EXPECT_TRUE(None.File.empty());
+  EXPECT_EQ(None.File.str(), "");
+  EXPECT_EQ(None.File, FileName(""));
+}
+
 } // namespace

@@ -81,6 +81,40 @@ TEST(KeySetTest, GuardsDecideOrStayAsConditions) {
   EXPECT_TRUE(deriveKeys(G, G.Classes[0], Off).Keys.empty());
 }
 
+TEST(KeySetTest, KeysUnderOneConditionShareIt) {
+  // `if (use_head && depth > 2) register_module("head", Linear(4, 2))`:
+  // both of head's tensors exist under the same conditions, kept once,
+  // with the knobs they read.
+  RegistrationGraph G;
+  ModuleClass C;
+  C.Name = "Net";
+  Constructor Ctor;
+  Ctor.Params = {{"use_head", "bool", nullptr}, {"depth", "int64_t", nullptr}};
+  Ctor.Registrations = {
+      reg(Registration::Kind::Module, "head",
+          module("Linear", {Expr::makeInt(4), Expr::makeInt(2)}),
+          {Expr::makeParam("use_head"),
+           Expr::makeBinary(">", Expr::makeParam("depth"), Expr::makeInt(2))})};
+  C.Constructors = {Ctor};
+  G.Classes = {C};
+  ModelKeys M = deriveKeys(G, G.Classes[0], {});
+  ASSERT_EQ(M.Keys.size(), 2u);
+  ASSERT_TRUE(M.Keys[0].When);
+  EXPECT_EQ(M.Keys[0].When, M.Keys[1].When);
+  EXPECT_EQ(M.Keys[0].conditions(),
+            (std::vector<std::string>{"use_head", "depth > 2"}));
+  EXPECT_EQ(M.Keys[0].dependsOn(),
+            (std::vector<std::string>{"depth", "use_head"}));
+  EXPECT_EQ(M.Knobs, (std::vector<std::string>{"depth", "use_head"}));
+  Configuration On;
+  On.Defines["use_head"] = Expr::makeBool(true);
+  On.Defines["depth"] = Expr::makeInt(3);
+  ModelKeys Decided = deriveKeys(G, G.Classes[0], On);
+  ASSERT_EQ(Decided.Keys.size(), 2u);
+  EXPECT_FALSE(Decided.Keys[0].When);
+  EXPECT_TRUE(Decided.Keys[0].conditions().empty());
+}
+
 TEST(KeySetTest, UnusedDefinesAreReported) {
   RegistrationGraph G;
   ModuleClass C;
