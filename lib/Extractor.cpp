@@ -48,6 +48,10 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Frontend/FrontendActions.h"
+#include "clang/Frontend/MultiplexConsumer.h"
+#include "clang/Frontend/Utils.h"
+#include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Sema/Sema.h"
 #include "clang/Sema/SemaConsumer.h"
@@ -2289,7 +2293,88 @@ private:
   TranslationUnitCallback OnTU;
 };
 
+/// Skips the bodies the extraction would skip while a PCH is written.
+class LibraryBodySkipper : public ASTConsumer {
+public:
+  explicit LibraryBodySkipper(const SourceManager &SM) : SM(SM) {}
+  bool shouldSkipFunctionBody(Decl *D) override {
+    return isLibraryLocation(SM, D->getLocation());
+  }
+
+private:
+  const SourceManager &SM;
+};
+
+/// Every file a parse reads, system headers included: LibTorch's are
+/// usually included as system headers, and a PCH depends on them too.
+class EveryDependency : public DependencyCollector {
+  bool needSystemDependencies() override { return true; }
+};
+
+/// Writes the PCH of the main file's preamble (the tool maps the main
+/// file to that text): LibTorch's and the system's bodies skipped, as the
+/// extraction skips them, the project's kept.
+class PreambleAction : public GeneratePCHAction {
+public:
+  PreambleAction(std::string Output, std::vector<std::string> &Read)
+      : Output(std::move(Output)), Read(Read) {}
+
+  bool BeginInvocation(CompilerInstance &CI) override {
+    CI.getFrontendOpts().SkipFunctionBodies = true;
+    CI.getFrontendOpts().OutputFile = Output;
+    CI.getPreprocessorOpts().GeneratePreamble = true;
+    return GeneratePCHAction::BeginInvocation(CI);
+  }
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef InFile) override {
+    Collector = std::make_shared<EveryDependency>();
+    Collector->attachToPreprocessor(CI.getPreprocessor());
+    std::unique_ptr<ASTConsumer> Writer =
+        GeneratePCHAction::CreateASTConsumer(CI, InFile);
+    if (!Writer)
+      return nullptr;
+    // A multiplexed consumer skips a body only when every consumer agrees.
+    std::vector<std::unique_ptr<ASTConsumer>> Consumers;
+    Consumers.push_back(std::move(Writer));
+    Consumers.push_back(
+        std::make_unique<LibraryBodySkipper>(CI.getSourceManager()));
+    return std::make_unique<MultiplexConsumer>(std::move(Consumers));
+  }
+
+  void EndSourceFileAction() override {
+    GeneratePCHAction::EndSourceFileAction();
+    if (Collector)
+      for (const std::string &F : Collector->getDependencies())
+        Read.push_back(F);
+  }
+
+private:
+  std::string Output;
+  std::vector<std::string> &Read;
+  std::shared_ptr<DependencyCollector> Collector;
+};
+
+class PreambleActionFactory : public tooling::FrontendActionFactory {
+public:
+  PreambleActionFactory(std::string Output, std::vector<std::string> &Read)
+      : Output(std::move(Output)), Read(Read) {}
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<PreambleAction>(Output, Read);
+  }
+
+private:
+  std::string Output;
+  std::vector<std::string> &Read;
+};
+
 } // namespace
+
+std::unique_ptr<tooling::FrontendActionFactory>
+newPreambleActionFactory(const std::string &Output,
+                         std::vector<std::string> &Read) {
+  return std::make_unique<PreambleActionFactory>(Output, Read);
+}
 
 std::unique_ptr<tooling::FrontendActionFactory>
 newExtractionActionFactory(RegistrationGraph &G, TranslationUnitCallback OnTU) {

@@ -55,9 +55,13 @@ std::string ResultCache::fileDigest(const std::string &Path) {
   return hex(llvm::xxh3_64bits((*Buf)->getBuffer()));
 }
 
+std::string ResultCache::textDigest(const std::string &Text) {
+  return hex(llvm::xxh3_64bits(Text));
+}
+
 std::string ResultCache::entryPath(const std::string &Key) const {
   llvm::SmallString<256> P(Dir);
-  llvm::sys::path::append(P, hex(llvm::xxh3_64bits(Key)) + ".json");
+  llvm::sys::path::append(P, textDigest(Key) + ".json");
   return std::string(P);
 }
 

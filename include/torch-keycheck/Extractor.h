@@ -11,6 +11,8 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace clang {
 class ASTContext;
@@ -49,6 +51,15 @@ clang::SourceLocation toClangLocation(const clang::SourceManager &SM,
 std::unique_ptr<clang::tooling::FrontendActionFactory>
 newExtractionActionFactory(RegistrationGraph &G,
                            TranslationUnitCallback OnTU = nullptr);
+
+/// A frontend action factory that writes the PCH of each main file's
+/// preamble to Output (the tool maps the main file to its preamble text),
+/// skipping the same bodies as the extraction, and adds the files it read
+/// to Read. Parsing the whole file with the PCH and clang's
+/// `-preamble-bytes` gives the same AST the extraction sees without it.
+std::unique_ptr<clang::tooling::FrontendActionFactory>
+newPreambleActionFactory(const std::string &Output,
+                         std::vector<std::string> &Read);
 
 } // namespace torchkc
 

@@ -41,6 +41,8 @@ public:
 
   /// A hex digest of a file's content ("absent" when it cannot be read).
   static std::string fileDigest(const std::string &Path);
+  /// A hex digest of Text.
+  static std::string textDigest(const std::string &Text);
 
 private:
   std::string entryPath(const std::string &Key) const;

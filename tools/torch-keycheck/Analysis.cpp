@@ -22,6 +22,8 @@
 #include "torch-keycheck/ProjectCheck.h"
 #include "torch-keycheck/ResultCache.h"
 
+#include "clang/Basic/LangOptions.h"
+#include "clang/Frontend/PrecompiledPreamble.h"
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -29,6 +31,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
@@ -37,6 +40,7 @@
 #include <nlohmann/json.hpp>
 
 #include <dlfcn.h>
+#include <utime.h>
 
 #include <algorithm>
 #include <atomic>
@@ -140,15 +144,16 @@ cl::opt<std::string> ExportFixes(
     cl::value_desc("file"), cl::cat(CheckCategory));
 cl::opt<std::string> CacheDir(
     "cache-dir",
-    cl::desc("Where results of unchanged translation units are kept "
+    cl::desc("Where parsed headers (PCH of each unit's preamble) and, for "
+             "'check', results of unchanged translation units are kept "
              "(default: $TORCH_KEYCHECK_CACHE_DIR, else "
              "$XDG_CACHE_HOME/torch-keycheck or ~/.cache/torch-keycheck)"),
-    cl::value_desc("dir"), cl::cat(CheckCategory));
+    cl::value_desc("dir"), cl::cat(Category));
 cl::opt<bool>
     NoCache("no-cache",
-            cl::desc("Parse every translation unit; neither read nor write "
-                     "the cache"),
-            cl::cat(CheckCategory));
+            cl::desc("Parse every translation unit in full; neither read nor "
+                     "write the cache"),
+            cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the checks --checks enables and exit"),
                          cl::cat(CheckCategory));
@@ -287,6 +292,157 @@ std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB,
   return Tool;
 }
 
+/// A digest of this analysis module's own file: a rebuilt analyzer must
+/// not reuse what an older one cached.
+const std::string &analyzerDigest() {
+  static const std::string Digest = [] {
+    Dl_info Info;
+    if (!dladdr(reinterpret_cast<void *>(&analyzerDigest), &Info) ||
+        !Info.dli_fname)
+      return std::string("unknown");
+    return torchkc::ResultCache::fileDigest(Info.dli_fname);
+  }();
+  return Digest;
+}
+
+/// Parsed headers reused across runs: the PCH of a unit's preamble (its
+/// leading comments, #includes and #pragmas), written with the same
+/// library bodies skipped as the extraction skips, in the cache. It stands
+/// for the preamble while every file it read keeps its content (clang's own
+/// check of sizes and times is turned off: the cache checks content). A
+/// preamble gets a PCH the second time it is parsed, so a one-off run
+/// (a fresh CI machine) never pays for writing one.
+class PreambleCache {
+public:
+  explicit PreambleCache(const std::string &CacheDir)
+      : Results(CacheDir), Dir(CacheDir + "/preambles") {}
+
+  struct Use {
+    std::string PCH;
+    /// What makes the unit's parse load the PCH for its preamble.
+    CommandLineArguments Args;
+    /// The files the PCH read: the unit depends on them.
+    std::vector<std::string> Files;
+  };
+
+  /// The PCH for File's preamble, writing it when its preamble was parsed
+  /// before and has none; nothing when the file has no preamble, on a
+  /// first sighting, or when the PCH cannot be written.
+  std::optional<Use> use(CompilationDatabase &DB, const std::string &File) const;
+
+private:
+  /// PCH files kept (tens of MB each); the least recently used go first.
+  static constexpr size_t Kept = 16;
+  void prune() const;
+
+  torchkc::ResultCache Results;
+  std::string Dir;
+};
+
+std::optional<PreambleCache::Use>
+PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
+  auto Buffer = MemoryBuffer::getFile(File);
+  if (!Buffer)
+    return std::nullopt;
+  clang::LangOptions Lang;
+  Lang.CPlusPlus = Lang.CPlusPlus11 = Lang.CPlusPlus14 = Lang.CPlusPlus17 =
+      true;
+  clang::PreambleBounds Bounds =
+      clang::ComputePreambleBounds(Lang, **Buffer, /*MaxLines=*/0);
+  if (Bounds.Size == 0)
+    return std::nullopt;
+  std::string Text = (*Buffer)->getBuffer().substr(0, Bounds.Size).str();
+
+  SmallString<256> Abs(File);
+  sys::fs::make_absolute(Abs);
+  std::string Key = "torch-keycheck " TORCHKC_VERSION " " + analyzerDigest() +
+                    "\npreamble\n" + std::string(Abs) + "\n";
+  for (const CompileCommand &C : DB.getCompileCommands(File)) {
+    Key += C.Directory + "\n";
+    for (const std::string &A : C.CommandLine)
+      Key += A + "\n";
+  }
+  Key += Text;
+  auto ArgsFor = [&](const std::string &PCH) {
+    return CommandLineArguments{
+        "-Xclang", "-include-pch", "-Xclang", PCH, "-Xclang",
+        "-preamble-bytes=" + std::to_string(Bounds.Size) + "," +
+            (Bounds.PreambleEndsAtStartOfLine ? "1" : "0"),
+        "-Xclang", "-fno-validate-pch"};
+  };
+
+  if (std::optional<std::string> Entry = Results.lookup(Key)) {
+    nlohmann::json J = nlohmann::json::parse(*Entry, nullptr, false);
+    if (J.is_object() && J["pch"].is_string() && J["files"].is_array() &&
+        sys::fs::exists(J["pch"].get<std::string>())) {
+      std::string PCH = J["pch"];
+      ::utime(PCH.c_str(), nullptr); // used now: pruned last
+      return Use{PCH, ArgsFor(PCH), J["files"].get<std::vector<std::string>>()};
+    }
+  }
+  // First sighting: remember the preamble, parse without a PCH.
+  if (!Results.lookup(Key + "\nseen")) {
+    Results.store(Key + "\nseen", {}, "{}");
+    return std::nullopt;
+  }
+
+  if (sys::fs::create_directories(Dir))
+    return std::nullopt;
+  std::string PCH =
+      Dir + "/" + torchkc::ResultCache::textDigest(Key) + ".pch";
+  SmallString<256> Temp;
+  if (sys::fs::createUniqueFile(PCH + ".tmp-%%%%%%", Temp))
+    return std::nullopt;
+  std::vector<std::string> Read;
+  int Status;
+  {
+    std::unique_ptr<ClangTool> Tool = newTool(DB, File);
+    Tool->mapVirtualFile(File, Text);
+    clang::IgnoringDiagConsumer Quiet;
+    Tool->setDiagnosticConsumer(&Quiet);
+    Status = Tool->run(
+        torchkc::newPreambleActionFactory(std::string(Temp), Read).get());
+  }
+  if (Status != 0 || sys::fs::rename(Temp, PCH)) {
+    sys::fs::remove(Temp);
+    return std::nullopt;
+  }
+  // What the PCH read, as absolute paths; the main file's own text is in
+  // the key (its body may change freely).
+  std::string WorkDir;
+  for (const CompileCommand &C : DB.getCompileCommands(File))
+    WorkDir = C.Directory;
+  std::set<std::string> Files;
+  for (const std::string &F : Read) {
+    SmallString<256> P(F);
+    if (!sys::path::is_absolute(P))
+      sys::fs::make_absolute(WorkDir, P);
+    sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+    if (P != Abs)
+      Files.insert(std::string(P));
+  }
+  std::vector<std::string> List(Files.begin(), Files.end());
+  Results.store(Key, List, nlohmann::json{{"pch", PCH}, {"files", List}}.dump());
+  prune();
+  return Use{PCH, ArgsFor(PCH), List};
+}
+
+void PreambleCache::prune() const {
+  std::vector<std::pair<sys::TimePoint<>, std::string>> PCHs;
+  std::error_code EC;
+  for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+       It.increment(EC)) {
+    sys::fs::file_status St;
+    if (StringRef(It->path()).ends_with(".pch") && !sys::fs::status(It->path(), St))
+      PCHs.push_back({St.getLastModificationTime(), It->path()});
+  }
+  if (PCHs.size() <= Kept)
+    return;
+  std::sort(PCHs.begin(), PCHs.end());
+  for (size_t I = 0; I + Kept < PCHs.size(); ++I)
+    sys::fs::remove(PCHs[I].second);
+}
+
 using TranslationUnitHandler =
     std::function<void(size_t FileIndex, torchkc::RegistrationGraph &TU)>;
 
@@ -307,11 +463,14 @@ struct UnitCacheHooks {
 /// they define into Merged in file order. Compiler diagnostics are printed
 /// per file in that order too. A progress line is shown on a terminal.
 /// With Cache, a unit it restores is not parsed (and adds nothing to
-/// Merged). Returns nonzero when some file did not compile.
+/// Merged); with Preambles, a unit's parse loads the PCH of its preamble
+/// when there is one (the unit then depends on the files it stands for).
+/// Returns nonzero when some file did not compile.
 int forEachTranslationUnit(CompilationDatabase &DB,
                            const TranslationUnitHandler &OnTU,
                            torchkc::RegistrationGraph &Merged,
-                           const UnitCacheHooks *Cache = nullptr) {
+                           const UnitCacheHooks *Cache = nullptr,
+                           const PreambleCache *Preambles = nullptr) {
   struct Unit {
     torchkc::RegistrationGraph Graph;
     std::string Diagnostics;
@@ -327,15 +486,41 @@ int forEachTranslationUnit(CompilationDatabase &DB,
     for (size_t I; (I = Next++) < Files.size();) {
       Unit &U = Units[I];
       if (!Cache || !Cache->Restore(I, U.Diagnostics, U.Status)) {
-        {
+        std::optional<PreambleCache::Use> Pre =
+            Preambles ? Preambles->use(DB, Files[I]) : std::nullopt;
+        bool Ran = false;
+        auto Parse = [&](const PreambleCache::Use *With) {
+          U.Diagnostics.clear();
           raw_string_ostream OS(U.Diagnostics);
           clang::TextDiagnosticPrinter Printer(OS,
                                                new clang::DiagnosticOptions());
           std::unique_ptr<ClangTool> Tool = newTool(DB, Files[I]);
+          Tool->setPrintErrorMessage(!With);
+          if (With)
+            Tool->appendArgumentsAdjuster(
+                [&](const CommandLineArguments &Args, StringRef) {
+                  CommandLineArguments R = Args;
+                  R.insert(std::find(R.begin(), R.end(), "--"),
+                           With->Args.begin(), With->Args.end());
+                  return R;
+                });
           Tool->setDiagnosticConsumer(&Printer);
           auto Factory = torchkc::newExtractionActionFactory(
-              U.Graph, [&, I](torchkc::RegistrationGraph &TU) { OnTU(I, TU); });
+              U.Graph, [&, I](torchkc::RegistrationGraph &TU) {
+                Ran = true;
+                if (With)
+                  TU.InputFiles.insert(TU.InputFiles.end(),
+                                       With->Files.begin(), With->Files.end());
+                OnTU(I, TU);
+              });
           U.Status = Tool->run(Factory.get());
+        };
+        Parse(Pre ? &*Pre : nullptr);
+        // A PCH that does not load (damaged) stops the parse before
+        // anything is extracted: drop it, and parse as if there were none.
+        if (Pre && !Ran) {
+          sys::fs::remove(Pre->PCH);
+          Parse(nullptr);
         }
         if (Cache)
           Cache->Parsed(I, U.Diagnostics, U.Status);
@@ -377,6 +562,23 @@ std::string currentDir() {
 const char *const NotCompiled =
     "the sources did not compile cleanly; what was extracted from what "
     "could be parsed may be incomplete";
+
+/// The cache directory the options name; empty with --no-cache or when
+/// none can be named.
+std::string cacheDir() {
+  if (NoCache)
+    return "";
+  return CacheDir.empty() ? torchkc::ResultCache::defaultDir()
+                          : std::string(CacheDir);
+}
+
+/// The preamble cache in the cache directory, if there is one.
+std::optional<PreambleCache> openPreambles() {
+  std::string Dir = cacheDir();
+  if (Dir.empty())
+    return std::nullopt;
+  return PreambleCache(Dir);
+}
 
 int runKeys(int Argc, const char **Argv) {
   std::unique_ptr<CompilationDatabase> DB = parseCommandLine(
@@ -449,7 +651,9 @@ int runKeys(int Argc, const char **Argv) {
   };
 
   torchkc::RegistrationGraph Graph;
-  int ToolStatus = forEachTranslationUnit(*DB, OnTU, Graph);
+  std::optional<PreambleCache> Preambles = openPreambles();
+  int ToolStatus = forEachTranslationUnit(*DB, OnTU, Graph, nullptr,
+                                          Preambles ? &*Preambles : nullptr);
 
   if (Graph.Classes.empty()) {
     error("no class deriving from torch::nn::Module in the sources");
@@ -539,19 +743,6 @@ std::vector<std::optional<torchkc::ModelKeys>> projectModels(
     if (Models[I])
       Error = torchkc::goldenModelProblem(P, I, *Models[I]);
   return Models;
-}
-
-/// A digest of this analysis module's own file: a rebuilt analyzer must
-/// not reuse what an older one cached.
-const std::string &analyzerDigest() {
-  static const std::string Digest = [] {
-    Dl_info Info;
-    if (!dladdr(reinterpret_cast<void *>(&analyzerDigest), &Info) ||
-        !Info.dli_fname)
-      return std::string("unknown");
-    return torchkc::ResultCache::fileDigest(Info.dli_fname);
-  }();
-  return Digest;
 }
 
 /// What a unit's cached `check` result is found by: the analyzer, the
@@ -699,12 +890,9 @@ int runCheck(int Argc, const char **Argv) {
   // Whole-source results per unit are cached: a re-run on unchanged
   // inputs reads them back instead of parsing.
   std::optional<torchkc::ResultCache> Cache;
-  if (WholeSource && !NoCache) {
-    std::string Dir =
-        CacheDir.empty() ? torchkc::ResultCache::defaultDir() : CacheDir;
-    if (!Dir.empty())
-      Cache.emplace(Dir);
-  }
+  if (WholeSource && !cacheDir().empty())
+    Cache.emplace(cacheDir());
+  std::optional<PreambleCache> Preambles = openPreambles();
   std::string ProjectPath = Project ? Project->File : "";
   UnitCacheHooks Hooks;
   Hooks.Restore = [&](size_t File, std::string &Diagnostics, int &Status) {
@@ -735,7 +923,8 @@ int runCheck(int Argc, const char **Argv) {
 
   torchkc::RegistrationGraph Graph;
   int ToolStatus =
-      forEachTranslationUnit(*DB, OnTU, Graph, Cache ? &Hooks : nullptr);
+      forEachTranslationUnit(*DB, OnTU, Graph, Cache ? &Hooks : nullptr,
+                             Preambles ? &*Preambles : nullptr);
 
   std::vector<torchkc::Finding> Found;
   if (AgainstFiles) {
@@ -875,7 +1064,9 @@ int runGolden(int Argc, const char **Argv) {
     deriveProjectModels(*Project, TU, PerFile[File]);
   };
   torchkc::RegistrationGraph Graph;
-  int ToolStatus = forEachTranslationUnit(*DB, OnTU, Graph);
+  std::optional<PreambleCache> Preambles = openPreambles();
+  int ToolStatus = forEachTranslationUnit(*DB, OnTU, Graph, nullptr,
+                                          Preambles ? &*Preambles : nullptr);
   std::string ModelError;
   std::vector<std::optional<torchkc::ModelKeys>> Models =
       projectModels(*Project, PerFile, ModelError);
