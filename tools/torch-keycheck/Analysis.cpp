@@ -305,6 +305,22 @@ const std::string &analyzerDigest() {
   return Digest;
 }
 
+/// The start of a cache key for File's unit: the analyzer build, what the
+/// entry holds (Kind), the file and its compile commands.
+std::string unitCacheKey(CompilationDatabase &DB, const std::string &File,
+                         const char *Kind) {
+  SmallString<256> Abs(File);
+  sys::fs::make_absolute(Abs);
+  std::string Key = "torch-keycheck " TORCHKC_VERSION " " + analyzerDigest() +
+                    "\n" + Kind + "\n" + std::string(Abs) + "\n";
+  for (const CompileCommand &C : DB.getCompileCommands(File)) {
+    Key += C.Directory + "\n";
+    for (const std::string &A : C.CommandLine)
+      Key += A + "\n";
+  }
+  return Key;
+}
+
 /// Parsed headers reused across runs: the PCH of a unit's preamble (its
 /// leading comments, #includes and #pragmas), written with the same
 /// library bodies skipped as the extraction skips, in the cache. It stands
@@ -355,14 +371,7 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
 
   SmallString<256> Abs(File);
   sys::fs::make_absolute(Abs);
-  std::string Key = "torch-keycheck " TORCHKC_VERSION " " + analyzerDigest() +
-                    "\npreamble\n" + std::string(Abs) + "\n";
-  for (const CompileCommand &C : DB.getCompileCommands(File)) {
-    Key += C.Directory + "\n";
-    for (const std::string &A : C.CommandLine)
-      Key += A + "\n";
-  }
-  Key += Text;
+  std::string Key = unitCacheKey(DB, File, "preamble") + Text;
   auto ArgsFor = [&](const std::string &PCH) {
     return CommandLineArguments{
         "-Xclang", "-include-pch", "-Xclang", PCH, "-Xclang",
@@ -750,16 +759,7 @@ std::vector<std::optional<torchkc::ModelKeys>> projectModels(
 /// contributes (not --checks or the format, applied afterwards).
 std::string checkCacheKey(CompilationDatabase &DB, const std::string &File,
                           const std::string &ProjectPath) {
-  SmallString<256> Abs(File);
-  sys::fs::make_absolute(Abs);
-  std::string Key = "torch-keycheck " TORCHKC_VERSION " " + analyzerDigest() +
-                    "\ncheck\n" + std::string(Abs) + "\n";
-  for (const CompileCommand &C : DB.getCompileCommands(File)) {
-    Key += C.Directory + "\n";
-    for (const std::string &A : C.CommandLine)
-      Key += A + "\n";
-  }
-  return Key + "project=" + ProjectPath +
+  return unitCacheKey(DB, File, "check") + "project=" + ProjectPath +
          "\ncheckpoint-root=" + CheckpointRoot + "\n";
 }
 
