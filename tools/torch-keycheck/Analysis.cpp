@@ -334,6 +334,7 @@ public:
       : Results(CacheDir), Dir(CacheDir + "/preambles") {}
 
   struct Use {
+    /// The PCH file.
     std::string PCH;
     /// What makes the unit's parse load the PCH for its preamble.
     CommandLineArguments Args;
@@ -418,9 +419,10 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
   }
   // What the PCH read, as absolute paths; the main file's own text is in
   // the key (its body may change freely).
-  std::string WorkDir;
+  SmallString<256> WorkDir;
   for (const CompileCommand &C : DB.getCompileCommands(File))
     WorkDir = C.Directory;
+  sys::fs::make_absolute(WorkDir);
   std::set<std::string> Files;
   for (const std::string &F : Read) {
     SmallString<256> P(F);
