@@ -44,6 +44,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -440,12 +441,20 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
 
 void PreambleCache::prune() const {
   std::vector<std::pair<sys::TimePoint<>, std::string>> PCHs;
+  auto Now = std::chrono::system_clock::now();
   std::error_code EC;
   for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
        It.increment(EC)) {
     sys::fs::file_status St;
-    if (StringRef(It->path()).ends_with(".pch") && !sys::fs::status(It->path(), St))
+    if (sys::fs::status(It->path(), St))
+      continue;
+    StringRef Path = It->path();
+    if (Path.ends_with(".pch"))
       PCHs.push_back({St.getLastModificationTime(), It->path()});
+    // A PCH being written by a run that was stopped.
+    else if (Path.contains(".pch.tmp-") &&
+             Now - St.getLastModificationTime() > std::chrono::hours(1))
+      sys::fs::remove(Path);
   }
   if (PCHs.size() <= Kept)
     return;
