@@ -52,11 +52,6 @@ std::string someNames(const std::vector<std::string> &Names) {
   return R;
 }
 
-bool under(const std::string &Key, const std::string &Path) {
-  return Key.size() > Path.size() && Key.compare(0, Path.size(), Path) == 0 &&
-         Key[Path.size()] == '.';
-}
-
 bool isConcreteKey(const Key &K) {
   if (K.When || K.Name.find('{') != std::string::npos ||
       !K.Shape)

@@ -4,6 +4,7 @@
 #include "torch-keycheck/BuiltinModules.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -350,11 +351,9 @@ public:
   /// layer many times (`Linear(width, width)` in every block), so each
   /// distinct construction is expanded once per derivation.
   const BuiltinExpansion &expansion(const Expr &M) {
-    std::string Key = M.Builtin;
-    for (const ExprPtr &A : M.Args)
-      Key += "|" + A->str();
-    for (const auto &[Name, Value] : M.Setters)
-      Key += "|." + Name + "=" + Value->str();
+    std::string Key;
+    Key.reserve(64);
+    structure(M, Key);
     auto It = Expansions.find(Key);
     if (It == Expansions.end())
       It = Expansions
@@ -362,6 +361,53 @@ public:
                         expandBuiltin(M.Builtin, M.Args, M.Setters))
                .first;
     return It->second;
+  }
+
+  /// E's value as text, node by node: equal texts are equal values. (Not
+  /// str(): a module or tensor spells itself as written in the source,
+  /// whatever its folded arguments are.)
+  static void structure(const Expr &E, std::string &Out) {
+    auto Text = [&](const std::string &T) {
+      Out += std::to_string(T.size());
+      Out += ':';
+      Out += T;
+    };
+    Out += char('A' + int(E.K));
+    switch (E.K) {
+    case Expr::Kind::Int:
+      Out += std::to_string(E.IntVal);
+      break;
+    case Expr::Kind::Float: {
+      char Bits[32];
+      std::snprintf(Bits, sizeof Bits, "%a", E.FloatVal);
+      Out += Bits;
+      break;
+    }
+    case Expr::Kind::Bool:
+      Out += E.BoolVal ? '1' : '0';
+      break;
+    case Expr::Kind::Unknown:
+      Text(E.Text);
+      break;
+    default:
+      break;
+    }
+    Text(E.Name);
+    Text(E.Builtin);
+    Text(E.DType);
+    Out += '(';
+    for (const ExprPtr &A : E.Args) {
+      if (A)
+        structure(*A, Out);
+      Out += ',';
+    }
+    for (const auto &[Name, Value] : E.Setters) {
+      Text(Name);
+      if (Value)
+        structure(*Value, Out);
+      Out += ',';
+    }
+    Out += ')';
   }
 
   /// The constructor re-extracted with its arguments known, when the AST

@@ -115,6 +115,34 @@ TEST(KeySetTest, KeysUnderOneConditionShareIt) {
   EXPECT_TRUE(Decided.Keys[0].conditions().empty());
 }
 
+TEST(KeySetTest, EachConstructionOfABuiltinHasItsOwnSizes) {
+  // Block(w) registers Linear(w, w); two blocks of other widths in one
+  // derivation (built-in expansions are reused only for equal arguments).
+  RegistrationGraph G;
+  ModuleClass Block;
+  Block.Name = "Block";
+  Constructor BCtor;
+  BCtor.Params = {{"w", "int64_t", nullptr}};
+  BCtor.Registrations = {
+      reg(Registration::Kind::Module, "fc",
+          module("Linear", {Expr::makeParam("w"), Expr::makeParam("w")}))};
+  Block.Constructors = {BCtor};
+  ModuleClass Net;
+  Net.Name = "Net";
+  Constructor Ctor;
+  Ctor.Registrations = {
+      reg(Registration::Kind::Module, "a",
+          module("", {Expr::makeInt(4)}, "Block")),
+      reg(Registration::Kind::Module, "b",
+          module("", {Expr::makeInt(8)}, "Block"))};
+  Net.Constructors = {Ctor};
+  G.Classes = {Net, Block};
+  ModelKeys M = deriveKeys(G, G.Classes[0], {});
+  ASSERT_EQ(names(M), "a.fc.weight a.fc.bias b.fc.weight b.fc.bias ");
+  EXPECT_EQ(*M.Keys[0].Shape, (std::vector<Dim>{{4, ""}, {4, ""}}));
+  EXPECT_EQ(*M.Keys[2].Shape, (std::vector<Dim>{{8, ""}, {8, ""}}));
+}
+
 TEST(KeySetTest, UnusedDefinesAreReported) {
   RegistrationGraph G;
   ModuleClass C;
