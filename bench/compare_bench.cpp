@@ -25,8 +25,11 @@
 //   build/bench/compare-bench [--runs 3] [--keys N] [--model flat|blocks]
 //
 //===----------------------------------------------------------------------===//
-#include "torch-keycheck/Compare.h"
-#include "torch-keycheck/KeySet.h"
+#include "torch-keycheck/keys/ModelKeys.h"
+#include "torch-keycheck/verdict/CheckpointVerdict.h"
+#include "torch-keycheck/verdict/ConfigurationSolver.h"
+#include "torch-keycheck/verdict/LoadVerdict.h"
+#include "torch-keycheck/verdict/OptimizerState.h"
 
 #include <algorithm>
 #include <chrono>
@@ -44,29 +47,30 @@ constexpr int Knobs = 1000;
 /// Where the synthetic model is: a path as long as real projects' are.
 const char *const Source = "/home/user/projects/vision/src/models/synthetic.h";
 
-ExprPtr zeros(std::vector<ExprPtr> Shape) {
-  auto T = std::make_shared<Expr>();
-  T->K = Expr::Kind::Tensor;
+SymExprPtr zeros(std::vector<SymExprPtr> Shape) {
+  auto T = std::make_shared<SymExpr>();
+  T->K = SymExpr::Kind::Tensor;
   T->Name = "zeros";
-  T->Args = {Expr::makeList(std::move(Shape))};
+  T->Args = {SymExpr::makeList(std::move(Shape))};
   return T;
 }
 
-ExprPtr module(const std::string &Class, const std::string &Builtin,
-               std::vector<ExprPtr> Args) {
-  auto M = std::make_shared<Expr>();
-  M->K = Expr::Kind::Module;
+SymExprPtr module(const std::string &Class, const std::string &Builtin,
+                  std::vector<SymExprPtr> Args) {
+  auto M = std::make_shared<SymExpr>();
+  M->K = SymExpr::Kind::Module;
   M->Name = Class;
   M->Builtin = Builtin;
   M->Args = std::move(Args);
   return M;
 }
 
-Registration reg(Registration::Kind K, const std::string &Name, ExprPtr Value,
-                 std::vector<ExprPtr> Guards, unsigned Line) {
+Registration reg(Registration::Kind K, const std::string &Name,
+                 SymExprPtr Value, std::vector<SymExprPtr> Guards,
+                 unsigned Line) {
   Registration R;
   R.K = K;
-  R.Name = Expr::makeString(Name);
+  R.Name = SymExpr::makeString(Name);
   R.Value = std::move(Value);
   R.Guards = std::move(Guards);
   R.Loc = {Source, Line, 5};
@@ -90,8 +94,8 @@ RegistrationGraph flatModel(size_t NumKeys) {
   for (size_t I = 0; I < NumKeys; ++I)
     Ctor.Registrations.push_back(
         reg(Registration::Kind::Parameter, "p" + std::to_string(I),
-            zeros({Expr::makeInt(4), Expr::makeInt(8)}),
-            {Expr::makeParam(knob(I % Knobs))}, unsigned(I + 3)));
+            zeros({SymExpr::makeInt(4), SymExpr::makeInt(8)}),
+            {SymExpr::makeParam(knob(I % Knobs))}, unsigned(I + 3)));
   return G;
 }
 
@@ -100,7 +104,9 @@ Manifest flatCheckpoint(size_t NumKeys) {
   M.Format = "manifest";
   for (size_t I = 0; I < NumKeys; ++I)
     if ((I % Knobs) % 2 == 0)
-      M.Keys.push_back({"p" + std::to_string(I), {4, 8}, "float32",
+      M.Keys.push_back({"p" + std::to_string(I),
+                        {4, 8},
+                        "float32",
                         ManifestKey::Kind::Parameter});
   return M;
 }
@@ -119,12 +125,12 @@ RegistrationGraph blocksModel(size_t NumKeys) {
   Constructor &Ctor = Top.Constructors.back();
   for (int K = 0; K < Knobs; ++K)
     Ctor.Params.push_back({knob(K), "bool", nullptr});
-  Ctor.Params.push_back({"width", "int64_t", Expr::makeInt(16)});
+  Ctor.Params.push_back({"width", "int64_t", SymExpr::makeInt(16)});
   for (int K = 0; K < Knobs; ++K)
-    Ctor.Registrations.push_back(reg(
-        Registration::Kind::Module, "block" + std::to_string(K),
-        module("BlockImpl", "", {Expr::makeParam("width")}),
-        {Expr::makeParam(knob(K))}, unsigned(K + 3)));
+    Ctor.Registrations.push_back(
+        reg(Registration::Kind::Module, "block" + std::to_string(K),
+            module("BlockImpl", "", {SymExpr::makeParam("width")}),
+            {SymExpr::makeParam(knob(K))}, unsigned(K + 3)));
 
   Block.Name = "BlockImpl";
   Block.Loc = {Source, 2000, 8};
@@ -135,7 +141,7 @@ RegistrationGraph blocksModel(size_t NumKeys) {
     BCtor.Registrations.push_back(
         reg(Registration::Kind::Module, "fc" + std::to_string(L),
             module("torch::nn::LinearImpl", "Linear",
-                   {Expr::makeParam("width"), Expr::makeParam("width")}),
+                   {SymExpr::makeParam("width"), SymExpr::makeParam("width")}),
             {}, unsigned(2002 + L)));
   return G;
 }
@@ -147,8 +153,8 @@ Manifest blocksCheckpoint(size_t NumKeys) {
     for (size_t L = 0; L < layersPerBlock(NumKeys); ++L) {
       std::string Path =
           "block" + std::to_string(K) + ".fc" + std::to_string(L) + ".";
-      M.Keys.push_back({Path + "weight", {8, 8}, "float32",
-                        ManifestKey::Kind::Parameter});
+      M.Keys.push_back(
+          {Path + "weight", {8, 8}, "float32", ManifestKey::Kind::Parameter});
       M.Keys.push_back(
           {Path + "bias", {8}, "float32", ManifestKey::Kind::Parameter});
     }
@@ -156,8 +162,7 @@ Manifest blocksCheckpoint(size_t NumKeys) {
 }
 
 double seconds(std::chrono::steady_clock::time_point Since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       Since)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - Since)
       .count();
 }
 
@@ -173,7 +178,7 @@ std::string outcome(const std::vector<Finding> &Fs, const std::string &Problem,
   if (!Problem.empty())
     return "no: " + Problem;
   for (const Finding &F : Fs) {
-    if (F.Check != "torch-checkpoint-configuration")
+    if (F.Check != CheckId::CheckpointConfiguration)
       continue;
     size_t Right = 0;
     for (const auto &[Name, Value] : F.Configuration)
@@ -184,8 +189,7 @@ std::string outcome(const std::vector<Finding> &Fs, const std::string &Problem,
     size_t Errors = std::count_if(Fs.begin(), Fs.end(), [](const Finding &X) {
       return X.Level == Severity::Error;
     });
-    if (Right != Knobs + (Blocks ? 1 : 0) ||
-        F.Configuration.size() != Right)
+    if (Right != Knobs + (Blocks ? 1 : 0) || F.Configuration.size() != Right)
       return "wrong configuration";
     return Errors ? "yes, " + std::to_string(Errors) + " error" +
                         (Errors == 1 ? "" : "s")

@@ -55,9 +55,9 @@ with tempfile.TemporaryDirectory() as work:
     if run.returncode == 0:
         fail("the check step passed a duplicate registration")
     sarif = os.path.join(work, sarif_name)
-    schema = os.path.join(source, "test/lit/check/Inputs/sarif-schema-2.1.0.json")
+    schema = os.path.join(source, "test/lit/Inputs/sarif-schema-2.1.0.json")
     subprocess.run([sys.executable,
-                    os.path.join(source, "test/lit/check/Inputs/validate_sarif.py"),
+                    os.path.join(source, "test/lit/Inputs/validate_sarif.py"),
                     schema, sarif], check=True)
     rules = [r["ruleId"] for r in json.load(open(sarif))["runs"][0]["results"]]
     if "torch-duplicate-key" not in rules:

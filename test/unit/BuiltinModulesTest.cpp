@@ -1,6 +1,6 @@
 // The built-in table's rules where the oracle cannot reach: symbolic
 // options and options whose value is not known.
-#include "torch-keycheck/BuiltinModules.h"
+#include "torch-keycheck/keys/BuiltinModules.h"
 
 #include <gtest/gtest.h>
 
@@ -25,8 +25,8 @@ std::string describe(const BuiltinExpansion &X) {
   return R;
 }
 
-ExprPtr P(const char *N) { return Expr::makeParam(N); }
-ExprPtr I(int64_t V) { return Expr::makeInt(V); }
+SymExprPtr P(const char *N) { return SymExpr::makeParam(N); }
+SymExprPtr I(int64_t V) { return SymExpr::makeInt(V); }
 
 TEST(BuiltinModulesTest, LinearShapesFollowSymbolicArguments) {
   auto X = expandBuiltin("Linear", {P("in"), P("out")}, {});
@@ -39,11 +39,11 @@ TEST(BuiltinModulesTest, UnknownSwitchMakesTheKeyConditional) {
 }
 
 TEST(BuiltinModulesTest, OptionsObjectCarriesArgumentsAndSetters) {
-  auto O = std::make_shared<Expr>();
-  O->K = Expr::Kind::Options;
+  auto O = std::make_shared<SymExpr>();
+  O->K = SymExpr::Kind::Options;
   O->Name = "torch::nn::ConvOptions<2>";
-  O->Args = {I(3), I(16), Expr::makeList({I(3), I(5)})};
-  O->Setters = {{"groups", I(1)}, {"bias", Expr::makeBool(false)}};
+  O->Args = {I(3), I(16), SymExpr::makeList({I(3), I(5)})};
+  O->Setters = {{"groups", I(1)}, {"bias", SymExpr::makeBool(false)}};
   auto X = expandBuiltin("Conv2d", {O}, {});
   EXPECT_EQ(describe(X), "weight[16,3,3,5] ");
 }

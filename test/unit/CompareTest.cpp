@@ -1,7 +1,10 @@
 // The comparison of a model's keys with a checkpoint manifest, on
 // hand-built key sets: grouping, prefixes, reordering, sizes; and solving
 // a configuration from a checkpoint on hand-built registration graphs.
-#include "torch-keycheck/Compare.h"
+#include "torch-keycheck/verdict/CheckpointVerdict.h"
+#include "torch-keycheck/verdict/ConfigurationSolver.h"
+#include "torch-keycheck/verdict/LoadVerdict.h"
+#include "torch-keycheck/verdict/OptimizerState.h"
 
 #include <gtest/gtest.h>
 
@@ -55,7 +58,7 @@ Manifest manifestOf(const ModelKeys &Model) {
 std::vector<std::string> checks(const std::vector<Finding> &Fs) {
   std::vector<std::string> R;
   for (const Finding &F : Fs)
-    R.push_back(F.Check);
+    R.push_back(checkName(F.Check));
   return R;
 }
 
@@ -138,15 +141,15 @@ RegistrationGraph flagModel(int Flags) {
   for (int I = 0; I < Flags; ++I) {
     std::string F = "f" + std::to_string(I);
     Ctor.Params.push_back({F, "bool", nullptr});
-    auto T = std::make_shared<Expr>();
-    T->K = Expr::Kind::Tensor;
+    auto T = std::make_shared<SymExpr>();
+    T->K = SymExpr::Kind::Tensor;
     T->Name = "zeros";
-    T->Args = {Expr::makeList({Expr::makeInt(4)})};
+    T->Args = {SymExpr::makeList({SymExpr::makeInt(4)})};
     Registration R;
     R.K = Registration::Kind::Parameter;
-    R.Name = Expr::makeString("p" + std::to_string(I));
+    R.Name = SymExpr::makeString("p" + std::to_string(I));
     R.Value = T;
-    R.Guards = {Expr::makeParam(F)};
+    R.Guards = {SymExpr::makeParam(F)};
     R.Loc = {"flags.h", unsigned(10 + I), 5};
     Ctor.Registrations.push_back(R);
   }
@@ -178,8 +181,8 @@ TEST(SolveTest, KeysThatDisagreeLeaveTheKnobToTheSearch) {
   // `if (f) p0 else q0`: a checkpoint with both matches no value of f.
   RegistrationGraph G = flagModel(1);
   Registration Else = G.Classes[0].Constructors[0].Registrations[0];
-  Else.Name = Expr::makeString("q0");
-  Else.Guards = {Expr::makeUnary("!", Expr::makeParam("f0"))};
+  Else.Name = SymExpr::makeString("q0");
+  Else.Guards = {SymExpr::makeUnary("!", SymExpr::makeParam("f0"))};
   G.Classes[0].Constructors[0].Registrations.push_back(Else);
   Manifest M;
   M.Keys = {tensor("p0", {4}), tensor("q0", {4})};

@@ -1,5 +1,5 @@
 // Check filters, NOLINT comments and the text rendering of findings.
-#include "torch-keycheck/FindingsOutput.h"
+#include "torch-keycheck/output/FindingsOutput.h"
 
 #include <gtest/gtest.h>
 
@@ -37,7 +37,7 @@ protected:
   bool suppressed(unsigned Line, const std::string &Check) {
     SourceLines Lines; // fresh: each test writes its own file
     Finding F;
-    F.Check = Check;
+    F.Check = *checkNamed(Check);
     F.Loc = {Path, Line, 1};
     return isSuppressed(F, Lines);
   }
@@ -49,7 +49,7 @@ TEST_F(SourceFileTest, NolintOnTheLine) {
         "b(); // NOLINT(torch-duplicate-key)\n"
         "c(); // NOLINT(torch-dup*, torch-invalid-key-name)\n"
         "d();\n");
-  EXPECT_TRUE(suppressed(1, "torch-anything"));
+  EXPECT_TRUE(suppressed(1, "torch-unresolved-key"));
   EXPECT_TRUE(suppressed(2, "torch-duplicate-key"));
   EXPECT_FALSE(suppressed(2, "torch-invalid-key-name"));
   EXPECT_TRUE(suppressed(3, "torch-invalid-key-name"));
@@ -90,8 +90,7 @@ TEST_F(SourceFileTest, TextHasCaretsAndNotes) {
         "\tint fc;\n"
         "};\n");
   SourceLines Lines;
-  Finding F{"torch-duplicate-key",
-            Severity::Error,
+  Finding F{CheckId::DuplicateKey,
             {Path, 2, 6},
             "'fc' twice",
             {{{Path, 1, 1}, "first here"}}};

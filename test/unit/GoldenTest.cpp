@@ -1,7 +1,7 @@
 // Golden manifests and the key drift against them, on hand-built key sets;
 // and the project file that names them.
-#include "torch-keycheck/Golden.h"
-#include "torch-keycheck/Project.h"
+#include "torch-keycheck/project/Golden.h"
+#include "torch-keycheck/project/Project.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -127,7 +127,7 @@ TEST(GoldenTest, FindingHasANotePerChange) {
   EXPECT_EQ(driftSummary(Changes), "1 reshaped, 1 reordered");
   Finding F = goldenDriftFinding(Now, Changes, "/nonexistent/golden.json",
                                  "golden.json");
-  EXPECT_EQ(F.Check, "torch-golden-drift");
+  EXPECT_EQ(F.Check, CheckId::GoldenDrift);
   EXPECT_EQ(F.Level, Severity::Error);
   EXPECT_EQ(F.Message, "the keys of 'NetImpl' differ from golden "
                        "'golden.json': 1 reshaped, 1 reordered");

@@ -1,6 +1,6 @@
 // Key derivation on hand-built registration graphs: ordering, guards,
 // constructor choice and the bounds that keep bad input from hanging.
-#include "torch-keycheck/KeySet.h"
+#include "torch-keycheck/keys/ModelKeys.h"
 
 #include <gtest/gtest.h>
 
@@ -8,30 +8,30 @@ using namespace torchkc;
 
 namespace {
 
-ExprPtr module(const std::string &Builtin, std::vector<ExprPtr> Args,
-               const std::string &UserClass = "") {
-  auto M = std::make_shared<Expr>();
-  M->K = Expr::Kind::Module;
+SymExprPtr module(const std::string &Builtin, std::vector<SymExprPtr> Args,
+                  const std::string &UserClass = "") {
+  auto M = std::make_shared<SymExpr>();
+  M->K = SymExpr::Kind::Module;
   M->Builtin = Builtin;
   M->Name = UserClass.empty() ? "torch::nn::" + Builtin + "Impl" : UserClass;
   M->Args = std::move(Args);
   return M;
 }
 
-ExprPtr tensor(std::vector<ExprPtr> Shape, std::string DType = "") {
-  auto T = std::make_shared<Expr>();
-  T->K = Expr::Kind::Tensor;
+SymExprPtr tensor(std::vector<SymExprPtr> Shape, std::string DType = "") {
+  auto T = std::make_shared<SymExpr>();
+  T->K = SymExpr::Kind::Tensor;
   T->Name = "zeros";
-  T->Args = {Expr::makeList(std::move(Shape))};
+  T->Args = {SymExpr::makeList(std::move(Shape))};
   T->DType = std::move(DType);
   return T;
 }
 
-Registration reg(Registration::Kind K, const std::string &Name, ExprPtr V,
-                 std::vector<ExprPtr> Guards = {}) {
+Registration reg(Registration::Kind K, const std::string &Name, SymExprPtr V,
+                 std::vector<SymExprPtr> Guards = {}) {
   Registration R;
   R.K = K;
-  R.Name = Expr::makeString(Name);
+  R.Name = SymExpr::makeString(Name);
   R.Value = std::move(V);
   R.Guards = std::move(Guards);
   return R;
@@ -51,9 +51,10 @@ TEST(KeySetTest, OwnParametersThenChildrenThenBuffers) {
   Constructor Ctor;
   Ctor.Registrations = {
       reg(Registration::Kind::Module, "bn",
-          module("BatchNorm1d", {Expr::makeInt(4)})),
+          module("BatchNorm1d", {SymExpr::makeInt(4)})),
       reg(Registration::Kind::Buffer, "steps", tensor({}, "int64")),
-      reg(Registration::Kind::Parameter, "scale", tensor({Expr::makeInt(4)})),
+      reg(Registration::Kind::Parameter, "scale",
+          tensor({SymExpr::makeInt(4)})),
   };
   C.Constructors = {Ctor};
   G.Classes = {C};
@@ -69,15 +70,15 @@ TEST(KeySetTest, GuardsDecideOrStayAsConditions) {
   Constructor Ctor;
   Ctor.Params = {{"flag", "bool", nullptr}};
   Ctor.Registrations = {reg(Registration::Kind::Parameter, "p",
-                            tensor({Expr::makeInt(1)}),
-                            {Expr::makeParam("flag")})};
+                            tensor({SymExpr::makeInt(1)}),
+                            {SymExpr::makeParam("flag")})};
   C.Constructors = {Ctor};
   G.Classes = {C};
   ModelKeys Open = deriveKeys(G, G.Classes[0], {});
   ASSERT_EQ(Open.Keys.size(), 1u);
   EXPECT_EQ(Open.Keys[0].conditions(), std::vector<std::string>{"flag"});
   Configuration Off;
-  Off.Defines["flag"] = Expr::makeBool(false);
+  Off.Defines["flag"] = SymExpr::makeBool(false);
   EXPECT_TRUE(deriveKeys(G, G.Classes[0], Off).Keys.empty());
 }
 
@@ -92,9 +93,10 @@ TEST(KeySetTest, KeysUnderOneConditionShareIt) {
   Ctor.Params = {{"use_head", "bool", nullptr}, {"depth", "int64_t", nullptr}};
   Ctor.Registrations = {
       reg(Registration::Kind::Module, "head",
-          module("Linear", {Expr::makeInt(4), Expr::makeInt(2)}),
-          {Expr::makeParam("use_head"),
-           Expr::makeBinary(">", Expr::makeParam("depth"), Expr::makeInt(2))})};
+          module("Linear", {SymExpr::makeInt(4), SymExpr::makeInt(2)}),
+          {SymExpr::makeParam("use_head"),
+           SymExpr::makeBinary(">", SymExpr::makeParam("depth"),
+                               SymExpr::makeInt(2))})};
   C.Constructors = {Ctor};
   G.Classes = {C};
   ModelKeys M = deriveKeys(G, G.Classes[0], {});
@@ -107,8 +109,8 @@ TEST(KeySetTest, KeysUnderOneConditionShareIt) {
             (std::vector<std::string>{"depth", "use_head"}));
   EXPECT_EQ(M.Knobs, (std::vector<std::string>{"depth", "use_head"}));
   Configuration On;
-  On.Defines["use_head"] = Expr::makeBool(true);
-  On.Defines["depth"] = Expr::makeInt(3);
+  On.Defines["use_head"] = SymExpr::makeBool(true);
+  On.Defines["depth"] = SymExpr::makeInt(3);
   ModelKeys Decided = deriveKeys(G, G.Classes[0], On);
   ASSERT_EQ(Decided.Keys.size(), 2u);
   EXPECT_FALSE(Decided.Keys[0].When);
@@ -123,18 +125,17 @@ TEST(KeySetTest, EachConstructionOfABuiltinHasItsOwnSizes) {
   Block.Name = "Block";
   Constructor BCtor;
   BCtor.Params = {{"w", "int64_t", nullptr}};
-  BCtor.Registrations = {
-      reg(Registration::Kind::Module, "fc",
-          module("Linear", {Expr::makeParam("w"), Expr::makeParam("w")}))};
+  BCtor.Registrations = {reg(
+      Registration::Kind::Module, "fc",
+      module("Linear", {SymExpr::makeParam("w"), SymExpr::makeParam("w")}))};
   Block.Constructors = {BCtor};
   ModuleClass Net;
   Net.Name = "Net";
   Constructor Ctor;
-  Ctor.Registrations = {
-      reg(Registration::Kind::Module, "a",
-          module("", {Expr::makeInt(4)}, "Block")),
-      reg(Registration::Kind::Module, "b",
-          module("", {Expr::makeInt(8)}, "Block"))};
+  Ctor.Registrations = {reg(Registration::Kind::Module, "a",
+                            module("", {SymExpr::makeInt(4)}, "Block")),
+                        reg(Registration::Kind::Module, "b",
+                            module("", {SymExpr::makeInt(8)}, "Block"))};
   Net.Constructors = {Ctor};
   G.Classes = {Net, Block};
   ModelKeys M = deriveKeys(G, G.Classes[0], {});
@@ -150,7 +151,7 @@ TEST(KeySetTest, UnusedDefinesAreReported) {
   C.Constructors = {Constructor{}};
   G.Classes = {C};
   Configuration Cfg;
-  Cfg.Defines["typo"] = Expr::makeInt(1);
+  Cfg.Defines["typo"] = SymExpr::makeInt(1);
   EXPECT_EQ(deriveKeys(G, G.Classes[0], Cfg).UnusedDefines,
             std::vector<std::string>{"typo"});
 }
@@ -178,10 +179,10 @@ TEST(KeySetTest, ConstructorIsChosenByTheArgumentsGiven) {
   Child.Name = "Child";
   Constructor Default, Sized;
   Default.Registrations = {
-      reg(Registration::Kind::Parameter, "a", tensor({Expr::makeInt(1)}))};
+      reg(Registration::Kind::Parameter, "a", tensor({SymExpr::makeInt(1)}))};
   Sized.Params = {{"n", "int64_t", nullptr}};
-  Sized.Registrations = {
-      reg(Registration::Kind::Parameter, "b", tensor({Expr::makeParam("n")}))};
+  Sized.Registrations = {reg(Registration::Kind::Parameter, "b",
+                             tensor({SymExpr::makeParam("n")}))};
   Child.Constructors = {Default, Sized};
   ModuleClass Parent;
   Parent.Name = "Parent";
@@ -189,7 +190,7 @@ TEST(KeySetTest, ConstructorIsChosenByTheArgumentsGiven) {
   PC.Registrations = {
       reg(Registration::Kind::Module, "x", module("", {}, "Child")),
       reg(Registration::Kind::Module, "y",
-          module("", {Expr::makeInt(7)}, "Child"))};
+          module("", {SymExpr::makeInt(7)}, "Child"))};
   Parent.Constructors = {PC};
   G.Classes = {Child, Parent};
   ModelKeys M = deriveKeys(G, G.Classes[1], {});
@@ -203,12 +204,13 @@ TEST(KeySetTest, SequentialIndexesNamedAndUnnamedChildrenTogether) {
   ModuleClass C;
   C.Name = "Net";
   Constructor Ctor;
-  ExprPtr Seq = module(
+  SymExprPtr Seq = module(
       "Sequential",
       {module("ReLU", {}),
-       Expr::makeList({Expr::makeString("proj"),
-                       module("Linear", {Expr::makeInt(2), Expr::makeInt(3)})}),
-       module("Linear", {Expr::makeInt(3), Expr::makeInt(1)})});
+       SymExpr::makeList(
+           {SymExpr::makeString("proj"),
+            module("Linear", {SymExpr::makeInt(2), SymExpr::makeInt(3)})}),
+       module("Linear", {SymExpr::makeInt(3), SymExpr::makeInt(1)})});
   Ctor.Registrations = {reg(Registration::Kind::Module, "seq", Seq)};
   C.Constructors = {Ctor};
   G.Classes = {C};
@@ -222,9 +224,10 @@ TEST(KeySetTest, UnknownRegisteredValueIsUnresolvedNotGuessed) {
   C.Name = "Net";
   Constructor Ctor;
   Ctor.Registrations = {reg(Registration::Kind::Module, "m",
-                            Expr::makeUnknown("load_module(path)"))};
-  Ctor.Registrations.push_back(reg(Registration::Kind::Parameter, "w",
-                                   Expr::makeUnknown("torch::load_tensor()")));
+                            SymExpr::makeUnknown("load_module(path)"))};
+  Ctor.Registrations.push_back(
+      reg(Registration::Kind::Parameter, "w",
+          SymExpr::makeUnknown("torch::load_tensor()")));
   C.Constructors = {Ctor};
   G.Classes = {C};
   ModelKeys M = deriveKeys(G, G.Classes[0], {});

@@ -1,6 +1,6 @@
 // The restricted unpickler's limits and opcodes, on hand-made pickles.
-#include "torch-keycheck/Pickle.h"
-#include "torch-keycheck/Manifest.h"
+#include "torch-keycheck/checkpoint/Pickle.h"
+#include "torch-keycheck/checkpoint/Manifest.h"
 
 #include <gtest/gtest.h>
 

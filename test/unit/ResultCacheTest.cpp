@@ -1,6 +1,6 @@
 // The per-unit result cache: entries valid exactly while their files keep
 // their content, and findings that survive the round trip whole.
-#include "torch-keycheck/ResultCache.h"
+#include "torch-keycheck/cache/ResultCache.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -69,7 +69,7 @@ TEST_F(ResultCacheTest, NoDirectoryNoCache) {
 
 TEST(FindingsCacheJsonTest, RoundTripKeepsEveryField) {
   Finding F;
-  F.Check = "torch-checkpoint-renamed";
+  F.Check = CheckId::CheckpointRenamed;
   F.Level = Severity::Error;
   F.Loc = {"/src/model.h", 12, 5};
   F.Message = "'fc_out' is 'fc' in the checkpoint";

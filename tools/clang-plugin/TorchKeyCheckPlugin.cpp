@@ -25,10 +25,9 @@
 // only draw "unknown warning option".
 //
 //===----------------------------------------------------------------------===//
-#include "torch-keycheck/Extractor.h"
-#include "torch-keycheck/FindingsOutput.h"
-#include "torch-keycheck/Lints.h"
-#include "torch-keycheck/ProjectCheck.h"
+#include "ParsedUnit.h"
+
+#include "torch-keycheck/output/FindingsOutput.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -36,10 +35,6 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
-
-#include <algorithm>
-#include <optional>
-#include <tuple>
 
 using namespace clang;
 
@@ -63,40 +58,6 @@ public:
     RemarkID = Diags.getCustomDiagID(DiagnosticsEngine::Remark, "%0 [%1]");
   }
 
-  /// The findings of the unit: the source checks, and the checks against
-  /// its project (load sites, goldens) when any of those is enabled.
-  std::vector<torchkc::Finding> findingsOf(ASTContext &Ctx) {
-    const SourceManager &SM = Ctx.getSourceManager();
-    OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID());
-    bool ProjectChecks = Enabled.matches("torch-golden-drift") ||
-                         Enabled.matches("torch-checkpoint-*");
-    std::vector<torchkc::Finding> Found;
-    std::string Error;
-    std::optional<torchkc::Project> Project;
-    if (ProjectChecks && Main)
-      Project = torchkc::projectFor(ProjectFile, Main->getName().str(), Error);
-    torchkc::extractRegistrationGraph(Ctx, [&](torchkc::RegistrationGraph &TU) {
-      Found = torchkc::lintGraph(TU);
-      if (ProjectChecks && Error.empty())
-        for (torchkc::Finding &F : torchkc::checkAgainstProject(
-                 TU, {Project ? &*Project : nullptr, CheckpointRoot}, Error))
-          Found.push_back(std::move(F));
-    });
-    // A broken project file or checkpoint: said once, at the unit's start.
-    if (!Error.empty() && Main)
-      Found.push_back({"torch-golden-drift",
-                       torchkc::Severity::Warning,
-                       {Main->getName().str(), 1, 1},
-                       Error,
-                       {}});
-    std::stable_sort(Found.begin(), Found.end(),
-                     [](const torchkc::Finding &A, const torchkc::Finding &B) {
-                       return std::tie(A.Loc.File, A.Loc.Line, A.Loc.Column) <
-                              std::tie(B.Loc.File, B.Loc.Line, B.Loc.Column);
-                     });
-    return Found;
-  }
-
   void HandleTranslationUnit(ASTContext &Ctx) override {
     // A unit that did not compile has an incomplete AST; its errors are
     // what the user needs to see.
@@ -104,11 +65,11 @@ public:
       return;
     const SourceManager &SM = Ctx.getSourceManager();
     torchkc::SourceLines Lines;
-    for (const torchkc::Finding &F : findingsOf(Ctx)) {
+    torchkc::ParsedUnitOptions Opts{
+        ProjectFile, CheckpointRoot,
+        [&](torchkc::CheckId C) { return Enabled.matches(C); }};
+    for (const torchkc::Finding &F : torchkc::findingsOfParsedUnit(Ctx, Opts)) {
       if (!Enabled.matches(F.Check) || torchkc::isSuppressed(F, Lines))
-        continue;
-      SourceLocation Loc = torchkc::toClangLocation(SM, F.Loc);
-      if (Loc.isInvalid())
         continue;
       // Custom diagnostics are outside clang's warning groups, so -Werror
       // does not map them: the plugin applies it, and the per-check
@@ -118,11 +79,14 @@ public:
       unsigned ID = F.Level == torchkc::Severity::Remark ? RemarkID
                     : AsError                            ? ErrorID
                                                          : WarningID;
-      Diags.Report(Loc, ID) << F.Message << F.Check;
-      for (const torchkc::Note &N : F.Notes)
-        if (SourceLocation NL = torchkc::toClangLocation(SM, N.Loc);
-            NL.isValid())
-          Diags.Report(NL, NoteID) << N.Message;
+      torchkc::reportFinding(
+          SM, F,
+          [&](SourceLocation Loc) {
+            Diags.Report(Loc, ID) << F.Message << torchkc::checkName(F.Check);
+          },
+          [&](SourceLocation Loc, const std::string &Note) {
+            Diags.Report(Loc, NoteID) << Note;
+          });
     }
   }
 

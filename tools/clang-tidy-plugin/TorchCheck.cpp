@@ -1,7 +1,7 @@
 //===- TorchCheck.cpp - A torch-keycheck check in clang-tidy --------------===//
 #include "TorchCheck.h"
 
-#include "torch-keycheck/Extractor.h"
+#include "ParsedUnit.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -15,7 +15,8 @@ namespace tidy {
 
 TorchCheck::TorchCheck(llvm::StringRef Name,
                        clang::tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context), FedByProject(isProjectCheck(Name)),
+    : ClangTidyCheck(Name, Context), Id(*checkNamed(Name.str())),
+      FedByProject(fedByProject(checkInfo(Id).From)),
       Opts(unitOptions(Name, Context)) {}
 
 void TorchCheck::storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Map) {
@@ -32,28 +33,21 @@ void TorchCheck::registerMatchers(MatchFinder *Finder) {
 
 void TorchCheck::check(const MatchFinder::MatchResult &Result) {
   const SourceManager &SM = *Result.SourceManager;
-  const UnitFindings &R = findingsOf(*Result.Context, Opts);
-  if (FedByProject && !R.ProjectError.empty()) {
-    // A broken project file or checkpoint stops these checks; say so once
-    // per unit, at its start, under one of them.
-    if (getID() == "torch-golden-drift")
-      diag(SM.getLocForStartOfFile(SM.getMainFileID()), "%0") << R.ProjectError;
-    return;
-  }
-  for (const Finding &F : R.Findings) {
-    if (F.Check != getID())
-      continue;
-    SourceLocation Loc = toClangLocation(SM, F.Loc);
-    if (Loc.isInvalid())
+  for (const Finding &F : findingsOf(*Result.Context, Opts)) {
+    if (F.Check != Id)
       continue;
     // The message is data, not a format string.
-    diag(Loc, "%0",
-         F.Level == Severity::Remark ? DiagnosticIDs::Remark
-                                     : DiagnosticIDs::Warning)
-        << F.Message;
-    for (const Note &N : F.Notes)
-      if (SourceLocation NL = toClangLocation(SM, N.Loc); NL.isValid())
-        diag(NL, "%0", DiagnosticIDs::Note) << N.Message;
+    reportFinding(
+        SM, F,
+        [&](SourceLocation Loc) {
+          diag(Loc, "%0",
+               F.Level == Severity::Remark ? DiagnosticIDs::Remark
+                                           : DiagnosticIDs::Warning)
+              << F.Message;
+        },
+        [&](SourceLocation Loc, const std::string &Note) {
+          diag(Loc, "%0", DiagnosticIDs::Note) << Note;
+        });
   }
 }
 

@@ -41,6 +41,7 @@ public:
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
+  const CheckId Id;
   const bool FedByProject;
   /// Read by every check alike, so that one extraction of a unit serves
   /// them all.

@@ -13,7 +13,7 @@
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
 
-#include "torch-keycheck/Findings.h"
+#include "torch-keycheck/checks/Findings.h"
 
 namespace torchkc {
 namespace tidy {
@@ -25,7 +25,7 @@ public:
     // Every check of the core in alphabetical order, but those that need
     // an optimizer checkpoint named on the command line.
     for (const CheckInfo &C : allChecks())
-      if (!llvm::StringRef(C.Name).starts_with("torch-optimizer-"))
+      if (C.From != Feed::Optimizer)
         Factories.registerCheckFactory(
             C.Name, [](llvm::StringRef CheckName,
                        clang::tidy::ClangTidyContext *Context) {

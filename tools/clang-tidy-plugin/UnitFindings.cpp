@@ -1,9 +1,7 @@
 //===- UnitFindings.cpp - What torch-keycheck finds in a unit -------------===//
 #include "UnitFindings.h"
 
-#include "torch-keycheck/Extractor.h"
-#include "torch-keycheck/Lints.h"
-#include "torch-keycheck/ProjectCheck.h"
+#include "ParsedUnit.h"
 
 #include "ClangTidyCheck.h"
 
@@ -22,20 +20,18 @@ UnitOptions unitOptions(llvm::StringRef CheckName,
   UnitOptions O;
   O.ProjectFile = Options.getLocalOrGlobal("ProjectFile", "").str();
   O.CheckpointRoot = Options.getLocalOrGlobal("CheckpointRoot", "").str();
-  for (const CheckInfo &C : allChecks())
-    O.ProjectChecks |=
-        isProjectCheck(C.Name) && Context->isCheckEnabled(C.Name);
+  O.Context = Context;
   return O;
 }
 
-const UnitFindings &findingsOf(clang::ASTContext &Ctx,
-                               const UnitOptions &Opts) {
+const std::vector<Finding> &findingsOf(clang::ASTContext &Ctx,
+                                       const UnitOptions &Opts) {
   // Keyed by the context, the main file and the options: a later unit's
   // context may reuse an address, and checks may be configured apart.
   static const clang::ASTContext *CachedCtx = nullptr;
   static std::string CachedMain;
   static std::optional<UnitOptions> CachedOpts;
-  static UnitFindings Result;
+  static std::vector<Finding> Result;
   const clang::SourceManager &SM = Ctx.getSourceManager();
   clang::OptionalFileEntryRef Main =
       SM.getFileEntryRefForID(SM.getMainFileID());
@@ -45,19 +41,11 @@ const UnitFindings &findingsOf(clang::ASTContext &Ctx,
   CachedCtx = &Ctx;
   CachedMain = MainFile;
   CachedOpts = Opts;
-  Result = UnitFindings();
-
-  std::optional<Project> P;
-  if (Opts.ProjectChecks && !MainFile.empty())
-    P = projectFor(Opts.ProjectFile, MainFile, Result.ProjectError);
-  extractRegistrationGraph(Ctx, [&](RegistrationGraph &TU) {
-    Result.Findings = lintGraph(TU);
-    if (Opts.ProjectChecks && Result.ProjectError.empty())
-      for (Finding &F :
-           checkAgainstProject(TU, {P ? &*P : nullptr, Opts.CheckpointRoot},
-                               Result.ProjectError))
-        Result.Findings.push_back(std::move(F));
-  });
+  clang::tidy::ClangTidyContext *Context = Opts.Context;
+  Result = findingsOfParsedUnit(
+      Ctx, {Opts.ProjectFile, Opts.CheckpointRoot, [Context](CheckId C) {
+              return Context->isCheckEnabled(checkName(C));
+            }});
   return Result;
 }
 

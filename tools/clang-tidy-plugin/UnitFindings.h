@@ -7,7 +7,7 @@
 #ifndef TORCH_KEYCHECK_TIDY_UNITFINDINGS_H
 #define TORCH_KEYCHECK_TIDY_UNITFINDINGS_H
 
-#include "torch-keycheck/Findings.h"
+#include "torch-keycheck/checks/Findings.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -24,28 +24,15 @@ class ClangTidyContext;
 namespace torchkc {
 namespace tidy {
 
-struct UnitFindings {
-  /// The source checks' and the project checks' findings.
-  std::vector<Finding> Findings;
-  /// Why the project checks could not run (a broken project file or
-  /// checkpoint), or empty.
-  std::string ProjectError;
-};
-
-/// Whether the check is fed by the project (load sites, goldens) rather
-/// than by the source alone.
-inline bool isProjectCheck(llvm::StringRef Name) {
-  return Name.starts_with("torch-checkpoint-") || Name == "torch-golden-drift";
-}
-
 /// The options that decide a unit's findings, as every check reads them.
 struct UnitOptions {
   std::string ProjectFile;    ///< empty: the nearest above the main file
   std::string CheckpointRoot; ///< empty: the project's
-  bool ProjectChecks = false; ///< some project check is enabled
+  /// The clang-tidy run, which says which checks are enabled.
+  clang::tidy::ClangTidyContext *Context = nullptr;
   bool operator==(const UnitOptions &O) const {
     return ProjectFile == O.ProjectFile && CheckpointRoot == O.CheckpointRoot &&
-           ProjectChecks == O.ProjectChecks;
+           Context == O.Context;
   }
 };
 
@@ -54,10 +41,11 @@ struct UnitOptions {
 UnitOptions unitOptions(llvm::StringRef CheckName,
                         clang::tidy::ClangTidyContext *Context);
 
-/// The findings of the unit Ctx holds, under Opts; the project is read
-/// only when a project check is enabled. Cached for the unit and options,
-/// so the usual configuration extracts a unit once for all checks.
-const UnitFindings &findingsOf(clang::ASTContext &Ctx, const UnitOptions &Opts);
+/// The findings of the unit Ctx holds, under Opts (findingsOfParsedUnit).
+/// Cached for the unit and options, so the usual configuration extracts a
+/// unit once for all checks.
+const std::vector<Finding> &findingsOf(clang::ASTContext &Ctx,
+                                       const UnitOptions &Opts);
 
 } // namespace tidy
 } // namespace torchkc

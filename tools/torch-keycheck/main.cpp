@@ -6,7 +6,7 @@
 // a manifest never pays for loading LLVM and Clang.
 //
 //===----------------------------------------------------------------------===//
-#include "torch-keycheck/Manifest.h"
+#include "torch-keycheck/checkpoint/Manifest.h"
 
 #include <dlfcn.h>
 #include <limits.h>

@@ -1,0 +1,79 @@
+//===- Pickle.h - A restricted unpickler for checkpoint metadata -*- C++
+//-*-===//
+//
+// Decodes the pickle protocol subset torch.save and torch::save write into
+// a value tree, building only allowlisted globals and those only as inert
+// descriptions: a tensor becomes its dtype and shape, never a tensor. Any
+// other global is refused by name. Nothing in the input is ever executed.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_CHECKPOINT_PICKLE_H
+#define TORCH_KEYCHECK_CHECKPOINT_PICKLE_H
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace torchkc {
+
+struct PickleValue;
+/// Values point at each other freely (the memo shares them, hostile input
+/// can make cycles); a PickleDocument owns them all.
+using PickleRef = PickleValue *;
+
+struct PickleValue {
+  enum class Kind {
+    None,
+    Bool,
+    Int,
+    Float,
+    String, ///< str or bytes
+    Tuple,
+    List,
+    Dict,    ///< dict and OrderedDict, in insertion order
+    Global,  ///< an allowlisted global, not yet called: Module + Name
+    Storage, ///< a persistent id: DType of the storage
+    Tensor,  ///< DType, Shape; IsParameter when rebuilt as a Parameter
+    Object,  ///< a TorchScript object: Module is its class; Entries its
+             ///< attributes
+  };
+  Kind K = Kind::None;
+  int64_t Int = 0;
+  double Float = 0;
+  bool Bool = false;
+  std::string Str;   ///< String; Global/Object: module
+  std::string Name;  ///< Global: name
+  std::string DType; ///< Storage, Tensor
+  std::vector<int64_t> Shape;
+  bool IsParameter = false;
+  std::vector<PickleRef> Items;                         ///< Tuple, List
+  std::vector<std::pair<PickleRef, PickleRef>> Entries; ///< Dict, Object
+};
+
+/// Limits that keep hostile input from exhausting memory or time.
+struct PickleLimits {
+  size_t MaxValues = 20'000'000; ///< values created in all
+  size_t MaxStack = 1'000'000;
+  size_t MaxMemo = 10'000'000;
+  size_t MaxStringBytes = 64u << 20;
+  size_t MaxDims = 64;
+};
+
+/// Owns every value of one unpickled stream in a flat arena, so that
+/// freeing it never recurses however deep or cyclic the values are.
+/// Code walking the values must bound its own depth.
+struct PickleDocument {
+  std::vector<std::unique_ptr<PickleValue>> Values;
+  PickleRef Root = nullptr;
+};
+
+/// Unpickles Data. Throws CheckpointError naming the opcode and offset of
+/// what is malformed, or the global that is refused.
+PickleDocument unpickle(std::string_view Data, const PickleLimits &Limits = {});
+
+} // namespace torchkc
+
+#endif

@@ -1,0 +1,66 @@
+//===- Extractor.h - Clang AST to registration graph -----------*- C++ -*-===//
+//
+// The only part of the core that sees Clang's AST. It finds the module
+// classes of a translation unit and records their registrations.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_EXTRACT_EXTRACTOR_H
+#define TORCH_KEYCHECK_EXTRACT_EXTRACTOR_H
+
+#include "torch-keycheck/graph/RegistrationGraph.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class ASTConsumer;
+class SourceLocation;
+class SourceManager;
+namespace tooling {
+class FrontendActionFactory;
+}
+} // namespace clang
+
+namespace torchkc {
+
+/// Called once per translation unit with what it defines, while its AST is
+/// alive: TU.Source can re-extract constructors with known values.
+using TranslationUnitCallback = std::function<void(RegistrationGraph &TU)>;
+
+/// The registration graph of an already parsed translation unit (for
+/// front ends that own the parse: the clang-tidy and compiler plugins).
+/// Without Sema, class template specializations the unit only names are
+/// not instantiated.
+/// OnTU, if given, is called while the AST is alive, as for the factory.
+RegistrationGraph
+extractRegistrationGraph(clang::ASTContext &Ctx,
+                         const TranslationUnitCallback &OnTU = nullptr);
+
+/// A location of ours back in Clang's terms, for front ends that report
+/// through Clang's diagnostics; invalid when the file is not part of SM's
+/// translation unit.
+clang::SourceLocation toClangLocation(const clang::SourceManager &SM,
+                                      const SourceLoc &L);
+
+/// A frontend action factory whose actions parse each TU (skipping the
+/// bodies of functions in LibTorch and system headers, which extraction
+/// never reads), call OnTU if given, and merge what they extract into G.
+std::unique_ptr<clang::tooling::FrontendActionFactory>
+newExtractionActionFactory(RegistrationGraph &G,
+                           TranslationUnitCallback OnTU = nullptr);
+
+/// A frontend action factory that writes the PCH of each main file's
+/// preamble to Output (the tool maps the main file to its preamble text),
+/// skipping the same bodies as the extraction, and adds the files it read
+/// to Read. Parsing the whole file with the PCH and clang's
+/// `-preamble-bytes` gives the same AST the extraction sees without it.
+std::unique_ptr<clang::tooling::FrontendActionFactory>
+newPreambleActionFactory(const std::string &Output,
+                         std::vector<std::string> &Read);
+
+} // namespace torchkc
+
+#endif

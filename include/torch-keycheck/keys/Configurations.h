@@ -1,0 +1,48 @@
+//===- Configurations.h - Model configurations from the command line -*- C++
+//-*-===//
+//
+// A configuration binds constructor parameters to values. They come from
+// `--define NAME=VALUE` or, to analyse many in one parse, from a JSON file:
+//
+//   {"configurations": [
+//     {"class": "MlpImpl", "name": "small", "define": {"hidden": 32}}]}
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_KEYS_CONFIGURATIONS_H
+#define TORCH_KEYCHECK_KEYS_CONFIGURATIONS_H
+
+#include "torch-keycheck/keys/ModelKeys.h"
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <vector>
+
+namespace torchkc {
+
+struct ClassConfiguration {
+  std::string Class;
+  Configuration Config;
+};
+
+/// Parses `NAME=VALUE`; returns false when there is no `=` or no name.
+bool parseDefine(const std::string &Text, std::string &Name, SymExprPtr &Value);
+
+/// Parses the JSON file at Path into Doc; on failure returns false and sets
+/// Error to a message naming the file (`What`: "project file", ...) and the
+/// problem.
+bool readJsonFile(const std::string &Path, const char *What,
+                  nlohmann::json &Doc, std::string &Error);
+/// One configuration object of a JSON file (`{"class": ..., "name": ...,
+/// "define": {...}}`); Where names it in Error.
+bool classConfigurationFromJson(const nlohmann::json &J,
+                                const std::string &Where,
+                                ClassConfiguration &Out, std::string &Error);
+/// Reads a configurations file. On failure returns false and sets Error to
+/// a message naming the file and the problem.
+bool loadConfigurations(const std::string &Path,
+                        std::vector<ClassConfiguration> &Out,
+                        std::string &Error);
+
+} // namespace torchkc
+
+#endif

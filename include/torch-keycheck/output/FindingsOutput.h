@@ -1,0 +1,75 @@
+//===- FindingsOutput.h - Suppressing and printing findings ----*- C++ -*-===//
+//
+// The CLI's side of findings: NOLINT comments as clang-tidy reads them,
+// compiler-style text with the source line and a caret, and JSON.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_OUTPUT_FINDINGSOUTPUT_H
+#define TORCH_KEYCHECK_OUTPUT_FINDINGSOUTPUT_H
+
+#include "torch-keycheck/checks/Findings.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace torchkc {
+
+/// Lines of the source files findings point into, each file read once.
+class SourceLines {
+public:
+  /// Line N (1-based) of File without its newline; empty when there is no
+  /// such line or file.
+  const std::string &line(const std::string &File, unsigned N);
+
+private:
+  std::map<std::string, std::vector<std::string>> Files;
+};
+
+/// Whether a comment suppresses F as clang-tidy's do: `NOLINT` or
+/// `NOLINT(check, glob-*)` on its line, `NOLINTNEXTLINE(...)` on the line
+/// before, or a `NOLINTBEGIN(...)` ... `NOLINTEND(...)` region around it.
+/// Without parentheses a directive suppresses every check.
+bool isSuppressed(const Finding &F, SourceLines &Lines);
+
+struct RenderOptions {
+  std::string BaseDir; ///< paths below it are shown relative to it
+  /// Findings of checks matching it are errors (`-warnings-as-errors`).
+  CheckFilter WarningsAsErrors;
+  /// ANSI colours as clang uses them, for a terminal.
+  bool Color = false;
+};
+
+/// `remark`, `warning` or `error`.
+const char *severityName(Severity S);
+
+/// The severity F is reported with under Opts.
+Severity effectiveSeverity(const Finding &F, const RenderOptions &Opts);
+
+/// `file:line:col: warning: message [check]`, the source line and a caret,
+/// then each note the same way.
+std::string renderFindingsText(const std::vector<Finding> &Fs,
+                               SourceLines &Lines, const RenderOptions &Opts);
+
+/// The `check --format json` document (docs/checks.md describes it).
+std::string renderFindingsJson(const std::vector<Finding> &Fs,
+                               size_t Suppressed, const RenderOptions &Opts);
+
+/// SARIF 2.1.0 for code scanning (GitHub and others): one run, a rule per
+/// check, a result per finding with its notes as related locations.
+/// Suppressed findings are included with an in-source suppression, as
+/// SARIF consumers expect. Paths below Opts.BaseDir are relative to the
+/// %SRCROOT% base, which the log maps to BaseDir.
+std::string renderFindingsSarif(const std::vector<Finding> &Fs,
+                                const std::vector<Finding> &Suppressed,
+                                const RenderOptions &Opts,
+                                const std::string &ToolVersion);
+
+/// The fix-its as clang-tidy's --export-fixes YAML, which
+/// clang-apply-replacements applies.
+std::string renderFixesYaml(const std::vector<Finding> &Fs,
+                            const std::string &MainSourceFile);
+
+} // namespace torchkc
+
+#endif

@@ -1,0 +1,493 @@
+//===- Pickle.cpp - A restricted unpickler for checkpoint metadata --------===//
+//
+// Implements the opcodes of pickle protocols 2 to 4 that torch.save and
+// torch::save emit. A pickle names callables by GLOBAL and calls them with
+// REDUCE/NEWOBJ; a general unpickler runs them, which is how a checkpoint
+// can run `os.system`. Here GLOBAL resolves only names on an allowlist, and
+// "calling" one builds an inert description: `_rebuild_tensor_v2(storage,
+// offset, size, ...)` becomes {dtype, shape}; `OrderedDict()` an empty dict;
+// a TorchScript class an object with attributes. Everything else is refused
+// by name before anything could happen.
+//
+//===----------------------------------------------------------------------===//
+#include "torch-keycheck/checkpoint/Pickle.h"
+
+#include "torch-keycheck/checkpoint/Manifest.h"
+
+#include <cstring>
+#include <map>
+#include <unordered_map>
+
+namespace torchkc {
+namespace {
+
+const std::map<std::string, std::string> &storageDTypes() {
+  static const std::map<std::string, std::string> M = {
+      {"FloatStorage", "float32"},
+      {"DoubleStorage", "float64"},
+      {"HalfStorage", "float16"},
+      {"BFloat16Storage", "bfloat16"},
+      {"LongStorage", "int64"},
+      {"IntStorage", "int32"},
+      {"ShortStorage", "int16"},
+      {"CharStorage", "int8"},
+      {"ByteStorage", "uint8"},
+      {"BoolStorage", "bool"},
+      {"ComplexFloatStorage", "complex64"},
+      {"ComplexDoubleStorage", "complex128"},
+  };
+  return M;
+}
+
+class Unpickler {
+public:
+  Unpickler(std::string_view Data, const PickleLimits &L) : Data(Data), L(L) {}
+
+  PickleDocument run() {
+    while (Pos < Data.size()) {
+      size_t At = Pos;
+      uint8_t Op = static_cast<uint8_t>(Data[Pos++]);
+      if (Op == '.') {
+        if (Stack.empty())
+          fail("STOP with an empty stack", At);
+        Doc.Root = Stack.back();
+        return std::move(Doc);
+      }
+      step(Op, At);
+    }
+    fail("the pickle ends without STOP (truncated?)", Pos);
+  }
+
+private:
+  [[noreturn]] void fail(const std::string &What, size_t At) {
+    throw CheckpointError("malformed pickle: " + What + " at byte " +
+                          std::to_string(At));
+  }
+
+  std::string_view take(size_t N, size_t At) {
+    if (N > Data.size() - Pos)
+      fail("a field runs past the end of the pickle", At);
+    std::string_view R = Data.substr(Pos, N);
+    Pos += N;
+    return R;
+  }
+  uint64_t uint(size_t Bytes, size_t At) {
+    std::string_view B = take(Bytes, At);
+    uint64_t V = 0;
+    for (size_t I = 0; I < Bytes; ++I)
+      V |= uint64_t(uint8_t(B[I])) << (8 * I);
+    return V;
+  }
+  std::string line(size_t At) {
+    size_t End = Data.find('\n', Pos);
+    if (End == std::string_view::npos || End - Pos > 4096)
+      fail("GLOBAL without a line end", At);
+    std::string R(Data.substr(Pos, End - Pos));
+    Pos = End + 1;
+    return R;
+  }
+
+  PickleRef make(PickleValue::Kind K) {
+    if (Doc.Values.size() >= L.MaxValues)
+      throw CheckpointError("pickle creates more than " +
+                            std::to_string(L.MaxValues) + " values");
+    Doc.Values.push_back(std::make_unique<PickleValue>());
+    Doc.Values.back()->K = K;
+    return Doc.Values.back().get();
+  }
+  void push(PickleRef V, size_t At) {
+    if (Stack.size() >= L.MaxStack)
+      fail("stack deeper than " + std::to_string(L.MaxStack), At);
+    Stack.push_back(V);
+  }
+  PickleRef pop(size_t At) {
+    if (Stack.empty() || (!Marks.empty() && Marks.back() == Stack.size()))
+      fail("an opcode needs a value the stack does not have", At);
+    PickleRef V = Stack.back();
+    Stack.pop_back();
+    return V;
+  }
+  PickleRef top(size_t At) {
+    if (Stack.empty())
+      fail("an opcode needs a value the stack does not have", At);
+    return Stack.back();
+  }
+  std::vector<PickleRef> popMark(size_t At) {
+    if (Marks.empty())
+      fail("no MARK to pop to", At);
+    size_t M = Marks.back();
+    Marks.pop_back();
+    std::vector<PickleRef> R(Stack.begin() + M, Stack.end());
+    Stack.resize(M);
+    return R;
+  }
+  void memoPut(uint64_t Key, size_t At) {
+    if (Memo.size() >= L.MaxMemo && !Memo.count(Key))
+      fail("memo larger than " + std::to_string(L.MaxMemo), At);
+    Memo[Key] = top(At);
+  }
+  void memoGet(uint64_t Key, size_t At) {
+    auto It = Memo.find(Key);
+    if (It == Memo.end())
+      fail("memo key " + std::to_string(Key) + " was never stored", At);
+    push(It->second, At);
+  }
+  void pushString(size_t N, size_t At) {
+    if (N > L.MaxStringBytes)
+      fail("a string of " + std::to_string(N) + " bytes", At);
+    auto V = make(PickleValue::Kind::String);
+    V->Str = std::string(take(N, At));
+    push(V, At);
+  }
+  void pushInt(int64_t I, size_t At) {
+    auto V = make(PickleValue::Kind::Int);
+    V->Int = I;
+    push(V, At);
+  }
+  PickleRef tuple(std::vector<PickleRef> Items) {
+    auto T = make(PickleValue::Kind::Tuple);
+    T->Items = std::move(Items);
+    return T;
+  }
+
+  /// GLOBAL and STACK_GLOBAL: resolve against the allowlist or refuse.
+  void global(const std::string &Module, const std::string &Name, size_t At) {
+    std::string Full = Module + "." + Name;
+    bool Allowed =
+        (Module == "collections" && Name == "OrderedDict") ||
+        (Module == "torch._utils" &&
+         (Name == "_rebuild_tensor_v2" || Name == "_rebuild_tensor" ||
+          Name == "_rebuild_parameter" ||
+          Name == "_rebuild_parameter_with_state")) ||
+        (Module == "torch" && storageDTypes().count(Name)) ||
+        (Module == "torch.jit._pickle" &&
+         (Name == "restore_type_tag" || Name == "build_tensorlist" ||
+          Name == "build_intlist" || Name == "build_doublelist" ||
+          Name == "build_boollist")) ||
+        Module == "__torch__" || Module.rfind("__torch__.", 0) == 0;
+    if (!Allowed) {
+      if (Module == "torch._utils")
+        throw CheckpointError("tensors rebuilt by '" + Full +
+                              "' (quantized, sparse or other special tensors) "
+                              "are not supported");
+      if (Module == "__main__" || Module.rfind("torch.nn.modules", 0) == 0)
+        throw CheckpointError(
+            "the checkpoint pickles a whole Python object ('" + Full +
+            "'), which only its own code can rebuild; save model.state_dict() "
+            "instead (nothing was executed)");
+      throw CheckpointError("refusing global '" + Full +
+                            "': torch.save never writes it, and building it "
+                            "could run code (nothing was executed)");
+    }
+    auto G = make(PickleValue::Kind::Global);
+    G->Str = Module;
+    G->Name = Name;
+    auto S = storageDTypes().find(Name);
+    if (Module == "torch" && S != storageDTypes().end())
+      G->DType = S->second;
+    push(G, At);
+  }
+
+  static bool isGlobal(const PickleRef &V, const char *Module,
+                       const char *Name) {
+    return V->K == PickleValue::Kind::Global && V->Str == Module &&
+           V->Name == Name;
+  }
+
+  std::vector<int64_t> shapeOf(const PickleRef &V, size_t At) {
+    if (V->K != PickleValue::Kind::Tuple)
+      fail("a tensor size that is not a tuple", At);
+    if (V->Items.size() > L.MaxDims)
+      fail("a tensor with more than " + std::to_string(L.MaxDims) +
+               " dimensions",
+           At);
+    std::vector<int64_t> S;
+    for (const auto &D : V->Items) {
+      if (D->K != PickleValue::Kind::Int || D->Int < 0)
+        fail("a tensor size that is not a non-negative integer", At);
+      S.push_back(D->Int);
+    }
+    return S;
+  }
+
+  /// REDUCE: "call" an allowlisted global with a tuple of arguments.
+  void reduce(size_t At) {
+    PickleRef Args = pop(At), Fn = pop(At);
+    if (Args->K != PickleValue::Kind::Tuple)
+      fail("REDUCE arguments that are not a tuple", At);
+    const auto &A = Args->Items;
+    if (isGlobal(Fn, "collections", "OrderedDict")) {
+      auto D = make(PickleValue::Kind::Dict);
+      // OrderedDict([(k, v), ...]) as well as OrderedDict().
+      if (A.size() == 1 && A[0]->K == PickleValue::Kind::List)
+        for (const auto &Pair : A[0]->Items)
+          if (Pair->K == PickleValue::Kind::Tuple && Pair->Items.size() == 2)
+            D->Entries.push_back({Pair->Items[0], Pair->Items[1]});
+      push(D, At);
+      return;
+    }
+    if (isGlobal(Fn, "torch._utils", "_rebuild_tensor_v2") ||
+        isGlobal(Fn, "torch._utils", "_rebuild_tensor")) {
+      if (A.size() < 4 || A[0]->K != PickleValue::Kind::Storage)
+        fail("tensor rebuilt without a storage and a size", At);
+      auto T = make(PickleValue::Kind::Tensor);
+      T->DType = A[0]->DType;
+      T->Shape = shapeOf(A[2], At);
+      push(T, At);
+      return;
+    }
+    if (isGlobal(Fn, "torch._utils", "_rebuild_parameter") ||
+        isGlobal(Fn, "torch._utils", "_rebuild_parameter_with_state")) {
+      if (A.empty() || A[0]->K != PickleValue::Kind::Tensor)
+        fail("parameter rebuilt from something that is not a tensor", At);
+      auto T = make(PickleValue::Kind::Tensor);
+      *T = *A[0];
+      T->IsParameter = true;
+      push(T, At);
+      return;
+    }
+    // TorchScript's own pickle helpers: restore_type_tag(value, type) is the
+    // value; build_*list(list) the list.
+    if (Fn->K == PickleValue::Kind::Global && Fn->Str == "torch.jit._pickle" &&
+        A.size() >= 1) {
+      push(A[0], At);
+      return;
+    }
+    fail("REDUCE of '" + Fn->Str + "." + Fn->Name + "', which is not callable",
+         At);
+  }
+
+  void step(uint8_t Op, size_t At) {
+    using K = PickleValue::Kind;
+    switch (Op) {
+    case 0x80: // PROTO
+      if (uint(1, At) > 5)
+        fail("an unknown protocol", At);
+      return;
+    case 0x95: // FRAME: framing only
+      uint(8, At);
+      return;
+    case 'c': {
+      std::string Module = line(At);
+      std::string Name = line(At);
+      global(Module, Name, At);
+      return;
+    }
+    case 0x93: { // STACK_GLOBAL
+      PickleRef Name = pop(At), Module = pop(At);
+      if (Name->K != K::String || Module->K != K::String)
+        fail("STACK_GLOBAL of non-strings", At);
+      global(Module->Str, Name->Str, At);
+      return;
+    }
+    case 'q':
+      memoPut(uint(1, At), At);
+      return;
+    case 'r':
+      memoPut(uint(4, At), At);
+      return;
+    case 0x94: // MEMOIZE
+      memoPut(Memo.size(), At);
+      return;
+    case 'h':
+      memoGet(uint(1, At), At);
+      return;
+    case 'j':
+      memoGet(uint(4, At), At);
+      return;
+    case '}':
+      push(make(K::Dict), At);
+      return;
+    case ']':
+    case 0x8f: // EMPTY_SET: a list is all a manifest needs
+      push(make(K::List), At);
+      return;
+    case ')':
+      push(tuple({}), At);
+      return;
+    case '(':
+      if (Marks.size() >= L.MaxStack)
+        fail("too many MARKs", At);
+      Marks.push_back(Stack.size());
+      return;
+    case 'X':
+      pushString(uint(4, At), At);
+      return;
+    case 0x8c: // SHORT_BINUNICODE
+    case 'C':  // SHORT_BINBYTES
+      pushString(uint(1, At), At);
+      return;
+    case 'B': // BINBYTES
+      pushString(uint(4, At), At);
+      return;
+    case 0x8d: // BINUNICODE8
+    case 0x8e: // BINBYTES8
+      pushString(uint(8, At), At);
+      return;
+    case 'J':
+      pushInt(int32_t(uint(4, At)), At);
+      return;
+    case 'K':
+      pushInt(int64_t(uint(1, At)), At);
+      return;
+    case 'M':
+      pushInt(int64_t(uint(2, At)), At);
+      return;
+    case 0x8a: { // LONG1
+      size_t N = uint(1, At);
+      if (N > 8)
+        fail("an integer wider than 64 bits", At);
+      uint64_t V = uint(N, At);
+      if (N > 0 && N < 8 && (V >> (8 * N - 1)) & 1)
+        V |= ~uint64_t(0) << (8 * N); // sign-extend
+      pushInt(int64_t(V), At);
+      return;
+    }
+    case 0x8b: // LONG4
+      fail("an integer wider than 64 bits", At);
+    case 'G': { // BINFLOAT, big-endian
+      std::string_view B = take(8, At);
+      uint64_t Bits = 0;
+      for (char C : B)
+        Bits = (Bits << 8) | uint8_t(C);
+      double D;
+      std::memcpy(&D, &Bits, sizeof D);
+      auto V = make(K::Float);
+      V->Float = D;
+      push(V, At);
+      return;
+    }
+    case 0x88:
+    case 0x89: {
+      auto V = make(K::Bool);
+      V->Bool = Op == 0x88;
+      push(V, At);
+      return;
+    }
+    case 'N':
+      push(make(K::None), At);
+      return;
+    case 't':
+      push(tuple(popMark(At)), At);
+      return;
+    case 0x85:
+    case 0x86:
+    case 0x87: {
+      size_t N = Op - 0x84;
+      std::vector<PickleRef> Items(N);
+      for (size_t I = N; I-- > 0;)
+        Items[I] = pop(At);
+      push(tuple(std::move(Items)), At);
+      return;
+    }
+    case 'Q': { // BINPERSID: ('storage', StorageType, key, location, numel)
+      PickleRef Pid = pop(At);
+      if (Pid->K != K::Tuple || Pid->Items.size() < 2 ||
+          Pid->Items[1]->K != K::Global || Pid->Items[1]->DType.empty())
+        fail("a persistent id that is not a typed storage", At);
+      auto S = make(K::Storage);
+      S->DType = Pid->Items[1]->DType;
+      push(S, At);
+      return;
+    }
+    case 'R':
+      reduce(At);
+      return;
+    case 0x81: { // NEWOBJ
+      PickleRef Args = pop(At), Cls = pop(At);
+      if (Cls->K != K::Global || Cls->Str.rfind("__torch__", 0) != 0)
+        fail("NEWOBJ of something that is not a TorchScript class", At);
+      (void)Args;
+      auto O = make(K::Object);
+      O->Str = Cls->Str;
+      O->Name = Cls->Name;
+      push(O, At);
+      return;
+    }
+    case 'b': { // BUILD
+      PickleRef State = pop(At);
+      PickleRef Target = top(At);
+      // Attributes of a TorchScript object; for an OrderedDict the state is
+      // its _metadata, and for a Parameter its Python attributes: neither
+      // holds tensors a manifest lists.
+      if (Target->K == K::Object) {
+        if (State->K != K::Dict)
+          fail("BUILD of an object with a state that is not a dict", At);
+        for (auto &E : State->Entries)
+          Target->Entries.push_back(E);
+      }
+      return;
+    }
+    case 's': {
+      PickleRef V = pop(At), Key = pop(At);
+      PickleRef D = top(At);
+      if (D->K != K::Dict)
+        fail("SETITEM on something that is not a dict", At);
+      D->Entries.push_back({Key, V});
+      return;
+    }
+    case 'u': {
+      std::vector<PickleRef> Items = popMark(At);
+      PickleRef D = top(At);
+      if (D->K != K::Dict || Items.size() % 2)
+        fail("SETITEMS on something that is not a dict", At);
+      for (size_t I = 0; I < Items.size(); I += 2)
+        D->Entries.push_back({Items[I], Items[I + 1]});
+      return;
+    }
+    case 'a': {
+      PickleRef V = pop(At);
+      PickleRef Lst = top(At);
+      if (Lst->K != K::List)
+        fail("APPEND to something that is not a list", At);
+      Lst->Items.push_back(V);
+      return;
+    }
+    case 'e':
+    case 0x90: { // APPENDS, ADDITEMS
+      std::vector<PickleRef> Items = popMark(At);
+      PickleRef Lst = top(At);
+      if (Lst->K != K::List)
+        fail("APPENDS to something that is not a list", At);
+      Lst->Items.insert(Lst->Items.end(), Items.begin(), Items.end());
+      return;
+    }
+    case 0x91: { // FROZENSET
+      auto Lst = make(K::List);
+      Lst->Items = popMark(At);
+      push(Lst, At);
+      return;
+    }
+    case '0':
+      pop(At);
+      return;
+    case '1':
+      popMark(At);
+      return;
+    case '2':
+      push(top(At), At);
+      return;
+    default: {
+      char Hex[8];
+      std::snprintf(Hex, sizeof Hex, "0x%02x", Op);
+      fail(std::string("unsupported opcode ") + Hex, At);
+    }
+    }
+  }
+
+  std::string_view Data;
+  const PickleLimits &L;
+  size_t Pos = 0;
+  PickleDocument Doc;
+  std::vector<PickleRef> Stack;
+  std::vector<size_t> Marks;
+  std::unordered_map<uint64_t, PickleRef> Memo;
+};
+
+} // namespace
+
+PickleDocument unpickle(std::string_view Data, const PickleLimits &Limits) {
+  return Unpickler(Data, Limits).run();
+}
+
+} // namespace torchkc

@@ -1,0 +1,11 @@
+# The checkpoint readers' sources, listed once: the core builds them as
+# torchkc_manifest, the fuzz build again with sanitizers.
+set(TORCHKC_MANIFEST_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/Checkpoint.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/ManifestJson.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Pickle.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/PickleValues.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Safetensors.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/TorchSave.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/TorchScriptArchive.cpp
+)

@@ -1,0 +1,174 @@
+//===- Actions.cpp - The Clang actions that parse for the extractor ------===//
+//
+// The frontend actions the CLI runs: one that parses a unit (skipping the
+// bodies of functions in LibTorch and system headers, which extraction
+// never reads) and extracts it, and one that writes the PCH of a unit's
+// preamble with the same bodies skipped.
+//
+//===----------------------------------------------------------------------===//
+#include "ExtractUnit.h"
+#include "TorchAst.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Frontend/FrontendActions.h"
+#include "clang/Frontend/MultiplexConsumer.h"
+#include "clang/Frontend/Utils.h"
+#include "clang/Lex/PreprocessorOptions.h"
+#include "clang/Sema/SemaConsumer.h"
+#include "clang/Tooling/Tooling.h"
+
+namespace torchkc {
+namespace extract {
+namespace {
+
+class ExtractionConsumer : public SemaConsumer {
+public:
+  void InitializeSema(Sema &S) override { TheSema = &S; }
+  void ForgetSema() override { TheSema = nullptr; }
+
+  ExtractionConsumer(CompilerInstance &CI, RegistrationGraph &G,
+                     const TranslationUnitCallback &OnTU)
+      : SM(CI.getSourceManager()), G(G), OnTU(OnTU) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    RegistrationGraph TU;
+    extractUnit(Ctx, TheSema, TU, OnTU, /*RecordInputFiles=*/true);
+    G.merge(std::move(TU));
+  }
+
+  // The analysis reads the bodies of user code only. Skipping LibTorch's
+  // and the system's inline function bodies roughly halves parse time;
+  // skipping by header origin rather than "not the main file" keeps model
+  // constructors that live in project headers.
+  bool shouldSkipFunctionBody(Decl *D) override {
+    return isLibraryLocation(SM, D->getLocation());
+  }
+
+private:
+  const SourceManager &SM;
+  RegistrationGraph &G;
+  const TranslationUnitCallback &OnTU;
+  Sema *TheSema = nullptr;
+};
+
+class ExtractionAction : public ASTFrontendAction {
+public:
+  ExtractionAction(RegistrationGraph &G, const TranslationUnitCallback &OnTU)
+      : G(G), OnTU(OnTU) {}
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef) override {
+    CI.getFrontendOpts().SkipFunctionBodies = true;
+    return std::make_unique<ExtractionConsumer>(CI, G, OnTU);
+  }
+
+private:
+  RegistrationGraph &G;
+  const TranslationUnitCallback &OnTU;
+};
+
+class ExtractionActionFactory : public tooling::FrontendActionFactory {
+public:
+  ExtractionActionFactory(RegistrationGraph &G, TranslationUnitCallback OnTU)
+      : G(G), OnTU(std::move(OnTU)) {}
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<ExtractionAction>(G, OnTU);
+  }
+
+private:
+  RegistrationGraph &G;
+  TranslationUnitCallback OnTU;
+};
+
+/// Skips the bodies the extraction would skip while a PCH is written.
+class LibraryBodySkipper : public ASTConsumer {
+public:
+  explicit LibraryBodySkipper(const SourceManager &SM) : SM(SM) {}
+  bool shouldSkipFunctionBody(Decl *D) override {
+    return isLibraryLocation(SM, D->getLocation());
+  }
+
+private:
+  const SourceManager &SM;
+};
+
+/// Every file a parse reads, system headers included: LibTorch's are
+/// usually included as system headers, and a PCH depends on them too.
+class EveryDependency : public DependencyCollector {
+  bool needSystemDependencies() override { return true; }
+};
+
+/// Writes the PCH of the main file's preamble (the tool maps the main
+/// file to that text): LibTorch's and the system's bodies skipped, as the
+/// extraction skips them, the project's kept.
+class PreambleAction : public GeneratePCHAction {
+public:
+  PreambleAction(std::string Output, std::vector<std::string> &Read)
+      : Output(std::move(Output)), Read(Read) {}
+
+  bool BeginInvocation(CompilerInstance &CI) override {
+    CI.getFrontendOpts().SkipFunctionBodies = true;
+    CI.getFrontendOpts().OutputFile = Output;
+    CI.getPreprocessorOpts().GeneratePreamble = true;
+    return GeneratePCHAction::BeginInvocation(CI);
+  }
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef InFile) override {
+    Collector = std::make_shared<EveryDependency>();
+    Collector->attachToPreprocessor(CI.getPreprocessor());
+    std::unique_ptr<ASTConsumer> Writer =
+        GeneratePCHAction::CreateASTConsumer(CI, InFile);
+    if (!Writer)
+      return nullptr;
+    // A multiplexed consumer skips a body only when every consumer agrees.
+    std::vector<std::unique_ptr<ASTConsumer>> Consumers;
+    Consumers.push_back(std::move(Writer));
+    Consumers.push_back(
+        std::make_unique<LibraryBodySkipper>(CI.getSourceManager()));
+    return std::make_unique<MultiplexConsumer>(std::move(Consumers));
+  }
+
+  void EndSourceFileAction() override {
+    GeneratePCHAction::EndSourceFileAction();
+    if (Collector)
+      for (const std::string &F : Collector->getDependencies())
+        Read.push_back(F);
+  }
+
+private:
+  std::string Output;
+  std::vector<std::string> &Read;
+  std::shared_ptr<DependencyCollector> Collector;
+};
+
+class PreambleActionFactory : public tooling::FrontendActionFactory {
+public:
+  PreambleActionFactory(std::string Output, std::vector<std::string> &Read)
+      : Output(std::move(Output)), Read(Read) {}
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<PreambleAction>(Output, Read);
+  }
+
+private:
+  std::string Output;
+  std::vector<std::string> &Read;
+};
+
+} // namespace
+} // namespace extract
+
+std::unique_ptr<clang::tooling::FrontendActionFactory>
+newPreambleActionFactory(const std::string &Output,
+                         std::vector<std::string> &Read) {
+  return std::make_unique<extract::PreambleActionFactory>(Output, Read);
+}
+
+std::unique_ptr<clang::tooling::FrontendActionFactory>
+newExtractionActionFactory(RegistrationGraph &G, TranslationUnitCallback OnTU) {
+  return std::make_unique<extract::ExtractionActionFactory>(G, std::move(OnTU));
+}
+
+} // namespace torchkc

@@ -1,0 +1,283 @@
+//===- ConstructorWalker.h - One constructor as it would run ---*- C++ -*-===//
+//
+// The interpreter at the heart of the extractor (the essay in Extractor.cpp
+// says what it computes). Its methods are spread by concern:
+//   WalkStatements.cpp  calls, branches, loops, switches
+//   WalkState.cpp       variables, members, guards, containers being filled
+//   TranslateExpr.cpp   C++ expressions to symbolic values
+//   TorchCalls.cpp      what LibTorch's API calls mean (a method table)
+//
+//===----------------------------------------------------------------------===//
+#ifndef TORCH_KEYCHECK_LIB_EXTRACT_CONSTRUCTORWALKER_H
+#define TORCH_KEYCHECK_LIB_EXTRACT_CONSTRUCTORWALKER_H
+
+#include "TorchAst.h"
+
+#include "torch-keycheck/keys/BuiltinModules.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/StmtCXX.h"
+
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace torchkc {
+namespace extract {
+
+/// A member call being translated, as the handlers in TorchCalls.cpp see
+/// it.
+struct MemberCall {
+  const CXXMemberCallExpr *Call = nullptr;
+  const CXXMethodDecl *Method = nullptr;
+  /// The object, parentheses and implicit casts stripped; null for a call
+  /// without one.
+  const Expr *Object = nullptr;
+  StringRef Name;
+  /// The object's value, for the handlers that read it.
+  SymExprPtr Value;
+};
+
+/// Translates one constructor, with everything it calls, into a
+/// Constructor of the registration graph.
+class ConstructorWalker {
+public:
+  /// Called, when given, collects every function the walk calls or
+  /// inlines (canonical declarations).
+  ConstructorWalker(ASTContext &Ctx, Constructor &Out,
+                    std::set<const FunctionDecl *> *Called = nullptr)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out), Called(Called) {}
+
+  /// Walks Ctor with the parameters in Values bound to them and the others
+  /// symbolic.
+  void walkConstructor(const CXXConstructorDecl *Ctor,
+                       const Bindings &Values = {});
+
+private:
+  struct Frame {
+    std::unordered_map<const ValueDecl *, SymExprPtr> Vars;
+    SymExprPtr Return;
+    bool Returned = false;
+    size_t GuardDepth = 0;
+  };
+
+  /// Base and member initialisers, then the body, of Ctor in the current
+  /// frame (whose parameters are already bound).
+  void runConstructor(const CXXConstructorDecl *Ctor);
+
+  /// A base-class constructor runs inside the derived one: its
+  /// registrations come first, with its parameters bound to the arguments.
+  void inlineConstructor(const CXXConstructExpr *CE);
+
+  /// Runs a function body with its parameters bound; yields what it
+  /// returns.
+  SymExprPtr inlineCall(const FunctionDecl *FD, ArrayRef<const Expr *> Args,
+                        SourceLocation CallLoc);
+
+  /// How the last statement left the enclosing loop body.
+  enum class Flow { Normal, Break, Continue };
+
+  bool stopped() const {
+    return Frames.back().Returned || Pending != Flow::Normal;
+  }
+
+  void walk(const Stmt *S);
+
+  void walkIf(const IfStmt *If);
+
+  /// Walks a branch as its own scope; says whether it ended in a return.
+  bool walkBranch(const Stmt *S);
+
+  /// for / while / do: unrolled while the condition folds to a constant
+  /// (state carried between iterations is then exact); a counted loop
+  /// whose bound depends on constructor parameters becomes a LoopInfo.
+  void walkLoop(const Stmt *Loop, const Stmt *Init, const Expr *CondE,
+                const Expr *Inc, const Stmt *Body, bool BodyFirst);
+
+  /// One iteration; false when a break (or a return) ends the loop.
+  bool runBody(const Stmt *Body);
+
+  void walkRangeFor(const CXXForRangeStmt *RF);
+
+  /// `for (int i = B; i < E; ++i)` with E (or B) not known: recorded as a
+  /// LoopInfo, the body walked once with i symbolic.
+  void symbolicLoop(const Stmt *Loop, const Stmt *Init, const Expr *CondE,
+                    const Expr *Inc, const Stmt *Body);
+
+  void beginSymbolicLoop(const Stmt *Loop, const std::string &Var,
+                         SymExprPtr Begin, SymExprPtr End, const Stmt *Body);
+
+  std::string loopVariableName(const std::string &Base);
+
+  static bool incrementsByOne(const Expr *Inc, const VarDecl *Var);
+
+  /// Variables and members a statement assigns to, also through the
+  /// functions it calls (`make_layer` updating `inplanes`).
+  std::vector<const ValueDecl *> assignedIn(const Stmt *S);
+
+  /// switch: each case's statements run under `cond == value` (or any of
+  /// its values when cases fall through); default under none matching.
+  void walkSwitch(const SwitchStmt *Sw);
+
+  const Expr *findRegistration(const Stmt *S);
+
+  void unresolved(SourceLocation L, std::string Why);
+
+  /// Something the symbolic walk cannot follow at L, decided by Cond: by
+  /// the configuration when Cond reads only constructor parameters, else
+  /// at run time.
+  void undecided(SourceLocation L, const SymExprPtr &Cond, std::string ByConfig,
+                 std::string ByRunTime);
+
+  std::string text(const Expr *E);
+
+  SymExprPtr unknown(const Expr *E) { return SymExpr::makeUnknown(text(E)); }
+
+  /// A copy of E that records where it is written (guards carry the
+  /// location of their condition).
+  SymExprPtr located(const SymExprPtr &E, SourceLocation L);
+
+  /// The variable or member E names, when it is one the walk tracks.
+  SymExprPtr *slot(const Expr *E);
+
+  /// Stores V in the variable or member E names. A container changed after
+  /// it was registered is the same object, so the registration sees the
+  /// change: every registration of the old value takes the new one.
+  /// The conjunction of the conditions in force, or null when none is.
+  SymExprPtr activeCondition() const;
+
+  /// Stores V in the variable or member E names. Under conditions the walk
+  /// cannot decide, the variable holds `cond ? V : old`. (Containers grow
+  /// unconditionally: push_back makes the child itself conditional.)
+  void assign(const Expr *E, SymExprPtr V, bool Guarded = true);
+
+  /// Notes that the member E names (`fc`, `this->fc`) was assigned V at L,
+  /// when it is a module holder or tensor member and V a module or tensor.
+  void recordMemberAssignment(const Expr *E, const SymExprPtr &V,
+                              SourceLocation L);
+
+  void recordMemberAssignment(const FieldDecl *F, const SymExprPtr &V,
+                              SourceLocation L);
+
+  /// Whether V is a value of kind K, or a choice between such values
+  /// (`deep ? Linear(..) : Linear(..)`). A null holder or an undefined
+  /// tensor is not.
+  static bool holds(const SymExprPtr &V, SymExpr::Kind K);
+
+  size_t depthOf(const SymExprPtr &Container) const;
+
+  /// Adds Child to a container made outside Depth of the active symbolic
+  /// loops: inside loops it did not start in, the child repeats per
+  /// iteration (consecutive pushes of one iteration stay together).
+  void appendChild(torchkc::SymExpr &Container, SymExprPtr Child, size_t Depth);
+
+  SymExprPtr moduleExpr(const CXXRecordDecl *Impl, std::vector<SymExprPtr> Args,
+                        const Expr *E);
+
+  std::vector<SymExprPtr> translateArgs(ArrayRef<const Expr *> Args);
+
+  static std::vector<const Expr *> args(const CallExpr *C, unsigned From = 0);
+  static std::vector<const Expr *> args(const CXXConstructExpr *C);
+
+  SymExprPtr constant(const Expr *E);
+
+public:
+  SymExprPtr translate(const Expr *E);
+
+private:
+  SymExprPtr translateDeclRef(const DeclRefExpr *DRE);
+  /// `this->member`, or a field of a configuration row (`spec.out`).
+  SymExprPtr translateMember(const MemberExpr *ME);
+
+  static std::string opSpelling(BinaryOperatorKind K);
+
+  SymExprPtr translateBinary(const BinaryOperator *BO);
+
+  SymExprPtr translateUnary(const UnaryOperator *UO);
+
+  SymExprPtr translateConstruct(const CXXConstructExpr *CE);
+
+  /// A member call's meaning: the first of TorchCalls.cpp's rows, chosen
+  /// by receiver and method, whose handler answers.
+  SymExprPtr translateMemberCall(const CXXMemberCallExpr *MC);
+
+  // The handlers of member calls; each returns null when the call is not
+  // of its kind.
+  SymExprPtr registration(const MemberCall &C);
+  SymExprPtr holderConversion(const MemberCall &C);
+  /// `table.size()`, `table.at(i)` on configuration tables.
+  SymExprPtr tableAccess(const MemberCall &C);
+  SymExprPtr ownMemberFunction(const MemberCall &C);
+  /// `push_back` in a class deriving from SequentialImpl/ModuleListImpl:
+  /// a registration named by the running index (or the given name).
+  SymExprPtr selfPush(const MemberCall &C);
+  SymExprPtr containerGrowth(const MemberCall &C);
+  SymExprPtr growModuleContainer(const MemberCall &C, const Expr *Holder,
+                                 SymExprPtr Container);
+  SymExprPtr emplaceBack(const MemberCall &C);
+  /// `table.back()`, `table.front()`.
+  SymExprPtr tableEnd(const MemberCall &C);
+  SymExprPtr optionsSetter(const MemberCall &C);
+  SymExprPtr tensorMethod(const MemberCall &C);
+
+  SymExprPtr recordRegistration(const CXXMemberCallExpr *MC,
+                                Registration::Kind K);
+
+  /// `list->insert(index, module)` as LibTorch 1.13 registers it: the
+  /// loop meant to shift the later children re-registers only `index`, so
+  /// child `index` becomes the new module, children after it keep their
+  /// old modules, and the old last module is registered again as child
+  /// `size`. (The list's own iteration order is the intended one; its
+  /// state_dict is not.) Null when the index or the children are not known.
+  SymExprPtr moduleListInsert(const SymExprPtr &List,
+                              const CXXMemberCallExpr *MC);
+
+  SymExprPtr translateOperatorCall(const CXXOperatorCallExpr *OC);
+
+  SymExprPtr translateCall(const CallExpr *CE);
+
+  SymExprPtr tensorExpr(const CallExpr *CE, StringRef Factory, SymExprPtr Shape,
+                        unsigned OptionsFrom);
+
+  static SymExprPtr withDefaultDType(SymExprPtr T, const std::string &DType);
+
+  SymExprPtr literalTensor(const CallExpr *CE);
+
+  /// arange(end), arange(start, end), arange(start, end, step): one
+  /// dimension of ceil((end - start) / step) elements; int64 unless an
+  /// argument is floating point.
+  SymExprPtr rangeTensor(const CallExpr *CE);
+
+  static constexpr size_t MaxInlineDepth = 32;
+  static constexpr size_t MaxUnrolledIterations = 100000;
+
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  Constructor &Out;
+  // slot() hands out pointers into the frames and the members that must
+  // survive the calls translating an argument makes (a helper's frame
+  // pushed, a local declared): containers whose elements never move.
+  std::deque<Frame> Frames;
+  std::vector<SymExprPtr> Guards;
+  std::unordered_map<const FieldDecl *, SymExprPtr> Members;
+  Flow Pending = Flow::Normal;
+  size_t LoopGuardDepth = 0; ///< Guards in force where the loop body began
+  size_t Unrolled = 0;
+  std::vector<unsigned> ActiveLoops; ///< symbolic loops around the walk
+  /// How many symbolic loops were active where a container was made.
+  std::map<const torchkc::SymExpr *, size_t> ContainerDepth;
+  std::set<std::string> UsedLoopNames;
+  /// The next index of a class that is itself a Sequential or ModuleList.
+  SymExprPtr SelfIndex = SymExpr::makeInt(0);
+  /// The registrations selfPush made that are named by their index.
+  std::vector<size_t> SelfPushes;
+  std::set<const FunctionDecl *> *Called;
+};
+
+} // namespace extract
+} // namespace torchkc
+
+#endif

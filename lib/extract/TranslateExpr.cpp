@@ -1,0 +1,398 @@
+//===- TranslateExpr.cpp - C++ expressions to symbolic values -------------===//
+//
+// C++ expressions as symbolic values (SymExpr): constants, arithmetic,
+// variables, constructions and calls.
+//
+//===----------------------------------------------------------------------===//
+#include "ConstructorWalker.h"
+
+namespace torchkc {
+namespace extract {
+
+std::vector<SymExprPtr>
+ConstructorWalker::translateArgs(ArrayRef<const Expr *> Args) {
+  std::vector<SymExprPtr> R;
+  for (const Expr *A : Args) {
+    if (isa<CXXDefaultArgExpr>(A))
+      break; // Defaults are the callee's business: it applies them.
+    R.push_back(translate(A));
+  }
+  return R;
+}
+
+std::vector<const Expr *> ConstructorWalker::args(const CallExpr *C,
+                                                  unsigned From) {
+  std::vector<const Expr *> R;
+  for (unsigned I = From; I < C->getNumArgs(); ++I)
+    R.push_back(C->getArg(I));
+  return R;
+}
+
+std::vector<const Expr *> ConstructorWalker::args(const CXXConstructExpr *C) {
+  std::vector<const Expr *> R;
+  for (unsigned I = 0; I < C->getNumArgs(); ++I)
+    R.push_back(C->getArg(I));
+  return R;
+}
+
+SymExprPtr ConstructorWalker::constant(const Expr *E) {
+  if (E->isValueDependent() || E->isTypeDependent())
+    return nullptr;
+  QualType T = E->getType();
+  if (!T->isIntegralOrEnumerationType() && !T->isRealFloatingType() &&
+      !T->isBooleanType())
+    return nullptr;
+  Expr::EvalResult R;
+  if (!E->EvaluateAsRValue(R, Ctx) || R.HasSideEffects)
+    return nullptr;
+  if (R.Val.isInt()) {
+    if (T->isBooleanType())
+      return SymExpr::makeBool(R.Val.getInt().getBoolValue());
+    return SymExpr::makeInt(R.Val.getInt().getExtValue());
+  }
+  if (R.Val.isFloat())
+    return SymExpr::makeFloat(R.Val.getFloat().convertToDouble());
+  return nullptr;
+}
+
+SymExprPtr ConstructorWalker::translate(const Expr *E) {
+  if (!E)
+    return SymExpr::makeUnknown("");
+  // Wrappers that do not change the value.
+  if (const auto *FE = dyn_cast<FullExpr>(E))
+    return translate(FE->getSubExpr());
+  if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
+    return translate(MT->getSubExpr());
+  if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
+    return translate(BT->getSubExpr());
+  if (const auto *PE = dyn_cast<ParenExpr>(E))
+    return translate(PE->getSubExpr());
+  if (const auto *DA = dyn_cast<CXXDefaultArgExpr>(E))
+    return translate(DA->getExpr());
+  if (const auto *DI = dyn_cast<CXXDefaultInitExpr>(E))
+    return translate(DI->getExpr());
+  if (const auto *IL = dyn_cast<CXXStdInitializerListExpr>(E))
+    return translate(IL->getSubExpr());
+
+  if (SymExprPtr C = constant(E))
+    return C;
+
+  if (const auto *Cast = dyn_cast<CastExpr>(E)) {
+    // A functional cast that constructs (`Linear(10)`) is handled below
+    // through its construct expression; other casts keep the value.
+    return translate(Cast->getSubExpr());
+  }
+  if (const auto *SL = dyn_cast<StringLiteral>(E))
+    return SymExpr::makeString(SL->getString().str());
+  if (isa<CXXNullPtrLiteralExpr>(E))
+    return SymExpr::makeUnknown("nullptr");
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return translateDeclRef(DRE);
+  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+    return SymExpr::makeCall(
+        "at", {translate(AS->getBase()), translate(AS->getIdx())});
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return translateMember(ME);
+  if (const auto *BO = dyn_cast<BinaryOperator>(E))
+    return translateBinary(BO);
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return translateUnary(UO);
+  if (const auto *CO = dyn_cast<ConditionalOperator>(E))
+    return SymExpr::makeConditional(translate(CO->getCond()),
+                                    translate(CO->getTrueExpr()),
+                                    translate(CO->getFalseExpr()));
+  if (const auto *ILE = dyn_cast<InitListExpr>(E)) {
+    // std::array<T, N>{...} is an aggregate around a T[N]: its braced
+    // list holds the array's list (brace elision); the row is that list.
+    if (const CXXRecordDecl *RD = ILE->getType()->getAsCXXRecordDecl())
+      if (ILE->getNumInits() == 1 && isa<InitListExpr>(ILE->getInit(0)) &&
+          std::distance(RD->field_begin(), RD->field_end()) == 1 &&
+          RD->field_begin()->getType()->isConstantArrayType())
+        return translate(ILE->getInit(0));
+    std::vector<SymExprPtr> Elems;
+    for (const Expr *I : ILE->inits())
+      Elems.push_back(translate(I));
+    return SymExpr::makeList(std::move(Elems));
+  }
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+    return translateConstruct(CE);
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+    return translateMemberCall(MC);
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E))
+    return translateOperatorCall(OC);
+  if (const auto *CE = dyn_cast<CallExpr>(E))
+    return translateCall(CE);
+  return unknown(E);
+}
+
+SymExprPtr ConstructorWalker::translateMember(const MemberExpr *ME) {
+  // A field of a configuration row (`spec.out` for a braced {..} row):
+  // the row is a list, the field its position.
+  if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+    if (!isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) &&
+        !ME->isArrow()) {
+      SymExprPtr Row = translate(ME->getBase());
+      if (Row->K == SymExpr::Kind::List || Row->K == SymExpr::Kind::Call)
+        return SymExpr::makeCall("at",
+                                 {Row, SymExpr::makeInt(F->getFieldIndex())});
+    }
+  if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+    if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
+      auto It = Members.find(F);
+      if (It != Members.end() && It->second)
+        return It->second;
+    }
+  return unknown(ME);
+}
+
+SymExprPtr ConstructorWalker::translateDeclRef(const DeclRefExpr *DRE) {
+  const ValueDecl *D = DRE->getDecl();
+  auto It = Frames.back().Vars.find(D);
+  if (It != Frames.back().Vars.end())
+    return It->second;
+  if (const auto *VD = dyn_cast<VarDecl>(D)) {
+    // Constants declared outside the function (`constexpr int64_t kDim`).
+    if (VD->getType().isConstQualified() && VD->getInit() &&
+        !VD->hasLocalStorage())
+      return translate(VD->getInit());
+  }
+  return unknown(DRE);
+}
+
+std::string ConstructorWalker::opSpelling(BinaryOperatorKind K) {
+  return BinaryOperator::getOpcodeStr(K).str();
+}
+
+SymExprPtr ConstructorWalker::translateBinary(const BinaryOperator *BO) {
+  if (BO->getOpcode() == BO_Comma) {
+    translate(BO->getLHS());
+    return translate(BO->getRHS());
+  }
+  if (BO->isAssignmentOp()) {
+    SymExprPtr V = translate(BO->getRHS());
+    if (BO->isCompoundAssignmentOp()) {
+      SymExprPtr Old = translate(BO->getLHS());
+      V = SymExpr::makeBinary(
+          opSpelling(
+              BinaryOperator::getOpForCompoundAssignment(BO->getOpcode())),
+          Old, V);
+    }
+    assign(BO->getLHS(), V);
+    recordMemberAssignment(BO->getLHS(), V, BO->getLHS()->getBeginLoc());
+    return V;
+  }
+  return SymExpr::makeBinary(opSpelling(BO->getOpcode()),
+                             translate(BO->getLHS()), translate(BO->getRHS()));
+}
+
+SymExprPtr ConstructorWalker::translateUnary(const UnaryOperator *UO) {
+  SymExprPtr A = translate(UO->getSubExpr());
+  switch (UO->getOpcode()) {
+  case UO_Minus:
+    return SymExpr::makeUnary("-", A);
+  case UO_Plus:
+    return A;
+  case UO_LNot:
+    return SymExpr::makeUnary("!", A);
+  case UO_PreInc:
+  case UO_PostInc:
+  case UO_PreDec:
+  case UO_PostDec: {
+    SymExprPtr V = SymExpr::makeBinary(UO->isIncrementOp() ? "+" : "-", A,
+                                       SymExpr::makeInt(1));
+    assign(UO->getSubExpr(), V);
+    return UO->isPrefix() ? V : A;
+  }
+  case UO_Deref:
+    return A;
+  default:
+    return unknown(UO);
+  }
+}
+
+SymExprPtr ConstructorWalker::translateConstruct(const CXXConstructExpr *CE) {
+  QualType T = CE->getType();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  const CXXConstructorDecl *Ctor = CE->getConstructor();
+  if (!RD)
+    return unknown(CE);
+  std::string Q = RD->getQualifiedNameAsString();
+  if (Ctor->isCopyOrMoveConstructor() && CE->getNumArgs() >= 1)
+    return translate(CE->getArg(0));
+  if (Q == "c10::Scalar" && CE->getNumArgs() == 1)
+    return translate(CE->getArg(0));
+  if (StringRef(Q).ends_with("basic_string"))
+    return CE->getNumArgs() == 0 ? SymExpr::makeString("")
+                                 : translate(CE->getArg(0));
+  // Converting constructors between holders, shared_ptrs and Impls keep
+  // the module they were given.
+  if (CE->getNumArgs() == 1) {
+    QualType AT = CE->getArg(0)->getType();
+    const CXXRecordDecl *To =
+        holderImpl(T) ? holderImpl(T) : sharedPtrPointee(T);
+    const CXXRecordDecl *From =
+        holderImpl(AT) ? holderImpl(AT) : sharedPtrPointee(AT);
+    // Only between related module types: ModuleList(Linear(...)) is a
+    // list holding a Linear, not a conversion.
+    if (To && From &&
+        (To->getCanonicalDecl() == From->getCanonicalDecl() ||
+         (From->hasDefinition() && From->isDerivedFrom(To))))
+      return translate(CE->getArg(0));
+    if (AT->isNullPtrType())
+      return SymExpr::makeUnknown("nullptr");
+  }
+  if (const CXXRecordDecl *Impl = holderImpl(T))
+    return moduleExpr(Impl, translateArgs(args(CE)), CE);
+  if (derivesFromModule(RD))
+    return moduleExpr(RD, translateArgs(args(CE)), CE);
+  if ((Q == "torch::nn::NamedAnyModule" || Q == "std::pair") &&
+      CE->getNumArgs() == 2) {
+    // A named entry (`{"name", module}`) keeps where it is written.
+    SymExprPtr Pair =
+        SymExpr::makeList({translate(CE->getArg(0)), translate(CE->getArg(1))});
+    return located(Pair, CE->getBeginLoc());
+  }
+  if (StringRef(Q).ends_with("Options")) {
+    auto O = std::make_shared<torchkc::SymExpr>();
+    O->K = torchkc::SymExpr::Kind::Options;
+    O->Name = Q;
+    O->Args = translateArgs(args(CE));
+    O->Loc = toLoc(SM, CE->getBeginLoc());
+    return O;
+  }
+  // Array-like wrappers: ExpandingArray<D>, IntArrayRef, std::vector.
+  StringRef Name = RD->getName();
+  if (Name == "ExpandingArray" || Name == "ArrayRef" || Name == "vector" ||
+      Name == "array" || Name == "initializer_list" ||
+      Name == "ExpandingArrayWithOptionalElem") {
+    std::vector<const Expr *> Given;
+    for (const Expr *A : args(CE))
+      if (!isa<CXXDefaultArgExpr>(A)) // the allocator of std::vector
+        Given.push_back(A);
+    if (Given.size() == 1) {
+      SymExprPtr A = translate(Given[0]);
+      if (A->K == torchkc::SymExpr::Kind::List || Name == "ExpandingArray")
+        return A;
+      // An IntArrayRef made from one integer is a one-element shape.
+      return SymExpr::makeList({A});
+    }
+    if (Given.empty())
+      return SymExpr::makeList({});
+  }
+  return unknown(CE);
+}
+
+SymExprPtr
+ConstructorWalker::translateOperatorCall(const CXXOperatorCallExpr *OC) {
+  OverloadedOperatorKind Op = OC->getOperator();
+  // `*holder` and `holder->` reach the module the holder holds.
+  if ((Op == OO_Star || Op == OO_Arrow) && OC->getNumArgs() == 1 &&
+      (holderImpl(OC->getArg(0)->getType()) ||
+       sharedPtrPointee(OC->getArg(0)->getType())))
+    return translate(OC->getArg(0));
+  if (Op == OO_Subscript && OC->getNumArgs() == 2 &&
+      isStdContainer(OC->getArg(0)->getType()))
+    return SymExpr::makeCall(
+        "at", {translate(OC->getArg(0)), translate(OC->getArg(1))});
+  if (Op == OO_Equal && OC->getNumArgs() == 2) {
+    SymExprPtr V = translate(OC->getArg(1));
+    assign(OC->getArg(0), V);
+    recordMemberAssignment(OC->getArg(0), V, OC->getArg(0)->getBeginLoc());
+    return V;
+  }
+  if (OC->getNumArgs() == 2) {
+    BinaryOperatorKind BK;
+    switch (Op) {
+    case OO_Plus:
+      BK = BO_Add;
+      break;
+    case OO_Minus:
+      BK = BO_Sub;
+      break;
+    case OO_Star:
+      BK = BO_Mul;
+      break;
+    case OO_Slash:
+      BK = BO_Div;
+      break;
+    case OO_EqualEqual:
+      BK = BO_EQ;
+      break;
+    case OO_ExclaimEqual:
+      BK = BO_NE;
+      break;
+    case OO_PlusEqual: {
+      SymExprPtr V = SymExpr::makeBinary("+", translate(OC->getArg(0)),
+                                         translate(OC->getArg(1)));
+      assign(OC->getArg(0), V);
+      return V;
+    }
+    default:
+      return unknown(OC);
+    }
+    SymExprPtr L = translate(OC->getArg(0)), R = translate(OC->getArg(1));
+    // Arithmetic on a tensor keeps its shape (`torch::randn({n}) * 0.1`).
+    if (L->K == SymExpr::Kind::Tensor)
+      return L;
+    if (R->K == SymExpr::Kind::Tensor)
+      return R;
+    return SymExpr::makeBinary(opSpelling(BK), L, R);
+  }
+  return unknown(OC);
+}
+
+SymExprPtr ConstructorWalker::translateCall(const CallExpr *CE) {
+  const FunctionDecl *FD = CE->getDirectCallee();
+  if (!FD)
+    return unknown(CE);
+  StringRef Name = FD->getName();
+  std::string Q = FD->getQualifiedNameAsString();
+  // std::make_shared<SomeImpl>(args): a module held by shared_ptr.
+  if (Name == "make_shared")
+    if (const CXXRecordDecl *P = sharedPtrPointee(CE->getType()))
+      if (derivesFromModule(P))
+        return moduleExpr(P, translateArgs(args(CE)), CE);
+  // libstdc++ declares these in inline namespaces (std::__cxx11).
+  bool InStd = FD->isInStdNamespace();
+  if (InStd && Name == "to_string" && CE->getNumArgs() == 1)
+    return SymExpr::makeCall("to_string", {translate(CE->getArg(0))});
+  if (InStd && (Name == "max" || Name == "min") && CE->getNumArgs() == 2)
+    return SymExpr::makeCall(
+        Name.str(), {translate(CE->getArg(0)), translate(CE->getArg(1))});
+  if (inTorchNamespace(FD)) {
+    if (Name == "full" && CE->getNumArgs() >= 2)
+      // ATen infers full()'s dtype from the fill value unless one is given.
+      return withDefaultDType(
+          tensorExpr(CE, Name, translate(CE->getArg(0)), 2),
+          scalarDType(throughConversions(CE->getArg(1))->getType()));
+    if (isShapeFactory(Name) && CE->getNumArgs() >= 1)
+      return tensorExpr(CE, Name, translate(CE->getArg(0)), 1);
+    if (Name == "eye" && CE->getNumArgs() >= 1) {
+      SymExprPtr N = translate(CE->getArg(0));
+      SymExprPtr M =
+          CE->getNumArgs() >= 2 && CE->getArg(1)->getType()->isIntegerType()
+              ? translate(CE->getArg(1))
+              : N;
+      return tensorExpr(CE, Name, SymExpr::makeList({N, M}), 1);
+    }
+    if (Name == "tensor" && CE->getNumArgs() >= 1)
+      return literalTensor(CE);
+    if (Name == "arange" && CE->getNumArgs() >= 1)
+      return rangeTensor(CE);
+    if (Name == "randint" && CE->getNumArgs() >= 2) {
+      // randint(high, size) or randint(low, high, size): the shape is
+      // the first IntArrayRef argument.
+      for (unsigned I = 1; I < CE->getNumArgs(); ++I)
+        if (!throughConversions(CE->getArg(I))->getType()->isArithmeticType())
+          return withDefaultDType(
+              tensorExpr(CE, Name, translate(CE->getArg(I)), I + 1), "int64");
+    }
+    return unknown(CE);
+  }
+  if (SymExprPtr R = inlineCall(FD, args(CE), CE->getExprLoc()))
+    return R;
+  return unknown(CE);
+}
+
+} // namespace extract
+} // namespace torchkc

@@ -1,0 +1,522 @@
+//===- WalkStatements.cpp - Following a constructor statement by statement
+//-===//
+//
+// Calls, branches, loops and switches, as ConstructorWalker follows them
+// through a constructor and what it calls.
+//
+//===----------------------------------------------------------------------===//
+#include "ConstructorWalker.h"
+
+#include <functional>
+
+namespace torchkc {
+namespace extract {
+
+void ConstructorWalker::walkConstructor(const CXXConstructorDecl *Ctor,
+                                        const Bindings &Values) {
+  Frames.emplace_back();
+  for (const ParmVarDecl *P : Ctor->parameters()) {
+    ConstructorParam CP;
+    CP.Name = P->getNameAsString();
+    CP.Type = P->getType().getAsString(Ctx.getPrintingPolicy());
+    if (P->hasDefaultArg() && !P->hasUnparsedDefaultArg() &&
+        !P->hasUninstantiatedDefaultArg()) {
+      // Defaults are evaluated in the parameter scope; earlier parameters
+      // are symbolic there too.
+      CP.Default = translate(P->getDefaultArg());
+    }
+    Out.Params.push_back(CP);
+    auto Given = Values.find(CP.Name);
+    Frames.back().Vars[P] =
+        Given != Values.end() ? Given->second : SymExpr::makeParam(CP.Name);
+  }
+  Out.Loc = toLoc(SM, Ctor->getLocation());
+  runConstructor(Ctor);
+  Guards.clear();
+  Frames.pop_back();
+}
+
+void ConstructorWalker::runConstructor(const CXXConstructorDecl *Ctor) {
+  const FunctionDecl *Def = nullptr;
+  if (!Ctor->hasBody(Def)) {
+    unresolved(Ctor->getLocation(), "the definition of constructor '" +
+                                        Ctor->getQualifiedNameAsString() +
+                                        "' is not in this translation unit");
+    return;
+  }
+  const auto *CtorDef = cast<CXXConstructorDecl>(Def);
+  for (const CXXCtorInitializer *Init : CtorDef->inits()) {
+    const Expr *E = Init->getInit();
+    if (Init->isDelegatingInitializer()) {
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(E->IgnoreImplicit()))
+        inlineConstructor(CE);
+      continue;
+    }
+    if (Init->isBaseInitializer()) {
+      const auto *Base = Init->getBaseClass()->getAsCXXRecordDecl();
+      const auto *CE = dyn_cast<CXXConstructExpr>(E->IgnoreImplicit());
+      if (Base && derivesFromModule(Base) && !inTorchNamespace(Base) && CE)
+        inlineConstructor(CE);
+      continue;
+    }
+    if (const FieldDecl *F = Init->getMember()) {
+      Members[F] = translate(E);
+      recordMemberAssignment(F, Members[F],
+                             Init->isInClassMemberInitializer()
+                                 ? F->getInClassInitializer()->getBeginLoc()
+                                 : Init->getSourceLocation());
+    }
+  }
+  walk(CtorDef->getBody());
+}
+
+void ConstructorWalker::inlineConstructor(const CXXConstructExpr *CE) {
+  const CXXConstructorDecl *Ctor = CE->getConstructor();
+  if (Frames.size() > MaxInlineDepth)
+    return unresolved(CE->getBeginLoc(), "calls nested too deeply to follow");
+  Frame F;
+  for (unsigned I = 0; I < Ctor->getNumParams() && I < CE->getNumArgs(); ++I)
+    F.Vars[Ctor->getParamDecl(I)] = translate(CE->getArg(I));
+  F.GuardDepth = Guards.size();
+  Frames.push_back(std::move(F));
+  runConstructor(Ctor);
+  Guards.resize(Frames.back().GuardDepth);
+  Frames.pop_back();
+}
+
+SymExprPtr ConstructorWalker::inlineCall(const FunctionDecl *FD,
+                                         ArrayRef<const Expr *> Args,
+                                         SourceLocation CallLoc) {
+  if (Called)
+    Called->insert(FD->getCanonicalDecl());
+  const FunctionDecl *Def = nullptr;
+  if (!FD->hasBody(Def) || isLibraryLocation(SM, Def->getLocation()))
+    return nullptr;
+  if (Frames.size() > MaxInlineDepth) {
+    unresolved(CallLoc, "calls nested too deeply to follow");
+    return nullptr;
+  }
+  Frame F;
+  for (unsigned I = 0; I < Def->getNumParams() && I < Args.size(); ++I)
+    F.Vars[Def->getParamDecl(I)] = translate(Args[I]);
+  F.GuardDepth = Guards.size();
+  Frames.push_back(std::move(F));
+  Flow SavedPending = Pending;
+  Pending = Flow::Normal;
+  walk(Def->getBody());
+  Pending = SavedPending;
+  SymExprPtr R = Frames.back().Return;
+  Guards.resize(Frames.back().GuardDepth);
+  Frames.pop_back();
+  return R ? R : SymExpr::makeUnknown(FD->getNameAsString() + "(...)");
+}
+
+void ConstructorWalker::walk(const Stmt *S) {
+  if (!S || stopped())
+    return;
+  if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
+    for (const Stmt *C : CS->body())
+      walk(C);
+    return;
+  }
+  if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        Frames.back().Vars[VD] =
+            VD->getInit() ? translate(VD->getInit())
+                          : SymExpr::makeUnknown(VD->getNameAsString());
+    return;
+  }
+  if (const auto *If = dyn_cast<IfStmt>(S))
+    return walkIf(If);
+  if (const auto *R = dyn_cast<ReturnStmt>(S)) {
+    Frame &F = Frames.back();
+    if (R->getRetValue() && !F.Return)
+      F.Return = translate(R->getRetValue());
+    // The path ends here. Inside a branch the walk cannot decide,
+    // walkBranch restores the flag and walkIf guards what follows.
+    F.Returned = true;
+    return;
+  }
+  if (isa<BreakStmt>(S) || isa<ContinueStmt>(S)) {
+    std::string Kind = isa<BreakStmt>(S) ? "break" : "continue";
+    SymExprPtr Cond = SymExpr::makeBool(true);
+    for (size_t I = LoopGuardDepth; I < Guards.size(); ++I)
+      Cond = SymExpr::makeBinary("&&", Cond, Guards[I]);
+    if (Guards.size() != LoopGuardDepth)
+      undecided(S->getBeginLoc(), Cond,
+                Kind + " under a condition that depends on configuration: "
+                       "the loop's keys are exact once it is known "
+                       "(--define)",
+                Kind + " under a condition that is not known: later "
+                       "iterations are listed as if it were not taken");
+    else
+      Pending = isa<BreakStmt>(S) ? Flow::Break : Flow::Continue;
+    return;
+  }
+  if (const auto *For = dyn_cast<ForStmt>(S))
+    return walkLoop(S, For->getInit(), For->getCond(), For->getInc(),
+                    For->getBody(), /*BodyFirst=*/false);
+  if (const auto *W = dyn_cast<WhileStmt>(S))
+    return walkLoop(S, nullptr, W->getCond(), nullptr, W->getBody(), false);
+  if (const auto *D = dyn_cast<DoStmt>(S))
+    return walkLoop(S, nullptr, D->getCond(), nullptr, D->getBody(), true);
+  if (const auto *RF = dyn_cast<CXXForRangeStmt>(S))
+    return walkRangeFor(RF);
+  if (const auto *Sw = dyn_cast<SwitchStmt>(S))
+    return walkSwitch(Sw);
+  if (const auto *E = dyn_cast<Expr>(S)) {
+    translate(E);
+    return;
+  }
+  for (const Stmt *C : S->children())
+    walk(C);
+}
+
+void ConstructorWalker::walkIf(const IfStmt *If) {
+  walk(If->getInit());
+  if (const DeclStmt *CondVar = If->getConditionVariableDeclStmt())
+    walk(CondVar);
+  SymExprPtr Cond = translate(If->getCond());
+  if (auto Known = fold(Cond, {})->asBool()) {
+    walk(*Known ? If->getThen() : If->getElse());
+    return;
+  }
+  SourceLocation CondLoc = If->getCond()->getBeginLoc();
+  Cond = located(Cond, CondLoc);
+  SymExprPtr NotCond = located(SymExpr::makeUnary("!", Cond), CondLoc);
+  Guards.push_back(Cond);
+  bool ThenReturned = walkBranch(If->getThen());
+  Guards.back() = NotCond;
+  bool ElseReturned = walkBranch(If->getElse());
+  Guards.pop_back();
+  Frame &F = Frames.back();
+  if (ThenReturned && ElseReturned) {
+    F.Returned = true;
+  } else if (ThenReturned != ElseReturned) {
+    // `if (!use_head) return;`: the rest of the function runs only when
+    // the returning branch was not taken (until the function ends).
+    Guards.push_back(ThenReturned ? NotCond : Cond);
+  }
+}
+
+bool ConstructorWalker::walkBranch(const Stmt *S) {
+  if (!S)
+    return false;
+  bool Saved = Frames.back().Returned;
+  size_t Depth = Guards.size();
+  walk(S);
+  bool Returned = Frames.back().Returned;
+  Frames.back().Returned = Saved;
+  Guards.resize(Depth);
+  return Returned;
+}
+
+void ConstructorWalker::walkLoop(const Stmt *Loop, const Stmt *Init,
+                                 const Expr *CondE, const Expr *Inc,
+                                 const Stmt *Body, bool BodyFirst) {
+  walk(Init);
+  for (size_t Iteration = 0;; ++Iteration) {
+    if (!BodyFirst || Iteration > 0) {
+      if (CondE) {
+        auto Known = fold(translate(CondE), {})->asBool();
+        if (!Known) {
+          if (Iteration == 0)
+            symbolicLoop(Loop, Init, CondE, Inc, Body);
+          else
+            unresolved(CondE->getBeginLoc(),
+                       "a loop condition that stops being known after " +
+                           std::to_string(Iteration) + " iterations");
+          return;
+        }
+        if (!*Known)
+          return;
+      }
+    }
+    if (++Unrolled > MaxUnrolledIterations) {
+      unresolved(Loop->getBeginLoc(),
+                 "loops run more than " +
+                     std::to_string(MaxUnrolledIterations) +
+                     " iterations in all; the rest are not followed");
+      return;
+    }
+    if (!runBody(Body))
+      return;
+    if (Inc)
+      translate(Inc);
+  }
+}
+
+bool ConstructorWalker::runBody(const Stmt *Body) {
+  size_t SavedDepth = LoopGuardDepth;
+  LoopGuardDepth = Guards.size();
+  walk(Body);
+  LoopGuardDepth = SavedDepth;
+  Flow F = Pending;
+  Pending = Flow::Normal;
+  return F != Flow::Break && !Frames.back().Returned;
+}
+
+void ConstructorWalker::walkRangeFor(const CXXForRangeStmt *RF) {
+  const VarDecl *Var = RF->getLoopVariable();
+  SymExprPtr Range = translate(RF->getRangeInit());
+  if (Range->K == SymExpr::Kind::List) {
+    for (const SymExprPtr &Elem : Range->Args) {
+      if (++Unrolled > MaxUnrolledIterations) {
+        unresolved(RF->getBeginLoc(),
+                   "loops run too many iterations to follow");
+        return;
+      }
+      Frames.back().Vars[Var] = Elem;
+      if (!runBody(RF->getBody()))
+        return;
+    }
+    return;
+  }
+  // A range whose elements are not known (a std::vector parameter):
+  // iterate an index over its size.
+  std::string Index = loopVariableName(Var->getNameAsString() + "_index");
+  Frames.back().Vars[Var] =
+      SymExpr::makeCall("at", {Range, SymExpr::makeParam(Index)});
+  beginSymbolicLoop(RF, Index, SymExpr::makeInt(0),
+                    SymExpr::makeCall("size", {Range}), RF->getBody());
+}
+
+void ConstructorWalker::symbolicLoop(const Stmt *Loop, const Stmt *Init,
+                                     const Expr *CondE, const Expr *Inc,
+                                     const Stmt *Body) {
+  const auto *Cmp = dyn_cast<BinaryOperator>(CondE->IgnoreParenImpCasts());
+  const VarDecl *Var = nullptr;
+  if (Cmp)
+    if (const auto *DRE =
+            dyn_cast<DeclRefExpr>(Cmp->getLHS()->IgnoreParenImpCasts()))
+      Var = dyn_cast<VarDecl>(DRE->getDecl());
+  bool Counted = Var && Init && Inc &&
+                 (Cmp->getOpcode() == BO_LT || Cmp->getOpcode() == BO_LE ||
+                  Cmp->getOpcode() == BO_NE) &&
+                 incrementsByOne(Inc, Var);
+  if (!Counted) {
+    if (const Expr *Call = findRegistration(Body))
+      undecided(
+          Call->getExprLoc(), translate(CondE),
+          "registration in a loop whose count depends on configuration: "
+          "its keys are listed once the configuration is known (--define)",
+          "registration in a loop whose count is not known and that is "
+          "not a counted for loop: its keys are not listed");
+    return;
+  }
+  auto Known = Frames.back().Vars.find(Var);
+  SymExprPtr Begin =
+      Known != Frames.back().Vars.end() ? Known->second : nullptr;
+  SymExprPtr End = translate(Cmp->getRHS());
+  if (Cmp->getOpcode() == BO_LE)
+    End = SymExpr::makeBinary("+", End, SymExpr::makeInt(1));
+  std::string Name = loopVariableName(Var->getNameAsString());
+  Frames.back().Vars[Var] = SymExpr::makeParam(Name);
+  beginSymbolicLoop(Loop, Name, Begin ? Begin : SymExpr::makeUnknown("?"), End,
+                    Body);
+}
+
+void ConstructorWalker::beginSymbolicLoop(const Stmt *Loop,
+                                          const std::string &Var,
+                                          SymExprPtr Begin, SymExprPtr End,
+                                          const Stmt *Body) {
+  // Values the body changes are carried from one iteration to the next,
+  // which a single symbolic walk cannot follow: they become unknown.
+  for (const ValueDecl *D : assignedIn(Body)) {
+    auto It = Frames.back().Vars.find(D);
+    if (It != Frames.back().Vars.end())
+      It->second = SymExpr::makeUnknown("'" + D->getNameAsString() +
+                                        "' as changed by earlier iterations of "
+                                        "a loop whose count is not known");
+    if (const auto *F = dyn_cast<FieldDecl>(D))
+      if (Members.count(F) &&
+          (!Members[F] || Members[F]->K != SymExpr::Kind::Module))
+        Members[F] = SymExpr::makeUnknown("'" + F->getNameAsString() + "'");
+  }
+  LoopInfo Info;
+  Info.Var = Var;
+  Info.Begin = Begin;
+  Info.End = End;
+  Info.Loc = toLoc(SM, Loop->getBeginLoc());
+  ActiveLoops.push_back(unsigned(Out.Loops.size()));
+  Out.Loops.push_back(Info);
+  // The body's pushes onto a Sequential/ModuleList the class itself is
+  // are numbered from the iteration's start; once the body has been
+  // walked, each iteration's count is known and the indices become
+  // Entry + (Var - Begin) * PerIteration + offset.
+  SymExprPtr Entry = SelfIndex;
+  size_t FirstPush = SelfPushes.size();
+  SelfIndex = SymExpr::makeInt(0);
+  runBody(Body);
+  ActiveLoops.pop_back();
+  SymExprPtr PerIteration = SelfIndex;
+  std::vector<std::string> Depends;
+  collectParams(PerIteration, Depends);
+  if (std::find(Depends.begin(), Depends.end(), Var) != Depends.end()) {
+    // Iterations that push different numbers of children: the indices
+    // of what follows are not a formula of the loop variable.
+    for (size_t I = FirstPush; I < SelfPushes.size(); ++I)
+      Out.Registrations[SelfPushes[I]].Name = SymExpr::makeUnknown(
+          "an index after iterations that add different numbers of "
+          "children");
+    SelfIndex = SymExpr::makeUnknown(
+        "the index after a loop whose iterations add different numbers "
+        "of children");
+    return;
+  }
+  SymExprPtr Iteration =
+      SymExpr::makeBinary("-", SymExpr::makeParam(Var), Begin);
+  SymExprPtr Base = SymExpr::makeBinary(
+      "+", Entry, SymExpr::makeBinary("*", Iteration, PerIteration));
+  for (size_t I = FirstPush; I < SelfPushes.size(); ++I) {
+    Registration &R = Out.Registrations[SelfPushes[I]];
+    R.Name = SymExpr::makeCall(
+        "to_string",
+        {fold(SymExpr::makeBinary("+", Base, R.Name->Args[0]), {})});
+  }
+  SelfIndex =
+      fold(SymExpr::makeBinary(
+               "+", Entry,
+               SymExpr::makeBinary("*", SymExpr::makeBinary("-", End, Begin),
+                                   PerIteration)),
+           {});
+}
+
+std::string ConstructorWalker::loopVariableName(const std::string &Base) {
+  std::string Name = Base;
+  for (int N = 2; UsedLoopNames.count(Name); ++N)
+    Name = Base + std::to_string(N);
+  UsedLoopNames.insert(Name);
+  return Name;
+}
+
+bool ConstructorWalker::incrementsByOne(const Expr *Inc, const VarDecl *Var) {
+  Inc = Inc->IgnoreParenImpCasts();
+  auto isVar = [&](const Expr *E) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return DRE && DRE->getDecl() == Var;
+  };
+  if (const auto *U = dyn_cast<UnaryOperator>(Inc))
+    return U->isIncrementOp() && isVar(U->getSubExpr());
+  if (const auto *B = dyn_cast<CompoundAssignOperator>(Inc))
+    if (B->getOpcode() == BO_AddAssign && isVar(B->getLHS()))
+      if (const auto *L =
+              dyn_cast<IntegerLiteral>(B->getRHS()->IgnoreParenImpCasts()))
+        return L->getValue() == 1;
+  return false;
+}
+
+std::vector<const ValueDecl *> ConstructorWalker::assignedIn(const Stmt *S) {
+  std::vector<const ValueDecl *> R;
+  std::set<const FunctionDecl *> Followed;
+  std::function<void(const Stmt *)> Visit = [&](const Stmt *X) {
+    if (!X)
+      return;
+    if (const auto *Call = dyn_cast<CallExpr>(X))
+      if (const FunctionDecl *FD = Call->getDirectCallee()) {
+        const FunctionDecl *Def = nullptr;
+        if (FD->hasBody(Def) && !isLibraryLocation(SM, Def->getLocation()) &&
+            Followed.insert(Def).second && Followed.size() < 256)
+          Visit(Def->getBody());
+      }
+    const Expr *Target = nullptr;
+    if (const auto *B = dyn_cast<BinaryOperator>(X)) {
+      if (B->isAssignmentOp())
+        Target = B->getLHS();
+    } else if (const auto *U = dyn_cast<UnaryOperator>(X)) {
+      if (U->isIncrementDecrementOp())
+        Target = U->getSubExpr();
+    } else if (const auto *O = dyn_cast<CXXOperatorCallExpr>(X)) {
+      if (O->isAssignmentOp() && O->getNumArgs() >= 1)
+        Target = O->getArg(0);
+    }
+    if (Target) {
+      Target = Target->IgnoreParenImpCasts();
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(Target))
+        R.push_back(DRE->getDecl());
+      else if (const auto *ME = dyn_cast<MemberExpr>(Target))
+        R.push_back(ME->getMemberDecl());
+    }
+    for (const Stmt *C : X->children())
+      Visit(C);
+  };
+  Visit(S);
+  return R;
+}
+
+void ConstructorWalker::walkSwitch(const SwitchStmt *Sw) {
+  walk(Sw->getInit());
+  SymExprPtr Cond = translate(Sw->getCond());
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(Sw->getBody());
+  if (!Body) {
+    if (const Expr *Call = findRegistration(Sw))
+      unresolved(Call->getExprLoc(),
+                 "a switch without a braced body is not followed");
+    return;
+  }
+  std::vector<SymExprPtr> CaseValues;
+  SymExprPtr Active; // the guard of the statements being walked, or null
+  size_t Depth = Guards.size();
+  size_t SavedLoopDepth = LoopGuardDepth;
+  auto setGuard = [&](SymExprPtr G) {
+    Guards.resize(Depth);
+    Active = G;
+    if (G)
+      Guards.push_back(G);
+    // A break leaves the switch, not an enclosing loop.
+    LoopGuardDepth = Guards.size();
+  };
+  for (const Stmt *Item : Body->body()) {
+    const Stmt *Sub = Item;
+    // Labels nest: `case 1: case 2: stmt`.
+    while (true) {
+      SymExprPtr Match;
+      if (const auto *C = dyn_cast<CaseStmt>(Sub)) {
+        SymExprPtr V = translate(C->getLHS());
+        CaseValues.push_back(V);
+        Match = SymExpr::makeBinary("==", Cond, V);
+        Sub = C->getSubStmt();
+      } else if (const auto *D = dyn_cast<DefaultStmt>(Sub)) {
+        SymExprPtr None = SymExpr::makeBool(true);
+        for (const SymExprPtr &V : CaseValues)
+          None = SymExpr::makeBinary("&&", None,
+                                     SymExpr::makeBinary("!=", Cond, V));
+        Match = None;
+        Sub = D->getSubStmt();
+      } else {
+        break;
+      }
+      // Falling into a label keeps the previous cases' guard too.
+      setGuard(located(Active && Pending == Flow::Normal
+                           ? SymExpr::makeBinary("||", Active, Match)
+                           : Match,
+                       Sw->getCond()->getBeginLoc()));
+      Pending = Flow::Normal;
+    }
+    if (!Active || Pending != Flow::Normal)
+      continue; // unreachable until the next label
+    walk(Sub);
+    if (Pending == Flow::Continue)
+      break; // belongs to an enclosing loop
+  }
+  Guards.resize(Depth);
+  LoopGuardDepth = SavedLoopDepth;
+  if (Pending == Flow::Break)
+    Pending = Flow::Normal;
+}
+
+const Expr *ConstructorWalker::findRegistration(const Stmt *S) {
+  if (!S)
+    return nullptr;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+    if (registrationKind(MC))
+      return MC;
+  for (const Stmt *C : S->children())
+    if (const Expr *R = findRegistration(C))
+      return R;
+  return nullptr;
+}
+
+} // namespace extract
+} // namespace torchkc

@@ -1,0 +1,469 @@
+//===- SymExpr.cpp - Folding and spelling symbolic values -----------------===//
+#include "torch-keycheck/graph/SymExpr.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+#include <type_traits>
+
+namespace torchkc {
+
+const std::string &FileName::none() {
+  static const std::string None;
+  return None;
+}
+
+std::string SourceLoc::str() const {
+  return File.str() + ":" + std::to_string(Line) + ":" + std::to_string(Column);
+}
+
+std::string SourceLoc::str(const std::string &BaseDir) const {
+  std::string S = str();
+  if (!BaseDir.empty() && S.compare(0, BaseDir.size() + 1, BaseDir + "/") == 0)
+    return S.substr(BaseDir.size() + 1);
+  return S;
+}
+
+static std::shared_ptr<SymExpr> node(SymExpr::Kind K) {
+  auto E = std::make_shared<SymExpr>();
+  E->K = K;
+  return E;
+}
+
+SymExprPtr SymExpr::makeInt(int64_t V) {
+  auto E = node(Kind::Int);
+  E->IntVal = V;
+  return E;
+}
+SymExprPtr SymExpr::makeFloat(double V) {
+  auto E = node(Kind::Float);
+  E->FloatVal = V;
+  return E;
+}
+SymExprPtr SymExpr::makeBool(bool V) {
+  auto E = node(Kind::Bool);
+  E->BoolVal = V;
+  return E;
+}
+SymExprPtr SymExpr::makeString(std::string V) {
+  auto E = node(Kind::String);
+  E->Name = std::move(V);
+  return E;
+}
+SymExprPtr SymExpr::makeParam(std::string Name) {
+  auto E = node(Kind::Param);
+  E->Name = std::move(Name);
+  return E;
+}
+SymExprPtr SymExpr::makeUnknown(std::string Text) {
+  auto E = node(Kind::Unknown);
+  E->Text = std::move(Text);
+  return E;
+}
+SymExprPtr SymExpr::makeList(std::vector<SymExprPtr> Elems) {
+  auto E = node(Kind::List);
+  E->Args = std::move(Elems);
+  return E;
+}
+SymExprPtr SymExpr::makeUnary(std::string Op, SymExprPtr A) {
+  auto E = node(Kind::Unary);
+  E->Name = std::move(Op);
+  E->Args = {std::move(A)};
+  return E;
+}
+SymExprPtr SymExpr::makeBinary(std::string Op, SymExprPtr A, SymExprPtr B) {
+  auto E = node(Kind::Binary);
+  E->Name = std::move(Op);
+  E->Args = {std::move(A), std::move(B)};
+  return E;
+}
+SymExprPtr SymExpr::makeConditional(SymExprPtr C, SymExprPtr T, SymExprPtr F) {
+  auto E = node(Kind::Conditional);
+  E->Args = {std::move(C), std::move(T), std::move(F)};
+  return E;
+}
+SymExprPtr SymExpr::makeCall(std::string Fn, std::vector<SymExprPtr> Args) {
+  auto E = node(Kind::Call);
+  E->Name = std::move(Fn);
+  E->Args = std::move(Args);
+  return E;
+}
+
+SymExprPtr SymExpr::makeAbsent() { return node(Kind::Absent); }
+
+std::optional<int64_t> SymExpr::asInt() const {
+  if (K == Kind::Int)
+    return IntVal;
+  if (K == Kind::Bool)
+    return BoolVal ? 1 : 0;
+  if (K == Kind::Float && FloatVal == std::floor(FloatVal))
+    return static_cast<int64_t>(FloatVal);
+  return std::nullopt;
+}
+
+std::optional<bool> SymExpr::asBool() const {
+  if (K == Kind::Bool)
+    return BoolVal;
+  if (K == Kind::Int)
+    return IntVal != 0;
+  if (K == Kind::Float)
+    return FloatVal != 0;
+  return std::nullopt;
+}
+
+std::optional<std::string> SymExpr::asString() const {
+  if (K == Kind::String)
+    return Name;
+  return std::nullopt;
+}
+
+static std::string quote(const std::string &S) {
+  std::string R = "\"";
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      R += '\\';
+    R += C;
+  }
+  return R + "\"";
+}
+
+static std::string operand(const SymExprPtr &E) {
+  if (E->K == SymExpr::Kind::Binary || E->K == SymExpr::Kind::Conditional)
+    return "(" + E->str() + ")";
+  return E->str();
+}
+
+std::string SymExpr::str() const {
+  switch (K) {
+  case Kind::Int:
+    return std::to_string(IntVal);
+  case Kind::Float: {
+    std::ostringstream OS;
+    OS << FloatVal;
+    return OS.str();
+  }
+  case Kind::Bool:
+    return BoolVal ? "true" : "false";
+  case Kind::String:
+    return quote(Name);
+  case Kind::List: {
+    std::string R = "[";
+    for (size_t I = 0; I < Args.size(); ++I)
+      R += (I ? ", " : "") + Args[I]->str();
+    return R + "]";
+  }
+  case Kind::Param:
+    return Name;
+  case Kind::Unary:
+    return Name + operand(Args[0]);
+  case Kind::Binary:
+    return operand(Args[0]) + " " + Name + " " + operand(Args[1]);
+  case Kind::Conditional:
+    return operand(Args[0]) + " ? " + operand(Args[1]) + " : " +
+           operand(Args[2]);
+  case Kind::Call:
+  case Kind::Module:
+  case Kind::Options:
+  case Kind::Tensor: {
+    if (!Text.empty())
+      return Text;
+    std::string R =
+        (K == Kind::Module && !Builtin.empty() ? Builtin : Name) + "(";
+    for (size_t I = 0; I < Args.size(); ++I)
+      R += (I ? ", " : "") + Args[I]->str();
+    R += ")";
+    for (const auto &S : Setters)
+      R += "." + S.first + "(" + S.second->str() + ")";
+    return R;
+  }
+  case Kind::Unknown:
+    return Text.empty() ? "<unknown>" : Text;
+  }
+  return "<unknown>";
+}
+
+/// Op on two known numbers, or null when it does not apply (division by
+/// zero, shifts out of range, operators numbers do not have).
+template <typename T>
+static SymExprPtr applyNumeric(const std::string &Op, T X, T Y) {
+  auto Num = [](T V) {
+    if constexpr (std::is_integral_v<T>)
+      return SymExpr::makeInt(V);
+    else
+      return SymExpr::makeFloat(V);
+  };
+  if (Op == "+")
+    return Num(X + Y);
+  if (Op == "-")
+    return Num(X - Y);
+  if (Op == "*")
+    return Num(X * Y);
+  if (Op == "/" && Y != 0)
+    return Num(X / Y);
+  if constexpr (std::is_integral_v<T>) {
+    if (Op == "%" && Y != 0)
+      return Num(X % Y);
+    if (Op == "<<" && Y >= 0 && Y < 63)
+      return Num(X << Y);
+    if (Op == ">>" && Y >= 0 && Y < 63)
+      return Num(X >> Y);
+  }
+  if (Op == "<")
+    return SymExpr::makeBool(X < Y);
+  if (Op == ">")
+    return SymExpr::makeBool(X > Y);
+  if (Op == "<=")
+    return SymExpr::makeBool(X <= Y);
+  if (Op == ">=")
+    return SymExpr::makeBool(X >= Y);
+  if (Op == "==")
+    return SymExpr::makeBool(X == Y);
+  if (Op == "!=")
+    return SymExpr::makeBool(X != Y);
+  return nullptr;
+}
+
+static SymExprPtr foldBinary(const std::string &Op, const SymExprPtr &A,
+                             const SymExprPtr &B) {
+  // Short-circuit logic decides even when one side stays symbolic.
+  if (Op == "&&" || Op == "||") {
+    auto BA = A->asBool(), BB = B->asBool();
+    bool IsAnd = Op == "&&";
+    if ((BA && *BA != IsAnd) || (BB && *BB != IsAnd))
+      return SymExpr::makeBool(!IsAnd);
+    if (BA && BB)
+      return SymExpr::makeBool(IsAnd);
+    if (BA)
+      return B;
+    if (BB)
+      return A;
+    return SymExpr::makeBinary(Op, A, B);
+  }
+  if (A->K == SymExpr::Kind::String || B->K == SymExpr::Kind::String) {
+    auto SA = A->asString(), SB = B->asString();
+    if (Op == "+" && SA && SB)
+      return SymExpr::makeString(*SA + *SB);
+    if ((Op == "==" || Op == "!=") && SA && SB)
+      return SymExpr::makeBool((*SA == *SB) == (Op == "=="));
+    return SymExpr::makeBinary(Op, A, B);
+  }
+  bool Floating = A->K == SymExpr::Kind::Float || B->K == SymExpr::Kind::Float;
+  if (!Floating) {
+    auto IA = A->asInt(), IB = B->asInt();
+    if (IA && IB)
+      if (SymExprPtr R = applyNumeric<int64_t>(Op, *IA, *IB))
+        return R;
+  } else if (A->isConstant() && B->isConstant()) {
+    double X = A->K == SymExpr::Kind::Float ? A->FloatVal : double(*A->asInt());
+    double Y = B->K == SymExpr::Kind::Float ? B->FloatVal : double(*B->asInt());
+    if (SymExprPtr R = applyNumeric<double>(Op, X, Y))
+      return R;
+  }
+  // Algebraic identities keep symbolic shapes readable (`h * 1` is `h`).
+  if (Op == "*" && A->asInt() == 1 && A->K == SymExpr::Kind::Int)
+    return B;
+  if ((Op == "*" || Op == "/") && B->asInt() == 1 && B->K == SymExpr::Kind::Int)
+    return A;
+  if ((Op == "+" || Op == "-") && B->asInt() == 0 && B->K == SymExpr::Kind::Int)
+    return A;
+  if (Op == "+" && A->asInt() == 0 && A->K == SymExpr::Kind::Int)
+    return B;
+  return SymExpr::makeBinary(Op, A, B);
+}
+
+static SymExprPtr foldUnary(const SymExpr &E, const Bindings &B) {
+  SymExprPtr A = fold(E.Args[0], B);
+  if (E.Name == "!") {
+    if (auto V = A->asBool())
+      return SymExpr::makeBool(!*V);
+    if (A->K == SymExpr::Kind::Unary && A->Name == "!")
+      return A->Args[0];
+  } else if (E.Name == "-") {
+    if (A->K == SymExpr::Kind::Int)
+      return SymExpr::makeInt(-A->IntVal);
+    if (A->K == SymExpr::Kind::Float)
+      return SymExpr::makeFloat(-A->FloatVal);
+  } else if (E.Name == "+") {
+    return A;
+  }
+  return SymExpr::makeUnary(E.Name, A);
+}
+
+static SymExprPtr foldConditional(const SymExpr &E, const Bindings &B) {
+  SymExprPtr C = fold(E.Args[0], B);
+  if (auto V = C->asBool())
+    return fold(E.Args[*V ? 1 : 2], B);
+  SymExprPtr T = fold(E.Args[1], B), F = fold(E.Args[2], B);
+  // Read as written: `!c ? a : b` is `c ? b : a`, and a branch that tests
+  // the same condition again takes the same side.
+  if (C->K == SymExpr::Kind::Unary && C->Name == "!") {
+    C = C->Args[0];
+    std::swap(T, F);
+  }
+  std::string Cs = C->str();
+  if (T->K == SymExpr::Kind::Conditional && T->Args[0]->str() == Cs)
+    T = T->Args[1];
+  if (F->K == SymExpr::Kind::Conditional && F->Args[0]->str() == Cs)
+    F = F->Args[2];
+  if (T->str() == F->str())
+    return T;
+  return SymExpr::makeConditional(C, T, F);
+}
+
+/// The pure functions extraction knows: to_string, size, at, max, min.
+static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
+  std::vector<SymExprPtr> Args;
+  for (const auto &A : E.Args)
+    Args.push_back(fold(A, B));
+  if (E.Name == "to_string" && Args.size() == 1) {
+    if (Args[0]->K == SymExpr::Kind::Int)
+      return SymExpr::makeString(std::to_string(Args[0]->IntVal));
+  } else if (E.Name == "size" && Args.size() == 1) {
+    if (Args[0]->K == SymExpr::Kind::List)
+      return SymExpr::makeInt(int64_t(Args[0]->Args.size()));
+  } else if (E.Name == "at" && Args.size() == 2) {
+    auto I = Args[1]->asInt();
+    if (Args[0]->K == SymExpr::Kind::List && I && *I >= 0 &&
+        size_t(*I) < Args[0]->Args.size())
+      return Args[0]->Args[size_t(*I)];
+  } else if ((E.Name == "max" || E.Name == "min") && Args.size() == 2) {
+    auto X = Args[0]->asInt(), Y = Args[1]->asInt();
+    if (X && Y)
+      return SymExpr::makeInt(E.Name == "max" ? std::max(*X, *Y)
+                                              : std::min(*X, *Y));
+  }
+  return SymExpr::makeCall(E.Name, std::move(Args));
+}
+
+/// Lists, modules, options, tensors, repeats: their parts folded, the node
+/// copied only when a part changes (most shapes and module arguments are
+/// constants already, and derivation folds every one of them).
+static SymExprPtr foldParts(const SymExprPtr &E, const Bindings &B) {
+  std::shared_ptr<SymExpr> R;
+  auto Copy = [&]() -> SymExpr & {
+    if (!R)
+      R = std::make_shared<SymExpr>(*E);
+    return *R;
+  };
+  for (size_t I = 0; I < E->Args.size(); ++I)
+    if (SymExprPtr F = fold(E->Args[I], B); F != E->Args[I])
+      Copy().Args[I] = std::move(F);
+  for (size_t I = 0; I < E->Setters.size(); ++I)
+    if (SymExprPtr F = fold(E->Setters[I].second, B);
+        F != E->Setters[I].second)
+      Copy().Setters[I].second = std::move(F);
+  return R ? SymExprPtr(R) : E;
+}
+
+SymExprPtr fold(const SymExprPtr &E, const Bindings &B) {
+  if (!E)
+    return E;
+  switch (E->K) {
+  case SymExpr::Kind::Int:
+  case SymExpr::Kind::Float:
+  case SymExpr::Kind::Bool:
+  case SymExpr::Kind::String:
+  case SymExpr::Kind::Unknown:
+  case SymExpr::Kind::Absent:
+    return E;
+  case SymExpr::Kind::Param: {
+    auto It = B.find(E->Name);
+    if (It == B.end())
+      return E;
+    // A parameter bound to itself (symbolic derivation) stays this node,
+    // so that what contains it need not be copied.
+    const SymExpr &V = *It->second;
+    return V.K == SymExpr::Kind::Param && V.Name == E->Name ? E : It->second;
+  }
+  case SymExpr::Kind::Unary:
+    return foldUnary(*E, B);
+  case SymExpr::Kind::Binary:
+    return foldBinary(E->Name, fold(E->Args[0], B), fold(E->Args[1], B));
+  case SymExpr::Kind::Conditional:
+    return foldConditional(*E, B);
+  case SymExpr::Kind::Call:
+    return foldCall(*E, B);
+  case SymExpr::Kind::List:
+  case SymExpr::Kind::Module:
+  case SymExpr::Kind::Options:
+  case SymExpr::Kind::Tensor:
+  case SymExpr::Kind::Repeat:
+    return foldParts(E, B);
+  }
+  return E;
+}
+
+std::string namePattern(const SymExprPtr &E) {
+  if (auto S = E->asString())
+    return *S;
+  if (E->K == SymExpr::Kind::Binary && E->Name == "+")
+    return namePattern(E->Args[0]) + namePattern(E->Args[1]);
+  if (E->K == SymExpr::Kind::Call && E->Name == "to_string" &&
+      E->Args.size() == 1)
+    return "{" + E->Args[0]->str() + "}";
+  return "{" + E->str() + "}";
+}
+
+void collectParams(const SymExprPtr &E, std::vector<std::string> &Out) {
+  if (!E)
+    return;
+  if (E->K == SymExpr::Kind::Param) {
+    auto It = std::lower_bound(Out.begin(), Out.end(), E->Name);
+    if (It == Out.end() || *It != E->Name)
+      Out.insert(It, E->Name);
+    return;
+  }
+  for (const auto &A : E->Args)
+    collectParams(A, Out);
+  for (const auto &S : E->Setters)
+    collectParams(S.second, Out);
+}
+
+SymExprPtr parseDefineValue(const std::string &Text) {
+  // `[2, 2, 2, 2]`: a list, for std::vector parameters.
+  if (Text.size() >= 2 && Text.front() == '[' && Text.back() == ']') {
+    std::vector<SymExprPtr> Elems;
+    std::string Inner = Text.substr(1, Text.size() - 2);
+    size_t Start = 0;
+    while (Start <= Inner.size() &&
+           Inner.find_first_not_of(" ", Start) != std::string::npos) {
+      size_t Comma = Inner.find(',', Start);
+      std::string Item =
+          Inner.substr(Start, Comma == std::string::npos ? std::string::npos
+                                                         : Comma - Start);
+      size_t B = Item.find_first_not_of(" "), E = Item.find_last_not_of(" ");
+      Elems.push_back(parseDefineValue(
+          B == std::string::npos ? "" : Item.substr(B, E - B + 1)));
+      if (Comma == std::string::npos)
+        break;
+      Start = Comma + 1;
+    }
+    return SymExpr::makeList(std::move(Elems));
+  }
+  if (Text == "true")
+    return SymExpr::makeBool(true);
+  if (Text == "false")
+    return SymExpr::makeBool(false);
+  if (!Text.empty()) {
+    char *End = nullptr;
+    long long I = std::strtoll(Text.c_str(), &End, 0);
+    if (*End == '\0')
+      return SymExpr::makeInt(I);
+    double D = std::strtod(Text.c_str(), &End);
+    if (*End == '\0')
+      return SymExpr::makeFloat(D);
+  }
+  return SymExpr::makeString(Text);
+}
+
+bool containsUnknown(const SymExprPtr &E) {
+  if (!E || E->K == SymExpr::Kind::Unknown)
+    return true;
+  for (const SymExprPtr &A : E->Args)
+    if (containsUnknown(A))
+      return true;
+  return false;
+}
+
+} // namespace torchkc

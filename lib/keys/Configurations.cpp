@@ -1,0 +1,116 @@
+//===- Configurations.cpp - Model configurations --------------------------===//
+#include "torch-keycheck/keys/Configurations.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace torchkc {
+
+bool parseDefine(const std::string &Text, std::string &Name,
+                 SymExprPtr &Value) {
+  auto Eq = Text.find('=');
+  if (Eq == std::string::npos || Eq == 0)
+    return false;
+  Name = Text.substr(0, Eq);
+  Value = parseDefineValue(Text.substr(Eq + 1));
+  return true;
+}
+
+static bool jsonValue(const nlohmann::json &J, SymExprPtr &Out) {
+  if (J.is_boolean())
+    Out = SymExpr::makeBool(J.get<bool>());
+  else if (J.is_number_integer())
+    Out = SymExpr::makeInt(J.get<int64_t>());
+  else if (J.is_number())
+    Out = SymExpr::makeFloat(J.get<double>());
+  else if (J.is_string())
+    Out = SymExpr::makeString(J.get<std::string>());
+  else if (J.is_array()) {
+    std::vector<SymExprPtr> Elems;
+    for (const auto &E : J) {
+      SymExprPtr V;
+      if (!jsonValue(E, V))
+        return false;
+      Elems.push_back(V);
+    }
+    Out = SymExpr::makeList(std::move(Elems));
+  } else
+    return false;
+  return true;
+}
+
+bool readJsonFile(const std::string &Path, const char *What,
+                  nlohmann::json &Doc, std::string &Error) {
+  std::ifstream In(Path);
+  if (!In) {
+    Error = Path + ": cannot open " + What;
+    return false;
+  }
+  try {
+    Doc = nlohmann::json::parse(In);
+  } catch (const nlohmann::json::exception &E) {
+    Error = Path + ": not valid JSON: " + E.what();
+    return false;
+  }
+  return true;
+}
+
+bool classConfigurationFromJson(const nlohmann::json &C,
+                                const std::string &Where,
+                                ClassConfiguration &CC, std::string &Error) {
+  if (!C.is_object() || !C.contains("class") || !C["class"].is_string()) {
+    Error = Where + ": needs a \"class\" string";
+    return false;
+  }
+  CC.Class = C["class"].get<std::string>();
+  if (C.contains("name")) {
+    if (!C["name"].is_string()) {
+      Error = Where + ": \"name\" must be a string";
+      return false;
+    }
+    CC.Config.Name = C["name"].get<std::string>();
+  }
+  if (C.contains("define")) {
+    if (!C["define"].is_object()) {
+      Error = Where + ": \"define\" must be an object";
+      return false;
+    }
+    for (const auto &[K, V] : C["define"].items()) {
+      SymExprPtr E;
+      if (!jsonValue(V, E)) {
+        Error = Where + ": define '" + K +
+                "' must be a number, bool, string or a list of them";
+        return false;
+      }
+      CC.Config.Defines[K] = E;
+    }
+  }
+  return true;
+}
+
+bool loadConfigurations(const std::string &Path,
+                        std::vector<ClassConfiguration> &Out,
+                        std::string &Error) {
+  nlohmann::json Doc;
+  if (!readJsonFile(Path, "configurations file", Doc, Error))
+    return false;
+  if (!Doc.is_object() || !Doc.contains("configurations") ||
+      !Doc["configurations"].is_array()) {
+    Error = Path + ": expected an object with a \"configurations\" array";
+    return false;
+  }
+  size_t Index = 0;
+  for (const auto &C : Doc["configurations"]) {
+    ClassConfiguration CC;
+    if (!classConfigurationFromJson(
+            C, Path + ": configurations[" + std::to_string(Index++) + "]", CC,
+            Error))
+      return false;
+    Out.push_back(std::move(CC));
+  }
+  return true;
+}
+
+} // namespace torchkc

@@ -1,0 +1,596 @@
+//===- DeriveKeys.cpp - Graph + configuration to ordered keys -------------===//
+#include "torch-keycheck/keys/ModelKeys.h"
+
+#include "torch-keycheck/keys/BuiltinModules.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace torchkc {
+namespace {
+
+/// A module instance: its own tensors and its children, each list in
+/// registration order. LibTorch lists a module's own parameters before its
+/// children's, so the tree is flattened only once it is complete.
+struct Node {
+  std::vector<Key> Params, Buffers;
+  std::vector<std::pair<std::string, Node>> Children;
+  SourceLoc Loc;      ///< where the module is registered or added
+  std::string Origin; ///< `Linear`, or the user class
+  SourceLoc NameLoc;  ///< its name literal, when NameLength > 0
+  unsigned NameLength = 0;
+};
+
+/// Conditions under which keys exist, shared by every key made under
+/// them; null when there are none.
+using CondList = std::shared_ptr<const KeyConditions>;
+
+/// Bounds recursion through user classes that (wrongly) contain themselves.
+constexpr int MaxDepth = 64;
+/// Iterations one loop is unrolled to; a larger count is shown as a pattern.
+constexpr int64_t MaxIterations = 100000;
+
+class Deriver {
+public:
+  Deriver(const RegistrationGraph &G, ModelKeys &Out) : G(G), Out(Out) {}
+
+  /// Chooses the constructor a construction with Args runs.
+  const Constructor *pickConstructor(const ModuleClass &C,
+                                     const std::vector<SymExprPtr> &Args) {
+    const Constructor *Best = nullptr;
+    for (const auto &Ctor : C.Constructors) {
+      size_t Required = 0;
+      for (const auto &P : Ctor.Params)
+        Required += P.Default ? 0 : 1;
+      if (Args.size() < Required || Args.size() > Ctor.Params.size())
+        continue;
+      // An options-object argument selects the constructor taking that type.
+      bool TypesFit = true;
+      for (size_t I = 0; I < Args.size(); ++I)
+        if (Args[I]->K == SymExpr::Kind::Options &&
+            Ctor.Params[I].Type.find(shortName(Args[I]->Name)) ==
+                std::string::npos)
+          TypesFit = false;
+      if (TypesFit)
+        return &Ctor;
+      if (!Best)
+        Best = &Ctor;
+    }
+    return Best;
+  }
+
+  Node instantiateClass(const Constructor &Ctor, const Bindings &B,
+                        const CondList &Conds, int Depth) {
+    Node N;
+    size_t Params = 0, Buffers = 0;
+    for (const Registration &R : Ctor.Registrations) {
+      Params += R.K == Registration::Kind::Parameter;
+      Buffers += R.K == Registration::Kind::Buffer;
+    }
+    N.Params.reserve(Params);
+    N.Buffers.reserve(Buffers);
+    runRegistrations(Ctor, 0, Ctor.Registrations.size(), 0, B, Conds, false,
+                     Depth, N);
+    for (const auto &U : Ctor.Unresolved)
+      Out.Unresolved.push_back(U);
+    for (const auto &U : Ctor.ConfigurationDependent)
+      Out.Unresolved.push_back(U);
+    return N;
+  }
+
+  /// Registrations [Begin, End) of Ctor, all inside the first Level of
+  /// their loops: those in a deeper loop run once per iteration of it.
+  void runRegistrations(const Constructor &Ctor, size_t Begin, size_t End,
+                        size_t Level, const Bindings &B, const CondList &Conds,
+                        bool InPattern, int Depth, Node &N) {
+    const auto &Regs = Ctor.Registrations;
+    for (size_t I = Begin; I < End;) {
+      if (Regs[I].Loops.size() <= Level) {
+        runRegistration(Regs[I], B, Conds, InPattern, Depth, N);
+        ++I;
+        continue;
+      }
+      unsigned Loop = Regs[I].Loops[Level];
+      size_t J = I;
+      while (J < End && Regs[J].Loops.size() > Level &&
+             Regs[J].Loops[Level] == Loop)
+        ++J;
+      const LoopInfo &Info = Ctor.Loops[Loop];
+      SymExprPtr From = fold(Info.Begin, B), To = fold(Info.End, B);
+      auto F = From->asInt(), T = To->asInt();
+      if (F && T && *T - *F <= MaxIterations) {
+        for (int64_t V = *F; V < *T; ++V) {
+          Bindings Inner = B;
+          Inner[Info.Var] = SymExpr::makeInt(V);
+          runRegistrations(Ctor, I, J, Level + 1, Inner, Conds, InPattern,
+                           Depth, N);
+        }
+      } else {
+        // The count is not known: one pattern per registration, for every
+        // value of the loop variable.
+        LoopVars.insert(Info.Var);
+        CondList Inner = withCondition(Conds,
+                                       "for " + Info.Var + " in [" +
+                                           From->str() + ", " + To->str() + ")",
+                                       SymExpr::makeList({From, To}));
+        runRegistrations(Ctor, I, J, Level + 1, B, Inner, true, Depth, N);
+      }
+      I = J;
+    }
+  }
+
+  void runRegistration(const Registration &R, const Bindings &B,
+                       const CondList &Conds, bool InPattern, int Depth,
+                       Node &N) {
+    CondList RConds = Conds;
+    for (const auto &Guard : R.Guards) {
+      SymExprPtr F = fold(Guard, B);
+      if (auto V = F->asBool()) {
+        if (!*V)
+          return;
+      } else {
+        RConds = withCondition(RConds, F->str(), F);
+      }
+    }
+    SymExprPtr NameE = fold(R.Name, B);
+    std::string Name;
+    if (auto S = NameE->asString()) {
+      Name = *S;
+    } else {
+      // A name over constructor parameters is a pattern like one over a
+      // loop variable; only a name built from unknown values is unresolved.
+      Name = namePattern(NameE);
+      if (!InPattern && containsUnknown(NameE))
+        Out.Unresolved.push_back(
+            {R.NameLoc, "registered name " + NameE->str() + " is not known"});
+    }
+    SymExprPtr V = fold(R.Value, B);
+    if (R.K == Registration::Kind::Module) {
+      N.Children.push_back({Name, instantiate(V, R.Loc, RConds, Depth + 1)});
+      N.Children.back().second.NameLoc = R.NameLoc;
+      N.Children.back().second.NameLength = R.NameLength;
+      return;
+    }
+    Key K =
+        tensorKey(V, R.K == Registration::Kind::Parameter ? "register_parameter"
+                                                          : "register_buffer");
+    K.Name = std::move(Name);
+    K.K = R.K == Registration::Kind::Parameter ? Key::Kind::Parameter
+                                               : Key::Kind::Buffer;
+    K.Loc = R.Loc;
+    K.NameLoc = R.NameLoc;
+    K.NameLength = R.NameLength;
+    setConditions(K, RConds);
+    (K.K == Key::Kind::Parameter ? N.Params : N.Buffers)
+        .push_back(std::move(K));
+  }
+
+  /// The tensors and children a LibTorch module registers, as keys under
+  /// N.
+  void instantiateBuiltin(const SymExpr &Mod, const SourceLoc &Loc,
+                          const CondList &Conds, int Depth, Node &N) {
+    const BuiltinExpansion &X = expansion(Mod);
+    if (!X.Problem.empty())
+      Out.Unresolved.push_back({Loc, Mod.Builtin + ": " + X.Problem});
+    N.Params.reserve(X.Entries.size());
+    for (const BuiltinEntry &E : X.Entries) {
+      CondList EConds = Conds;
+      for (size_t I = 0; I < E.Conditions.size(); ++I)
+        EConds = withCondition(
+            EConds, E.Conditions[I],
+            I < E.ConditionValues.size() ? E.ConditionValues[I] : nullptr);
+      if (E.K == BuiltinEntry::Kind::Child) {
+        N.Children.push_back(
+            {E.Name, instantiate(E.Child, Loc, EConds, Depth + 1)});
+        continue;
+      }
+      Key K;
+      K.Name = E.Name;
+      K.K = E.K == BuiltinEntry::Kind::Parameter ? Key::Kind::Parameter
+                                                 : Key::Kind::Buffer;
+      K.Shape = dims(E.Shape);
+      K.DType = E.DType;
+      K.Loc = Loc;
+      K.Origin = Mod.Builtin;
+      setConditions(K, EConds);
+      (K.K == Key::Kind::Parameter ? N.Params : N.Buffers)
+          .push_back(std::move(K));
+    }
+  }
+
+  /// Expands a module value registered (or contained) at Loc.
+  Node instantiate(const SymExprPtr &M, const SourceLoc &Loc,
+                   const CondList &Conds, int Depth) {
+    Node N;
+    N.Loc = Loc;
+    if (M->K == SymExpr::Kind::Module)
+      N.Origin = M->Builtin.empty() ? M->Name : M->Builtin;
+    if (Depth > MaxDepth) {
+      Out.Unresolved.push_back({Loc, "module nesting deeper than " +
+                                         std::to_string(MaxDepth) +
+                                         " levels; a class contains itself?"});
+      return N;
+    }
+    if (M->K != SymExpr::Kind::Module) {
+      Out.Unresolved.push_back(
+          {Loc, "cannot tell which module is registered: " + M->str()});
+      return N;
+    }
+    if (isContainer(M->Builtin)) {
+      // Children are modules (named by their index at the time they were
+      // added) or [name, module] pairs; a braced list of pairs is one
+      // argument holding them all. A child added under a condition is
+      // absent when it is false; children added in a loop repeat.
+      SymExprPtr Index = SymExpr::makeInt(0);
+      std::vector<SymExprPtr> Children;
+      for (const auto &A : M->Args) {
+        if (A->K == SymExpr::Kind::List && !isNamedChild(A))
+          Children.insert(Children.end(), A->Args.begin(), A->Args.end());
+        else
+          Children.push_back(A);
+      }
+      addChildren(Children, {}, Index, Loc, Conds, Depth, N);
+      return N;
+    }
+    if (!M->Builtin.empty()) {
+      instantiateBuiltin(*M, Loc, Conds, Depth, N);
+      return N;
+    }
+    const ModuleClass *C = G.find(M->Name);
+    if (!C) {
+      Out.Unresolved.push_back(
+          {Loc, "module class '" + M->Name + "' has no visible definition"});
+      return N;
+    }
+    const Constructor *Ctor = pickConstructor(*C, M->Args);
+    if (!Ctor) {
+      Out.Unresolved.push_back(
+          {Loc, "no constructor of '" + C->Name + "' takes " +
+                    std::to_string(M->Args.size()) + " arguments"});
+      return N;
+    }
+    Bindings B;
+    for (size_t I = 0; I < Ctor->Params.size(); ++I) {
+      const auto &P = Ctor->Params[I];
+      if (I < M->Args.size())
+        B[P.Name] = M->Args[I];
+      else if (P.Default)
+        B[P.Name] = fold(P.Default, B);
+    }
+    return instantiateClass(specialized(*C, *Ctor, B), B, Conds, Depth);
+  }
+
+  void addChildren(const std::vector<SymExprPtr> &Children, const Bindings &B,
+                   SymExprPtr &Index, const SourceLoc &Loc,
+                   const CondList &Conds, int Depth, Node &N) {
+    for (const SymExprPtr &Raw : Children) {
+      SymExprPtr Child = fold(Raw, B);
+      CondList CConds = Conds;
+      if (Child->K == SymExpr::Kind::Absent)
+        continue;
+      if (Child->K == SymExpr::Kind::Conditional) {
+        if (Child->Args[2]->K == SymExpr::Kind::Absent) {
+          CConds = withCondition(CConds, Child->Args[0]->str(), Child->Args[0]);
+          Child = Child->Args[1];
+        }
+      }
+      if (Child->K == SymExpr::Kind::Repeat) {
+        SymExprPtr From = Child->Args[0], To = Child->Args[1];
+        std::vector<SymExprPtr> Body(Child->Args.begin() + 2,
+                                     Child->Args.end());
+        auto F = From->asInt(), T = To->asInt();
+        if (F && T && *T - *F <= MaxIterations) {
+          for (int64_t V = *F; V < *T; ++V) {
+            Bindings Inner = B;
+            Inner[Child->Name] = SymExpr::makeInt(V);
+            addChildren(Body, Inner, Index, Loc, Conds, Depth, N);
+          }
+          continue;
+        }
+        // Unknown count: each child once, its index in terms of the loop
+        // variable; later children's indices follow symbolically.
+        SymExprPtr Per = SymExpr::makeInt(int64_t(Body.size()));
+        SymExprPtr Start =
+            fold(SymExpr::makeBinary(
+                     "+", Index,
+                     SymExpr::makeBinary(
+                         "*",
+                         SymExpr::makeBinary(
+                             "-", SymExpr::makeParam(Child->Name), From),
+                         Per)),
+                 {});
+        LoopVars.insert(Child->Name);
+        CondList RConds =
+            withCondition(Conds,
+                          "for " + Child->Name + " in [" + From->str() + ", " +
+                              To->str() + ")",
+                          SymExpr::makeList({From, To}));
+        SymExprPtr Inner = Start;
+        addChildren(Body, B, Inner, Loc, RConds, Depth, N);
+        Index = fold(SymExpr::makeBinary(
+                         "+", Index,
+                         SymExpr::makeBinary(
+                             "*", SymExpr::makeBinary("-", To, From), Per)),
+                     {});
+        continue;
+      }
+      std::string Name = Index->K == SymExpr::Kind::Int
+                             ? std::to_string(Index->IntVal)
+                             : "{" + Index->str() + "}";
+      if (isNamedChild(Child)) {
+        Name = *Child->Args[0]->asString();
+        Child = Child->Args[1];
+      }
+      SourceLoc CL = Child->Loc.valid() ? Child->Loc : Loc;
+      // ParameterList and ParameterDict hold tensors, registered directly.
+      if (Child->K == SymExpr::Kind::Tensor) {
+        Key K = tensorKey(Child, "Parameter container");
+        K.Name = Name;
+        K.Loc = CL;
+        setConditions(K, CConds);
+        N.Params.push_back(K);
+      } else {
+        N.Children.push_back({Name, instantiate(Child, CL, CConds, Depth + 1)});
+      }
+      Index = fold(SymExpr::makeBinary("+", Index, SymExpr::makeInt(1)), {});
+    }
+  }
+
+  /// What built-in module M registers. Large models construct the same
+  /// layer many times (`Linear(width, width)` in every block), so each
+  /// distinct construction is expanded once per derivation.
+  const BuiltinExpansion &expansion(const SymExpr &M) {
+    std::string Key;
+    Key.reserve(64);
+    structure(M, Key);
+    auto It = Expansions.find(Key);
+    if (It == Expansions.end())
+      It = Expansions
+               .emplace(std::move(Key),
+                        expandBuiltin(M.Builtin, M.Args, M.Setters))
+               .first;
+    return It->second;
+  }
+
+  /// E's value as text, node by node: equal texts are equal values. (Not
+  /// str(): a module or tensor spells itself as written in the source,
+  /// whatever its folded arguments are.)
+  static void structure(const SymExpr &E, std::string &Out) {
+    auto Text = [&](const std::string &T) {
+      Out += std::to_string(T.size());
+      Out += ':';
+      Out += T;
+    };
+    Out += char('A' + int(E.K));
+    switch (E.K) {
+    case SymExpr::Kind::Int:
+      Out += std::to_string(E.IntVal);
+      break;
+    case SymExpr::Kind::Float: {
+      char Bits[32];
+      std::snprintf(Bits, sizeof Bits, "%a", E.FloatVal);
+      Out += Bits;
+      break;
+    }
+    case SymExpr::Kind::Bool:
+      Out += E.BoolVal ? '1' : '0';
+      break;
+    case SymExpr::Kind::Unknown:
+      Text(E.Text);
+      break;
+    default:
+      break;
+    }
+    Text(E.Name);
+    Text(E.Builtin);
+    Text(E.DType);
+    Out += '(';
+    for (const SymExprPtr &A : E.Args) {
+      if (A)
+        structure(*A, Out);
+      Out += ',';
+    }
+    for (const auto &[Name, Value] : E.Setters) {
+      Text(Name);
+      if (Value)
+        structure(*Value, Out);
+      Out += ',';
+    }
+    Out += ')';
+  }
+
+  /// The constructor re-extracted with its arguments known, when the AST
+  /// is still there to do it; else the symbolic one.
+  const Constructor &specialized(const ModuleClass &C, const Constructor &Ctor,
+                                 const Bindings &B) {
+    if (!G.Source || B.empty())
+      return Ctor;
+    size_t Index = size_t(&Ctor - C.Constructors.data());
+    const Constructor *S = G.Source->specialize(C.Name, Index, B);
+    return S ? *S : Ctor;
+  }
+
+  /// Conds and one more condition, Text testing Value; the parameters it
+  /// depends on join the knobs (loop variables are not knobs).
+  CondList withCondition(const CondList &Conds, std::string Text,
+                         SymExprPtr Value) {
+    auto R = Conds ? std::make_shared<KeyConditions>(*Conds)
+                   : std::make_shared<KeyConditions>();
+    std::vector<std::string> Params;
+    collectParams(Value, Params);
+    for (const std::string &P : Params)
+      if (!LoopVars.count(P)) {
+        auto At = std::lower_bound(R->DependsOn.begin(), R->DependsOn.end(), P);
+        if (At == R->DependsOn.end() || *At != P)
+          R->DependsOn.insert(At, P);
+      }
+    R->Text.push_back(std::move(Text));
+    R->Values.push_back(std::move(Value));
+    return R;
+  }
+
+  static void setConditions(Key &K, const CondList &C) { K.When = C; }
+
+  static bool isNamedChild(const SymExprPtr &E) {
+    return E->K == SymExpr::Kind::List && E->Args.size() == 2 &&
+           E->Args[0]->K == SymExpr::Kind::String;
+  }
+
+  static std::string shortName(const std::string &Q) {
+    auto P = Q.rfind("::");
+    return P == std::string::npos ? Q : Q.substr(P + 2);
+  }
+
+  static std::vector<Dim> dims(const std::vector<SymExprPtr> &Shape) {
+    std::vector<Dim> R;
+    for (const auto &E : Shape) {
+      Dim D;
+      if (E->K == SymExpr::Kind::Int)
+        D.Value = E->IntVal;
+      else
+        D.Symbol = E->str();
+      R.push_back(D);
+    }
+    return R;
+  }
+
+  Key tensorKey(const SymExprPtr &V, const std::string &Origin) {
+    Key K;
+    K.Origin = Origin;
+    if (V->K != SymExpr::Kind::Tensor || V->Args.empty() ||
+        V->Args[0]->K != SymExpr::Kind::List)
+      return K;
+    K.Shape = dims(V->Args[0]->Args);
+    K.DType = V->DType.empty() ? "float32" : V->DType;
+    return K;
+  }
+
+  static size_t countKeys(const Node &N) {
+    size_t Count = N.Params.size() + N.Buffers.size();
+    for (const auto &C : N.Children)
+      Count += countKeys(C.second);
+    return Count;
+  }
+
+  /// Moves the parameters (or the buffers) of the tree into Out, named by
+  /// their paths.
+  static void flatten(Node &N, const std::string &Prefix, bool Params,
+                      std::vector<Key> &Out) {
+    for (Key &K : Params ? N.Params : N.Buffers) {
+      if (!Prefix.empty()) {
+        std::string Name;
+        Name.reserve(Prefix.size() + K.Name.size());
+        Name.append(Prefix).append(K.Name);
+        K.Name = std::move(Name);
+      }
+      Out.push_back(std::move(K));
+    }
+    for (auto &C : N.Children)
+      flatten(C.second, Prefix + C.first + ".", Params, Out);
+  }
+
+  static void listModules(const Node &N, const std::string &Path,
+                          std::vector<ModuleInstance> &Out) {
+    for (const auto &C : N.Children) {
+      std::string P = Path.empty() ? C.first : Path + "." + C.first;
+      Out.push_back({P, C.second.Origin, C.second.Loc, C.second.NameLoc,
+                     C.second.NameLength});
+      listModules(C.second, P, Out);
+    }
+  }
+
+private:
+  const RegistrationGraph &G;
+  ModelKeys &Out;
+  std::set<std::string> LoopVars;
+  std::unordered_map<std::string, BuiltinExpansion> Expansions;
+};
+
+} // namespace
+
+static const std::vector<std::string> NoStrings;
+
+const std::vector<std::string> &Key::conditions() const {
+  return When ? When->Text : NoStrings;
+}
+
+const std::vector<std::string> &Key::dependsOn() const {
+  return When ? When->DependsOn : NoStrings;
+}
+
+std::string shapeText(const std::vector<Dim> &Shape) {
+  std::string R = "[";
+  for (size_t I = 0; I < Shape.size(); ++I)
+    R += (I ? ", " : "") + Shape[I].str();
+  return R + "]";
+}
+
+ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
+                     const Configuration &Config) {
+  ModelKeys Out;
+  Out.Class = Class.Name;
+  Out.Loc = Class.Loc;
+  Out.Config = Config;
+
+  // The constructor whose parameters cover the defines, needing the fewest
+  // values nobody gave; ties go to the one declared first.
+  const Constructor *Ctor = nullptr;
+  size_t BestMissing = SIZE_MAX;
+  for (const auto &C : Class.Constructors) {
+    std::set<std::string> Names;
+    size_t Missing = 0;
+    for (const auto &P : C.Params) {
+      Names.insert(P.Name);
+      if (!P.Default && !Config.Defines.count(P.Name))
+        ++Missing;
+    }
+    bool Covers = true;
+    for (const auto &D : Config.Defines)
+      Covers &= Names.count(D.first) > 0;
+    size_t Score = Missing + (Covers ? 0 : 1000);
+    if (Score < BestMissing) {
+      BestMissing = Score;
+      Ctor = &C;
+    }
+  }
+  if (!Ctor) {
+    Out.Unresolved.push_back({Class.Loc, "'" + Class.Name +
+                                             "' has no constructor with a "
+                                             "visible definition"});
+    return Out;
+  }
+
+  Bindings B;
+  std::set<std::string> Used;
+  for (const auto &P : Ctor->Params) {
+    auto It = Config.Defines.find(P.Name);
+    if (It != Config.Defines.end()) {
+      B[P.Name] = It->second;
+      Used.insert(P.Name);
+    } else if (P.Default) {
+      B[P.Name] = fold(P.Default, B);
+    }
+  }
+  for (const auto &D : Config.Defines)
+    if (!Used.count(D.first))
+      Out.UnusedDefines.push_back(D.first);
+
+  Deriver D(G, Out);
+  Node Root = D.instantiateClass(D.specialized(Class, *Ctor, B), B, {}, 0);
+  Out.Keys.reserve(Deriver::countKeys(Root));
+  Deriver::flatten(Root, "", /*Params=*/true, Out.Keys);
+  Deriver::flatten(Root, "", /*Params=*/false, Out.Keys);
+  Deriver::listModules(Root, "", Out.Modules);
+  std::unordered_set<std::string_view> Knobs;
+  for (const Key &K : Out.Keys)
+    Knobs.insert(K.dependsOn().begin(), K.dependsOn().end());
+  Out.Knobs.assign(Knobs.begin(), Knobs.end());
+  std::sort(Out.Knobs.begin(), Out.Knobs.end());
+  return Out;
+}
+
+} // namespace torchkc

@@ -1,0 +1,410 @@
+//===- FindingsOutput.cpp - Suppressing and printing findings -------------===//
+#include "torch-keycheck/output/FindingsOutput.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using Json = nlohmann::ordered_json;
+
+namespace torchkc {
+
+const std::string &SourceLines::line(const std::string &File, unsigned N) {
+  static const std::string None;
+  auto It = Files.find(File);
+  if (It == Files.end()) {
+    std::vector<std::string> Lines;
+    std::ifstream In(File, std::ios::binary);
+    for (std::string L; std::getline(In, L);) {
+      if (!L.empty() && L.back() == '\r')
+        L.pop_back();
+      Lines.push_back(std::move(L));
+    }
+    It = Files.emplace(File, std::move(Lines)).first;
+  }
+  if (N == 0 || N > It->second.size())
+    return None;
+  return It->second[N - 1];
+}
+
+namespace {
+
+enum class Directive { Line, NextLine, Begin, End };
+
+struct Nolint {
+  Directive D;
+  std::string Checks; ///< the text in parentheses; empty: every check
+  bool All;
+};
+
+/// The NOLINT directives on one line.
+std::vector<Nolint> directives(const std::string &Line) {
+  std::vector<Nolint> R;
+  for (size_t P = Line.find("NOLINT"); P != std::string::npos;
+       P = Line.find("NOLINT", P + 1)) {
+    size_t End = P + 6;
+    Directive D = Directive::Line;
+    auto Follows = [&](const char *Word) {
+      size_t N = std::char_traits<char>::length(Word);
+      if (Line.compare(End, N, Word) != 0)
+        return false;
+      End += N;
+      return true;
+    };
+    if (Follows("NEXTLINE"))
+      D = Directive::NextLine;
+    else if (Follows("BEGIN"))
+      D = Directive::Begin;
+    else if (Follows("END"))
+      D = Directive::End;
+    Nolint N{D, "", true};
+    if (End < Line.size() && Line[End] == '(') {
+      size_t Close = Line.find(')', End);
+      if (Close == std::string::npos)
+        continue; // clang-tidy ignores an unclosed list too
+      N.Checks = Line.substr(End + 1, Close - End - 1);
+      N.All = false;
+    }
+    R.push_back(N);
+  }
+  return R;
+}
+
+bool covers(const Nolint &N, const std::string &Check) {
+  return N.All || CheckFilter(N.Checks).matches(Check);
+}
+
+} // namespace
+
+bool isSuppressed(const Finding &F, SourceLines &Lines) {
+  if (!F.Loc.valid())
+    return false;
+  for (const Nolint &N : directives(Lines.line(F.Loc.File, F.Loc.Line)))
+    if (N.D == Directive::Line && covers(N, checkName(F.Check)))
+      return true;
+  if (F.Loc.Line > 1)
+    for (const Nolint &N : directives(Lines.line(F.Loc.File, F.Loc.Line - 1)))
+      if (N.D == Directive::NextLine && covers(N, checkName(F.Check)))
+        return true;
+  // Open regions: each NOLINTEND closes the latest NOLINTBEGIN with the
+  // same check list.
+  std::vector<Nolint> Open;
+  for (unsigned L = 1; L <= F.Loc.Line; ++L)
+    for (const Nolint &N : directives(Lines.line(F.Loc.File, L))) {
+      if (N.D == Directive::Begin) {
+        Open.push_back(N);
+      } else if (N.D == Directive::End && L < F.Loc.Line) {
+        for (size_t I = Open.size(); I-- > 0;)
+          if (Open[I].Checks == N.Checks) {
+            Open.erase(Open.begin() + I);
+            break;
+          }
+      }
+    }
+  for (const Nolint &N : Open)
+    if (covers(N, checkName(F.Check)))
+      return true;
+  return false;
+}
+
+Severity effectiveSeverity(const Finding &F, const RenderOptions &Opts) {
+  if (F.Level == Severity::Warning && Opts.WarningsAsErrors.matches(F.Check))
+    return Severity::Error;
+  return F.Level;
+}
+
+const char *severityName(Severity S) {
+  switch (S) {
+  case Severity::Remark:
+    return "remark";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  return "";
+}
+
+static void excerpt(std::ostream &OS, const SourceLoc &L, SourceLines &Lines,
+                    const char *CaretOn = "", const char *CaretOff = "") {
+  const std::string &Text = Lines.line(L.File, L.Line);
+  if (Text.empty())
+    return;
+  OS << Text << "\n";
+  // Keep tabs so that the caret lines up under the column.
+  std::string Pad;
+  for (unsigned I = 1; I < L.Column && I - 1 < Text.size(); ++I)
+    Pad += Text[I - 1] == '\t' ? '\t' : ' ';
+  OS << Pad << CaretOn << "^" << CaretOff << "\n";
+}
+
+namespace {
+/// clang's diagnostic colours: bold locations and messages, the severity
+/// in its colour, green carets and fix-its.
+struct Palette {
+  bool On;
+  const char *bold() const { return On ? "\033[1m" : ""; }
+  const char *reset() const { return On ? "\033[0m" : ""; }
+  const char *green() const { return On ? "\033[1;32m" : ""; }
+  const char *of(Severity S, bool IsNote = false) const {
+    if (!On)
+      return "";
+    if (IsNote)
+      return "\033[1;30m";
+    switch (S) {
+    case Severity::Remark:
+      return "\033[1;34m";
+    case Severity::Warning:
+      return "\033[1;35m";
+    case Severity::Error:
+      return "\033[1;31m";
+    }
+    return "";
+  }
+};
+} // namespace
+
+std::string renderFindingsText(const std::vector<Finding> &Fs,
+                               SourceLines &Lines, const RenderOptions &Opts) {
+  std::ostringstream OS;
+  Palette P{Opts.Color};
+  for (const Finding &F : Fs) {
+    Severity S = effectiveSeverity(F, Opts);
+    OS << P.bold() << F.Loc.str(Opts.BaseDir) << ": " << P.of(S)
+       << severityName(S) << ": " << P.reset() << P.bold() << F.Message << " ["
+       << checkName(F.Check) << (S != F.Level ? ",-warnings-as-errors" : "")
+       << "]" << P.reset() << "\n";
+    excerpt(OS, F.Loc, Lines, P.green(), P.reset());
+    // Fix-its as clang shows them: the replaced range, then the text.
+    for (const FixIt &X : F.Fixes) {
+      if (X.Loc.File != F.Loc.File || X.Loc.Line != F.Loc.Line)
+        continue;
+      std::string Pad(X.Loc.Column > 0 ? X.Loc.Column - 1 : 0, ' ');
+      OS << Pad << P.green() << X.Replacement << P.reset() << "\n";
+    }
+    for (const Note &N : F.Notes) {
+      if (!N.Loc.valid())
+        continue;
+      OS << P.bold() << N.Loc.str(Opts.BaseDir) << ": "
+         << P.of(Severity::Remark, /*IsNote=*/true) << "note: " << P.reset()
+         << N.Message << "\n";
+      excerpt(OS, N.Loc, Lines, P.green(), P.reset());
+    }
+  }
+  return OS.str();
+}
+
+static Json locationJson(const SourceLoc &L) {
+  return Json{{"file", L.File.str()}, {"line", L.Line}, {"column", L.Column}};
+}
+
+std::string renderFindingsJson(const std::vector<Finding> &Fs,
+                               size_t Suppressed, const RenderOptions &Opts) {
+  Json Findings = Json::array();
+  size_t Warnings = 0, Errors = 0;
+  for (const Finding &F : Fs) {
+    Severity S = effectiveSeverity(F, Opts);
+    if (S == Severity::Error)
+      ++Errors;
+    else if (S == Severity::Warning)
+      ++Warnings;
+    Json J = {{"check", checkName(F.Check)},
+              {"severity", severityName(S)},
+              {"location", locationJson(F.Loc)},
+              {"message", F.Message}};
+    Json Notes = Json::array();
+    for (const Note &N : F.Notes)
+      if (N.Loc.valid())
+        Notes.push_back(
+            {{"location", locationJson(N.Loc)}, {"message", N.Message}});
+    J["notes"] = Notes;
+    if (!F.Keys.empty())
+      J["keys"] = F.Keys;
+    if (!F.Configuration.empty()) {
+      Json C = Json::object();
+      // Values as JSON values: numbers and booleans typed, the rest text.
+      for (const auto &[Name, Value] : F.Configuration) {
+        Json Parsed = Json::parse(Value, nullptr, /*allow_exceptions=*/false);
+        C[Name] =
+            Parsed.is_number() || Parsed.is_boolean() ? Parsed : Json(Value);
+      }
+      J["configuration"] = C;
+    }
+    if (!F.Fixes.empty()) {
+      Json Fixes = Json::array();
+      for (const FixIt &X : F.Fixes)
+        Fixes.push_back({{"location", locationJson(X.Loc)},
+                         {"length", X.Length},
+                         {"replacement", X.Replacement}});
+      J["fixes"] = Fixes;
+    }
+    Findings.push_back(J);
+  }
+  Json Doc = {{"version", 1},
+              {"findings", Findings},
+              {"summary",
+               {{"warnings", Warnings},
+                {"errors", Errors},
+                {"suppressed", Suppressed}}}};
+  return Doc.dump(2) + "\n";
+}
+
+/// A URI reference for Path: percent-encodes what may not appear raw.
+static std::string uriEscape(const std::string &Path) {
+  static const char *Hex = "0123456789ABCDEF";
+  std::string R;
+  for (unsigned char C : Path) {
+    if (std::isalnum(C) || std::string("/-._~").find(C) != std::string::npos) {
+      R += char(C);
+    } else {
+      R += '%';
+      R += Hex[C >> 4];
+      R += Hex[C & 15];
+    }
+  }
+  return R;
+}
+
+static Json sarifLocation(const SourceLoc &L, const RenderOptions &Opts) {
+  Json Artifact;
+  const std::string &Base = Opts.BaseDir;
+  const std::string &File = L.File;
+  if (!Base.empty() && File.compare(0, Base.size() + 1, Base + "/") == 0) {
+    Artifact = {{"uri", uriEscape(File.substr(Base.size() + 1))},
+                {"uriBaseId", "%SRCROOT%"}};
+  } else {
+    Artifact = {{"uri", "file://" + uriEscape(File)}};
+  }
+  Json Region = {{"startLine", L.Line}};
+  if (L.Column)
+    Region["startColumn"] = L.Column;
+  return {{"physicalLocation",
+           {{"artifactLocation", Artifact}, {"region", Region}}}};
+}
+
+static const char *sarifLevel(Severity S) {
+  switch (S) {
+  case Severity::Remark:
+    return "note";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  return "none";
+}
+
+std::string renderFindingsSarif(const std::vector<Finding> &Fs,
+                                const std::vector<Finding> &Suppressed,
+                                const RenderOptions &Opts,
+                                const std::string &ToolVersion) {
+  Json Rules = Json::array();
+  // One rule per check, in CheckId order: a finding's check is its index.
+  for (const CheckInfo &C : allChecks()) {
+    Rules.push_back(
+        {{"id", C.Name},
+         {"shortDescription", {{"text", C.Summary}}},
+         {"defaultConfiguration", {{"level", sarifLevel(C.Level)}}}});
+  }
+  Json Results = Json::array();
+  auto Add = [&](const Finding &F, bool IsSuppressed) {
+    if (!F.Loc.valid())
+      return;
+    Json R = {{"ruleId", checkName(F.Check)},
+              {"level", sarifLevel(effectiveSeverity(F, Opts))},
+              {"message", {{"text", F.Message}}},
+              {"locations", Json::array({sarifLocation(F.Loc, Opts)})}};
+    R["ruleIndex"] = static_cast<size_t>(F.Check);
+    Json Related = Json::array();
+    for (const Note &N : F.Notes) {
+      if (!N.Loc.valid())
+        continue;
+      Json L = sarifLocation(N.Loc, Opts);
+      L["id"] = Related.size();
+      L["message"] = {{"text", N.Message}};
+      Related.push_back(L);
+    }
+    if (!Related.empty())
+      R["relatedLocations"] = Related;
+    if (IsSuppressed)
+      R["suppressions"] = Json::array({{{"kind", "inSource"}}});
+    Results.push_back(R);
+  };
+  for (const Finding &F : Fs)
+    Add(F, false);
+  for (const Finding &F : Suppressed)
+    Add(F, true);
+  Json Run = {{"tool",
+               {{"driver",
+                 {{"name", "torch-keycheck"},
+                  {"version", ToolVersion},
+                  {"rules", Rules}}}}},
+              {"results", Results}};
+  if (!Opts.BaseDir.empty())
+    Run["originalUriBaseIds"] = {
+        {"%SRCROOT%", {{"uri", "file://" + uriEscape(Opts.BaseDir) + "/"}}}};
+  Json Log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", Json::array({Run})}};
+  return Log.dump(2) + "\n";
+}
+
+/// The byte offset of L in its file, or -1 when the file or line is not
+/// there.
+static long long byteOffset(const SourceLoc &L) {
+  std::ifstream In(L.File.str(), std::ios::binary);
+  if (!In)
+    return -1;
+  long long Offset = 0;
+  std::string Line;
+  for (unsigned N = 1; N < L.Line; ++N) {
+    if (!std::getline(In, Line))
+      return -1;
+    Offset += (long long)Line.size() + 1;
+  }
+  return Offset + (L.Column ? L.Column - 1 : 0);
+}
+
+/// A YAML single-quoted scalar.
+static std::string yamlQuote(const std::string &S) {
+  std::string R = "'";
+  for (char C : S)
+    R += C == '\'' ? std::string("''") : std::string(1, C);
+  return R + "'";
+}
+
+std::string renderFixesYaml(const std::vector<Finding> &Fs,
+                            const std::string &MainSourceFile) {
+  std::ostringstream OS;
+  OS << "---\nMainSourceFile:  " << yamlQuote(MainSourceFile)
+     << "\nDiagnostics:\n";
+  bool Any = false;
+  for (const Finding &F : Fs) {
+    if (F.Fixes.empty())
+      continue;
+    Any = true;
+    long long At = byteOffset(F.Loc);
+    OS << "  - DiagnosticName:  " << checkName(F.Check) << "\n"
+       << "    DiagnosticMessage:\n"
+       << "      Message:         " << yamlQuote(F.Message) << "\n"
+       << "      FilePath:        " << yamlQuote(F.Loc.File) << "\n"
+       << "      FileOffset:      " << (At < 0 ? 0 : At) << "\n"
+       << "      Replacements:\n";
+    for (const FixIt &X : F.Fixes)
+      OS << "        - FilePath:        " << yamlQuote(X.Loc.File) << "\n"
+         << "          Offset:          " << byteOffset(X.Loc) << "\n"
+         << "          Length:          " << X.Length << "\n"
+         << "          ReplacementText: " << yamlQuote(X.Replacement) << "\n";
+    OS << "    Level:           "
+       << (F.Level == Severity::Error ? "Error" : "Warning") << "\n";
+  }
+  if (!Any)
+    OS << "  []\n";
+  OS << "...\n";
+  return OS.str();
+}
+
+} // namespace torchkc

@@ -1,0 +1,259 @@
+//===- CheckpointVerdict.cpp - The whole verdict of one load --------------===//
+#include "torch-keycheck/verdict/CheckpointVerdict.h"
+
+#include "VerdictSupport.h"
+
+#include "torch-keycheck/verdict/ConfigurationSolver.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace torchkc {
+using namespace verdict;
+
+namespace {
+std::optional<std::vector<Finding>>
+summarizeSizes(const RegistrationGraph &G, const ModuleClass &Class,
+               const Configuration &Given, const Manifest &M,
+               const CompareOptions &Opts, const ModelKeys &Symbolic,
+               const std::vector<Finding> &AsGiven) {
+  // The defines the mismatched sizes are made of.
+  std::set<std::string> Suspects;
+  std::vector<const Finding *> Sizes;
+  KeysByName SymbolicByName(Symbolic.Keys);
+  for (const Finding &F : AsGiven) {
+    if (F.Check != CheckId::CheckpointShapeMismatch)
+      continue;
+    Sizes.push_back(&F);
+    if (F.Keys.empty())
+      continue;
+    if (const Key *K = SymbolicByName.find(F.Keys.front()); K && K->Shape)
+      for (const Dim &D : *K->Shape)
+        for (const std::string &Id : identifiers(D.Symbol))
+          if (Given.Defines.count(Id))
+            Suspects.insert(Id);
+  }
+  if (Sizes.size() < 2 || Suspects.empty())
+    return std::nullopt;
+  Configuration Loosened = Given;
+  for (const std::string &S : Suspects)
+    Loosened.Defines.erase(S);
+  const Constructor *Ctor = constructorFor(Class, Loosened);
+  Solution S = Ctor == constructorFor(Class, Given)
+                   ? solve(G, Class, *Ctor, Symbolic, Loosened, M, Opts)
+                   : solveConfiguration(G, Class, Loosened, M, Opts);
+  if (!S.Problem.empty() || !S.Exact)
+    return std::nullopt;
+  // Only the defines the checkpoint wants otherwise.
+  std::vector<std::string> Names;
+  for (const std::string &N : Suspects)
+    if (Given.Defines.at(N)->str() !=
+        S.Best.front().Config.Defines.at(N)->str())
+      Names.push_back(N);
+  if (Names.empty())
+    return std::nullopt;
+  std::string Ours = defineText(Given, Names),
+              Theirs = defineText(S.Best.front().Config, Names);
+  std::vector<Finding> Out;
+  Finding F{CheckId::CheckpointShapeMismatch,
+            Sizes.front()->Loc,
+            "'" + Class.Name + "' is built with " + Ours +
+                ", but the checkpoint's sizes are those of " + Theirs + ": " +
+                std::to_string(Sizes.size()) +
+                " tensors differ in shape; torch::load takes the "
+                "checkpoint's shapes silently, load_state_dict fails",
+            {{Sizes.front()->Loc, "the first is: " + Sizes.front()->Message}}};
+  for (const Finding *X : Sizes)
+    F.Keys.insert(F.Keys.end(), X->Keys.begin(), X->Keys.end());
+  for (const std::string &N : Names)
+    F.Configuration.push_back({N, S.Best.front().Config.Defines.at(N)->str()});
+  Out.push_back(std::move(F));
+  for (const Finding &X : AsGiven)
+    if (X.Check != CheckId::CheckpointShapeMismatch)
+      Out.push_back(X);
+  return Out;
+}
+} // namespace
+
+namespace {
+
+/// Whether some parameter of Ctor has neither a define in Given nor a
+/// default.
+bool leavesOpen(const Constructor &Ctor, const Configuration &Given) {
+  return std::any_of(Ctor.Params.begin(), Ctor.Params.end(),
+                     [&](const auto &P) {
+                       return !P.Default && !Given.Defines.count(P.Name);
+                     });
+}
+
+/// Whether Given's keys cannot all be concrete: some key exists under
+/// conditions over parameters Given leaves without a value alone, which no
+/// value Given binds can decide.
+bool keysStayOpen(const Constructor &Ctor, const ModelKeys &Symbolic,
+                  const Configuration &Given) {
+  std::set<std::string> Open;
+  for (const ConstructorParam &P : Ctor.Params)
+    if (!P.Default && !Given.Defines.count(P.Name))
+      Open.insert(P.Name);
+  return std::any_of(
+      Symbolic.Keys.begin(), Symbolic.Keys.end(), [&](const Key &K) {
+        return !K.dependsOn().empty() &&
+               std::all_of(
+                   K.dependsOn().begin(), K.dependsOn().end(),
+                   [&](const std::string &P) { return Open.count(P) > 0; });
+      });
+}
+
+/// No configuration matches: the closest one, and its differences.
+std::vector<Finding> closestFindings(const ModuleClass &Class,
+                                     const Solution &S,
+                                     const std::string &Config) {
+  const Candidate &Best = S.Best.front();
+  std::vector<Finding> Out;
+  Out.push_back({CheckId::CheckpointConfiguration, Class.Loc,
+                 "no configuration of '" + Class.Name +
+                     "' matches the checkpoint; the closest is " + Config +
+                     ", which differs as reported below"});
+  for (const std::string &Knob : S.Knobs)
+    Out.back().Configuration.push_back(
+        {Knob, Best.Config.Defines.at(Knob)->str()});
+  for (const std::string &C : S.Contradictions)
+    Out.back().Notes.push_back({Class.Loc, C});
+  Out.insert(Out.end(), Best.Findings.begin(), Best.Findings.end());
+  return Out;
+}
+
+/// Notes on F (the configuration found) saying what the other value of
+/// each boolean knob would break: the first error of that configuration
+/// while deriving it is cheap, else what the key the knob was read from
+/// says. A few knobs are explained; the rest were decided the same way.
+void noteOtherValues(const RegistrationGraph &G, const ModuleClass &Class,
+                     const Manifest &M, const CompareOptions &Opts,
+                     const Solution &S, const ModelKeys &Symbolic,
+                     const ModelKeys *SymbolicP, Finding &F) {
+  const Candidate &Best = S.Best.front();
+  constexpr size_t MaxKnobNotes = 8, MaxKeysDerivedForNotes = 20000;
+  size_t Explained = 0, Unexplained = 0, Derived = 0;
+  for (const std::string &Knob : S.Knobs) {
+    auto V = Best.Config.Defines.at(Knob)->asBool();
+    if (!V)
+      continue;
+    if (Explained == MaxKnobNotes) {
+      ++Unexplained;
+      continue;
+    }
+    std::string With = "with " + Knob + "=" + (*V ? "false" : "true") + ", ";
+    if (Derived + Symbolic.Keys.size() <= MaxKeysDerivedForNotes) {
+      Derived += Symbolic.Keys.size();
+      Configuration Other = Best.Config;
+      Other.Defines[Knob] = SymExpr::makeBool(!*V);
+      ModelKeys OtherKeys = deriveKeys(G, Class, Other);
+      if (!isConcrete(OtherKeys))
+        continue;
+      std::vector<Finding> Fs =
+          compareWithCheckpoint(OtherKeys, M, Opts, SymbolicP);
+      auto Err = std::find_if(Fs.begin(), Fs.end(), [](const Finding &X) {
+        return X.Level == Severity::Error;
+      });
+      if (Err != Fs.end()) {
+        F.Notes.push_back({Err->Loc, With + Err->Message});
+        ++Explained;
+      }
+    } else if (auto W = S.Witnessed.find(Knob); W != S.Witnessed.end()) {
+      F.Notes.push_back(
+          {W->second.Loc,
+           With + (W->second.InCheckpoint
+                       ? "the checkpoint's '" + W->second.Key +
+                             "' would be unexpected"
+                       : "'" + W->second.Key +
+                             "' would be missing from the checkpoint")});
+      ++Explained;
+    } else {
+      ++Unexplained;
+    }
+  }
+  if (Unexplained)
+    F.Notes.push_back(
+        {Class.Loc, std::to_string(Unexplained) + " more boolean knob" +
+                        (Unexplained == 1 ? " is" : "s are") +
+                        " set as the checkpoint says; give one the other "
+                        "value with --define to see what it breaks"});
+}
+
+} // namespace
+
+std::vector<Finding>
+checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
+                       const Configuration &Given, const Manifest &M,
+                       const CompareOptions &Opts, std::string &Problem) {
+  const Constructor *Ctor = constructorFor(Class, Given);
+  const SourceLoc &At = Class.Loc;
+  // Each derivation of a large model costs; take only those the verdict
+  // needs. With every parameter given or defaulted, Given's keys decide
+  // alone when they match. With some left open, the symbolic keys say
+  // whether Given can decide at all.
+  ModelKeys Keys, Symbolic;
+  bool Concrete = false, HaveSymbolic = false;
+  auto DeriveSymbolic = [&] {
+    if (Ctor && !HaveSymbolic)
+      Symbolic = symbolicKeys(G, Class, *Ctor);
+    HaveSymbolic = true;
+  };
+  if (!Ctor || !leavesOpen(*Ctor, Given)) {
+    Keys = deriveKeys(G, Class, Given);
+    Concrete = isConcrete(Keys);
+  } else {
+    DeriveSymbolic();
+    if (!keysStayOpen(*Ctor, Symbolic, Given)) {
+      Keys = deriveKeys(G, Class, Given);
+      Concrete = isConcrete(Keys);
+    }
+  }
+  std::vector<Finding> AsGiven;
+  if (Concrete) {
+    // Which findings there are does not depend on the symbolic keys (they
+    // only word the messages), so a clean load needs none.
+    if (!HaveSymbolic && compareWithCheckpoint(Keys, M, Opts).empty())
+      return {};
+    DeriveSymbolic();
+    AsGiven = compareWithCheckpoint(Keys, M, Opts, Ctor ? &Symbolic : nullptr);
+    if (errorsIn(AsGiven) == 0)
+      return AsGiven;
+    if (std::optional<std::vector<Finding>> Summary =
+            summarizeSizes(G, Class, Given, M, Opts, Symbolic, AsGiven))
+      return *Summary;
+  }
+  // Defaults decided what the defines did not; another value of a
+  // parameter nobody gave may be what the checkpoint was saved with.
+  DeriveSymbolic();
+  Solution S = Ctor ? solve(G, Class, *Ctor, Symbolic, Given, M, Opts)
+                    : solveConfiguration(G, Class, Given, M, Opts);
+  if (Concrete && (!S.Problem.empty() || !S.Exact || S.Knobs.empty()))
+    return AsGiven;
+  if (!S.Problem.empty()) {
+    Problem = S.Problem;
+    return {};
+  }
+  const Candidate &Best = S.Best.front();
+  std::string Config = defineText(Best.Config, S.Knobs, S.ReadFrom);
+  if (!S.Exact)
+    return closestFindings(Class, S, Config);
+  Finding F{CheckId::CheckpointConfiguration, At,
+            "the checkpoint matches '" + Class.Name + "' with " + Config +
+                (Concrete ? ", not with the defaults" : "")};
+  for (const std::string &Knob : S.Knobs)
+    F.Configuration.push_back({Knob, Best.Config.Defines.at(Knob)->str()});
+  for (size_t I = 1; I < S.Best.size(); ++I)
+    F.Notes.push_back({At, "it matches with " +
+                               defineText(S.Best[I].Config, S.Knobs) + " too"});
+  noteOtherValues(G, Class, M, Opts, S, Symbolic, Ctor ? &Symbolic : nullptr,
+                  F);
+  std::vector<Finding> Out;
+  Out.push_back(std::move(F));
+  // Warnings of the matching configuration (a dtype conversion) still show.
+  for (const Finding &X : Best.Findings)
+    Out.push_back(X);
+  return Out;
+}
+
+} // namespace torchkc

@@ -1,0 +1,642 @@
+//===- LoadVerdict.cpp - Keys against a checkpoint's manifest -------------===//
+#include "torch-keycheck/verdict/LoadVerdict.h"
+
+#include "VerdictSupport.h"
+
+#include "torch-keycheck/keys/BuiltinModules.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <unordered_set>
+
+namespace torchkc {
+using namespace verdict;
+
+namespace {
+
+/// Where the sizes of a mismatched key come from: for each dimension the
+/// symbolic derivation (S, the same key with no values bound) gives as an
+/// expression, `vocab=50`.
+std::string sizeOrigins(const Key &K, const Key *S,
+                        const std::vector<size_t> &Dims) {
+  if (!S || !S->Shape || S->Shape->size() != K.Shape->size())
+    return "";
+  std::string R;
+  std::set<std::string> Seen;
+  for (size_t I : Dims) {
+    const Dim &D = (*S->Shape)[I];
+    if (D.Value)
+      continue;
+    // A bare parameter reads `vocab=50`; an expression `hidden * 2 = 64`.
+    bool Bare = D.Symbol.find_first_of(" ()") == std::string::npos;
+    std::string Origin = D.Symbol + (Bare ? "=" : " = ") + (*K.Shape)[I].str();
+    if (!Seen.insert(Origin).second)
+      continue;
+    R += (R.empty() ? "" : ", ") + Origin;
+  }
+  return R;
+}
+
+class Comparer {
+public:
+  Comparer(const ModelKeys &Model, const Manifest &M,
+           const CompareOptions &Opts, const ModelKeys *Symbolic)
+      : Model(Model), M(M), Opts(Opts), Symbolic(Symbolic) {}
+
+  std::vector<Finding> run() {
+    const std::vector<ManifestKey> &Ckpt = stripPrefixes();
+    // One lookup per key; everything after works on what it found.
+    CkptByName.reserve(Ckpt.size());
+    for (const ManifestKey &K : Ckpt)
+      CkptByName.try_emplace(K.Name, &K);
+    Found.reserve(Model.Keys.size());
+    std::vector<bool> Hit(Ckpt.size());
+    for (const Key &K : Model.Keys) {
+      auto It = CkptByName.find(K.Name);
+      Found.push_back(It == CkptByName.end() ? nullptr : It->second);
+      if (Found.back())
+        Hit[size_t(Found.back() - Ckpt.data())] = true;
+    }
+    AnyUnexpected =
+        std::count(Hit.begin(), Hit.end(), true) < long(Ckpt.size());
+
+    reordered(Ckpt);
+    renamed(Ckpt);
+    missing();
+    unexpected(Ckpt);
+    for (size_t I = 0; I < Model.Keys.size(); ++I) {
+      const Key &K = Model.Keys[I];
+      if (Found[I] && isConcreteKey(K) && !isExplained(K.Name))
+        compareTensor(K, *Found[I]);
+    }
+    parameterOrder(Ckpt);
+    return std::move(Out);
+  }
+
+private:
+  Finding &report(CheckId Check, const SourceLoc &Loc, std::string Message) {
+    Out.emplace_back(Check, Loc, std::move(Message));
+    return Out.back();
+  }
+
+  using NameIndex = std::unordered_map<std::string_view, const ManifestKey *>;
+  using NameSet = std::unordered_set<std::string_view>;
+
+  /// The checkpoint's keys as the model would name them.
+  const std::vector<ManifestKey> &stripPrefixes() {
+    Stripped = wrapperPrefix(M.Keys, Model.Keys);
+    if (Stripped.empty())
+      return M.Keys;
+    StrippedKeys = M.Keys;
+    for (ManifestKey &K : StrippedKeys)
+      K.Name.erase(0, Stripped.size());
+    report(CheckId::CheckpointPrefix, Model.Loc,
+           "every checkpoint key starts with '" + Stripped + "', which '" +
+               Model.Class +
+               "' does not register; strip it from the keys before "
+               "loading (it comes from a DataParallel or torch.compile "
+               "wrapper)");
+    return StrippedKeys;
+  }
+
+  /// For each module, the indices of the model's keys under it, in order:
+  /// every prefix of a key that ends at a dot names a module path.
+  void indexModules() {
+    if (Indexed)
+      return;
+    Indexed = true;
+    ModuleAt.reserve(Model.Modules.size());
+    for (size_t I = 0; I < Model.Modules.size(); ++I)
+      ModuleAt.try_emplace(Model.Modules[I].Path, I);
+    KeysUnder.assign(Model.Modules.size(), {});
+    for (size_t K = 0; K < Model.Keys.size(); ++K) {
+      std::string_view Name = Model.Keys[K].Name;
+      for (size_t Dot = Name.find('.'); Dot != std::string_view::npos;
+           Dot = Name.find('.', Dot + 1))
+        if (auto It = ModuleAt.find(Name.substr(0, Dot)); It != ModuleAt.end())
+          KeysUnder[It->second].push_back(K);
+    }
+  }
+
+  /// The model's keys under the module at Index.
+  std::vector<const Key *> keysUnder(size_t Index) {
+    indexModules();
+    std::vector<const Key *> R;
+    for (size_t K : KeysUnder[Index])
+      R.push_back(&Model.Keys[K]);
+    return R;
+  }
+
+  bool isExplained(const std::string &Name) const {
+    return !Explained.empty() && Explained.count(Name);
+  }
+
+  /// Whether the model key at Index is concrete, not in the checkpoint and
+  /// not accounted for by a reordering or rename.
+  bool isMissing(size_t Index) const {
+    const Key &K = Model.Keys[Index];
+    return !Found[Index] && isConcreteKey(K) && !isExplained(K.Name);
+  }
+
+  bool anyMissing() const {
+    for (size_t I = 0; I < Model.Keys.size(); ++I)
+      if (isMissing(I))
+        return true;
+    return false;
+  }
+
+  /// The key of that name when no configuration is bound, if any.
+  const Key *symbolicKey(const std::string &Name) {
+    if (!Symbolic)
+      return nullptr;
+    if (!SymbolicByName)
+      SymbolicByName.emplace(Symbolic->Keys);
+    return SymbolicByName->find(Name);
+  }
+
+  /// `'use_extra_layer'`, or `'a' and 'b'`: the conditions a key exists
+  /// under, for a message.
+  static std::string conditionText(const Key &K) {
+    std::string R;
+    const std::vector<std::string> &Conditions = K.conditions();
+    for (size_t I = 0; I < Conditions.size(); ++I)
+      R += (I ? " and '" : "'") + Conditions[I] + "'";
+    return R;
+  }
+
+  /// The keys of each indexed child of Container (`body.1` ->
+  /// {"weight": [5, 10], ...}), from names and shapes.
+  using Signature = std::map<std::string, std::vector<int64_t>>;
+
+  /// Keys is every key under Container.
+  template <typename KeyT, typename ShapeFn>
+  static std::map<int64_t, Signature>
+  childSignatures(const std::vector<const KeyT *> &Keys,
+                  const std::string &Container, ShapeFn Shape) {
+    std::map<int64_t, Signature> R;
+    for (const KeyT *KP : Keys) {
+      const KeyT &K = *KP;
+      std::string Rest = K.Name.substr(Container.size() + 1);
+      size_t Dot = Rest.find('.');
+      std::string Index = Rest.substr(0, Dot);
+      if (Dot == std::string::npos || Index.empty() || Index.size() > 9 ||
+          !std::all_of(Index.begin(), Index.end(), ::isdigit))
+        continue;
+      R[std::stoll(Index)][Rest.substr(Dot + 1)] = Shape(K);
+    }
+    return R;
+  }
+
+  static std::string describe(const Signature &S) {
+    auto W = S.find("weight");
+    const auto &First = W != S.end() ? *W : *S.begin();
+    return First.first + " " + shapeText(First.second);
+  }
+
+  /// A Sequential or ModuleList whose checkpoint children are the model's
+  /// under another numbering (moved, inserted or removed children): one
+  /// finding with the mapping, instead of every key missing and unexpected.
+  void reordered(const std::vector<ManifestKey> &Ckpt) {
+    // The checkpoint's keys under each container.
+    std::map<size_t, std::vector<const ManifestKey *>> CkptUnder;
+    for (size_t I = 0; I < Model.Modules.size(); ++I)
+      if (isIndexedModuleContainer(Model.Modules[I].Origin))
+        CkptUnder[I];
+    if (CkptUnder.empty())
+      return;
+    indexModules();
+    for (const ManifestKey &K : Ckpt) {
+      std::string_view Name = K.Name;
+      for (size_t Dot = Name.find('.'); Dot != std::string_view::npos;
+           Dot = Name.find('.', Dot + 1))
+        if (auto It = ModuleAt.find(Name.substr(0, Dot));
+            It != ModuleAt.end() && CkptUnder.count(It->second))
+          CkptUnder[It->second].push_back(&K);
+    }
+    for (auto &[Index, TheirKeys] : CkptUnder) {
+      const ModuleInstance &Mod = Model.Modules[Index];
+      std::vector<const Key *> MyKeys = keysUnder(Index);
+      if (!std::all_of(MyKeys.begin(), MyKeys.end(),
+                       [](const Key *K) { return isConcreteKey(*K); }))
+        continue;
+      auto Mine = childSignatures(
+          MyKeys, Mod.Path, [](const Key &K) { return concreteShape(K); });
+      auto Theirs = childSignatures(
+          TheirKeys, Mod.Path, [](const ManifestKey &K) { return K.Shape; });
+      if (Mine.empty() || Mine.size() != Theirs.size() || Mine == Theirs)
+        continue;
+      // Match in order: the first unused checkpoint child with the same
+      // keys and shapes, so identical layers keep their relative order.
+      std::map<int64_t, int64_t> ModelToCkpt;
+      std::set<int64_t> Used;
+      for (const auto &[I, Sig] : Mine)
+        for (const auto &[J, CSig] : Theirs)
+          if (!Used.count(J) && CSig == Sig) {
+            ModelToCkpt[I] = J;
+            Used.insert(J);
+            break;
+          }
+      if (ModelToCkpt.size() != Mine.size())
+        continue;
+      std::string Mapping;
+      size_t Moved = 0;
+      for (const auto &[I, J] : ModelToCkpt) {
+        if (I == J)
+          continue;
+        if (Moved++ < 4)
+          Mapping += std::string(Mapping.empty() ? "" : "; ") + "checkpoint '" +
+                     Mod.Path + "." + std::to_string(J) + "' (" +
+                     describe(Theirs[J]) + ") is the model's '" + Mod.Path +
+                     "." + std::to_string(I) + "'";
+      }
+      if (Moved > 4)
+        Mapping += "; and " + std::to_string(Moved - 4) + " more";
+      for (const Key *K : MyKeys)
+        Explained.insert(K->Name);
+      for (const ManifestKey *K : TheirKeys)
+        Explained.insert(K->Name);
+      report(CheckId::CheckpointReordered, Mod.Loc,
+             "the checkpoint holds the children of '" + Mod.Path +
+                 "' at other indices (a child moved, inserted or removed): " +
+                 Mapping +
+                 "; loading fails or puts weights in the wrong layers");
+    }
+  }
+
+  /// Model keys the checkpoint lacks: a module whose keys are all missing
+  /// is one finding at its registration.
+  void missing() {
+    if (!anyMissing())
+      return;
+    indexModules();
+    std::unordered_set<std::string> Covered;
+    for (size_t I = 0; I < Model.Modules.size(); ++I) {
+      const ModuleInstance &Mod = Model.Modules[I];
+      const std::vector<size_t> &Under = KeysUnder[I];
+      bool Judged = std::all_of(Under.begin(), Under.end(), [&](size_t K) {
+        const Key &Of = Model.Keys[K];
+        return !Found[K] && !isExplained(Of.Name) && !Of.When &&
+               Of.Name.find('{') == std::string::npos;
+      });
+      if (Under.empty() || !Judged || Covered.count(Model.Keys[Under[0]].Name))
+        continue;
+      std::vector<std::string> Keys;
+      for (size_t K : Under)
+        Keys.push_back(Model.Keys[K].Name);
+      Covered.insert(Keys.begin(), Keys.end());
+      std::string When;
+      if (const Key *S = symbolicKey(Keys.front()))
+        When = conditionText(*S);
+      report(CheckId::CheckpointMissingKey, Mod.Loc,
+             "'" + Mod.Path + "' (" + Mod.Origin +
+                 ") is not in the checkpoint: " + someNames(Keys) +
+                 (Keys.size() == 1 ? " is" : " are") + " missing" +
+                 (When.empty() ? "" : " (registered when " + When + ")"))
+          .Keys = Keys;
+    }
+    for (size_t I = 0; I < Model.Keys.size(); ++I) {
+      const Key &K = Model.Keys[I];
+      if (Found[I] || Covered.count(K.Name) || isExplained(K.Name) || K.When ||
+          K.Name.find('{') != std::string::npos)
+        continue;
+      std::string When;
+      if (const Key *S = symbolicKey(K.Name))
+        When = conditionText(*S);
+      report(CheckId::CheckpointMissingKey, K.Loc,
+             "'" + K.Name + "' is not in the checkpoint" +
+                 (When.empty() ? "" : " (registered when " + When + ")"))
+          .Keys = {K.Name};
+    }
+  }
+
+  /// Checkpoint keys the model lacks, grouped under the first part of
+  /// their path the model does not have, in checkpoint order.
+  std::vector<std::pair<std::string, std::vector<std::string>>>
+  unexpectedGroups(const std::vector<ManifestKey> &Ckpt) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> Groups;
+    // Keys the model has as patterns or under conditions may match.
+    if (!AnyUnexpected || !isConcrete(Model))
+      return Groups;
+    if (ModelNames.empty())
+      for (const Key &K : Model.Keys) {
+        std::string_view Name = K.Name;
+        ModelNames.insert(Name);
+        for (size_t P = Name.find('.'); P != std::string_view::npos;
+             P = Name.find('.', P + 1))
+          ModelPaths.insert(Name.substr(0, P));
+      }
+    std::unordered_map<std::string, size_t> Index;
+    for (const ManifestKey &K : Ckpt) {
+      if (ModelNames.count(K.Name) || isExplained(K.Name))
+        continue;
+      std::string_view Name = K.Name, Root = Name;
+      for (size_t P = Name.find('.'); P != std::string_view::npos;
+           P = Name.find('.', P + 1))
+        if (!ModelPaths.count(Name.substr(0, P))) {
+          Root = Name.substr(0, P);
+          break;
+        }
+      auto [It, New] = Index.try_emplace(std::string(Root), Groups.size());
+      if (New)
+        Groups.push_back({std::string(Root), {}});
+      Groups[It->second].second.push_back(K.Name);
+    }
+    return Groups;
+  }
+
+  static std::string parentOf(const std::string &Path) {
+    size_t Dot = Path.rfind('.');
+    return Dot == std::string::npos ? "" : Path.substr(0, Dot);
+  }
+
+  static size_t editDistance(const std::string &A, const std::string &B) {
+    std::vector<size_t> Row(B.size() + 1);
+    for (size_t J = 0; J <= B.size(); ++J)
+      Row[J] = J;
+    for (size_t I = 1; I <= A.size(); ++I) {
+      size_t Diagonal = Row[0];
+      Row[0] = I;
+      for (size_t J = 1; J <= B.size(); ++J) {
+        size_t Up = Row[J];
+        Row[J] = std::min(
+            {Row[J] + 1, Row[J - 1] + 1, Diagonal + (A[I - 1] != B[J - 1])});
+        Diagonal = Up;
+      }
+    }
+    return Row[B.size()];
+  }
+
+  /// One side of a possible rename: a module (or tensor) with every key
+  /// missing from the checkpoint, or a group of unexpected checkpoint keys.
+  struct RenameSide {
+    std::string Path;
+    Signature Sig;
+    SourceLoc Loc, NameLoc;
+    unsigned NameLength = 0;
+    std::vector<std::string> Keys;
+  };
+
+  /// The model's side: modules whose keys are all missing, then missing
+  /// tensors outside those.
+  std::vector<RenameSide> missingSides() {
+    std::vector<RenameSide> Ours;
+    std::unordered_set<std::string> Covered;
+    for (size_t I = 0; I < Model.Modules.size(); ++I) {
+      const ModuleInstance &Mod = Model.Modules[I];
+      const std::vector<size_t> &UnderIndex = KeysUnder[I];
+      if (UnderIndex.empty() || Covered.count(Model.Keys[UnderIndex[0]].Name) ||
+          !std::all_of(UnderIndex.begin(), UnderIndex.end(),
+                       [&](size_t K) { return isMissing(K); }))
+        continue;
+      std::vector<const Key *> Under = keysUnder(I);
+      RenameSide S{Mod.Path, {}, Mod.Loc, Mod.NameLoc, Mod.NameLength, {}};
+      for (const Key *K : Under) {
+        S.Sig[K->Name.substr(Mod.Path.size() + 1)] = concreteShape(*K);
+        S.Keys.push_back(K->Name);
+      }
+      Covered.insert(S.Keys.begin(), S.Keys.end());
+      Ours.push_back(std::move(S));
+    }
+    for (size_t I = 0; I < Model.Keys.size(); ++I)
+      if (const Key &K = Model.Keys[I]; isMissing(I) && !Covered.count(K.Name))
+        Ours.push_back({K.Name,
+                        {{"", concreteShape(K)}},
+                        K.Loc,
+                        K.NameLoc,
+                        K.NameLength,
+                        {K.Name}});
+    return Ours;
+  }
+
+  using SidesAlike =
+      std::map<std::pair<std::string, Signature>, std::vector<size_t>>;
+
+  /// The checkpoint's side, and its indices by parent and signature: only
+  /// those alike can pair.
+  std::vector<RenameSide> unexpectedSides(const std::vector<ManifestKey> &Ckpt,
+                                          SidesAlike &Alike) {
+    std::vector<RenameSide> Theirs;
+    for (auto &[Root, Keys] : unexpectedGroups(Ckpt)) {
+      RenameSide S{Root, {}, {}, {}, 0, Keys};
+      for (const std::string &Name : Keys)
+        S.Sig[Name == Root ? "" : Name.substr(Root.size() + 1)] =
+            CkptByName.at(Name)->Shape;
+      Alike[{parentOf(Root), S.Sig}].push_back(Theirs.size());
+      Theirs.push_back(std::move(S));
+    }
+    return Theirs;
+  }
+
+  /// Among Candidates not Taken, the one whose last name component is
+  /// closest to Name and similar enough to be a rename; SIZE_MAX if none.
+  static size_t closestName(const std::string &Name, const std::string &Parent,
+                            const std::vector<size_t> &Candidates,
+                            const std::vector<RenameSide> &Theirs,
+                            const std::set<size_t> &Taken) {
+    size_t Best = SIZE_MAX, BestDistance = SIZE_MAX;
+    for (size_t I : Candidates) {
+      if (Taken.count(I))
+        continue;
+      std::string Other =
+          Theirs[I].Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
+      size_t D = editDistance(Name, Other);
+      bool Similar = D * 2 <= std::max(Name.size(), Other.size()) ||
+                     Name.find(Other) != std::string::npos ||
+                     Other.find(Name) != std::string::npos;
+      if (Similar && D < BestDistance) {
+        Best = I;
+        BestDistance = D;
+      }
+    }
+    return Best;
+  }
+
+  /// A module or tensor the checkpoint lacks and one the model lacks, at
+  /// the same place with the same keys and shapes and similar names: a
+  /// rename, with a fix-it on the registered name when it is a literal.
+  void renamed(const std::vector<ManifestKey> &Ckpt) {
+    if (!AnyUnexpected || !anyMissing())
+      return;
+    indexModules();
+    std::vector<RenameSide> Ours = missingSides();
+    if (Ours.empty())
+      return;
+    SidesAlike Alike;
+    std::vector<RenameSide> Theirs = unexpectedSides(Ckpt, Alike);
+    std::map<std::pair<std::string, Signature>, size_t> OursAlike;
+    for (const RenameSide &O : Ours)
+      ++OursAlike[{parentOf(O.Path), O.Sig}];
+
+    std::set<size_t> Taken;
+    for (const RenameSide &O : Ours) {
+      std::string Parent = parentOf(O.Path);
+      auto Candidates = Alike.find({Parent, O.Sig});
+      // Thousands of alike layers renamed at once are not told apart by
+      // their names; they are reported as missing and unexpected.
+      if (Candidates == Alike.end() ||
+          Candidates->second.size() * OursAlike[{Parent, O.Sig}] > 1000000)
+        continue;
+      std::string Name =
+          O.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
+      size_t Best = closestName(Name, Parent, Candidates->second, Theirs, Taken);
+      if (Best == SIZE_MAX)
+        continue;
+      Taken.insert(Best);
+      reportRename(O, Theirs[Best], Parent);
+    }
+  }
+
+  void reportRename(const RenameSide &O, const RenameSide &T,
+                    const std::string &Parent) {
+    std::string Other = T.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
+    Finding &F = report(
+        CheckId::CheckpointRenamed, O.NameLength ? O.NameLoc : O.Loc,
+        "'" + O.Path + "' is '" + T.Path +
+            "' in the checkpoint (the same keys and shapes); rename the "
+            "registration or the checkpoint's keys");
+    if (O.NameLength)
+      F.Fixes.push_back({O.NameLoc, O.NameLength, "\"" + Other + "\""});
+    F.Keys = O.Keys;
+    F.Keys.insert(F.Keys.end(), T.Keys.begin(), T.Keys.end());
+    Explained.insert(O.Keys.begin(), O.Keys.end());
+    Explained.insert(T.Keys.begin(), T.Keys.end());
+  }
+
+  void unexpected(const std::vector<ManifestKey> &Ckpt) {
+    for (const auto &[Root, Keys] : unexpectedGroups(Ckpt)) {
+      // At the registration that makes the key in another configuration,
+      // else the parent module's registration, else the class.
+      SourceLoc Loc = Model.Loc;
+      size_t Dot = Root.rfind('.');
+      indexModules();
+      if (Dot != std::string::npos)
+        if (auto It = ModuleAt.find(std::string_view(Root).substr(0, Dot));
+            It != ModuleAt.end())
+          Loc = Model.Modules[It->second].Loc;
+      std::string When;
+      if (const Key *S = symbolicKey(Keys.front())) {
+        Loc = S->Loc;
+        When = conditionText(*S);
+      }
+      std::string What = Keys.size() == 1 && Keys[0] == Root
+                             ? "'" + Root + "'"
+                             : "'" + Root + "' (" + someNames(Keys) + ")";
+      Finding &F =
+          report(CheckId::CheckpointUnexpectedKey, Loc,
+                 "the checkpoint has " + What + ", which '" + Model.Class +
+                     "' does not register" +
+                     (When.empty() ? "" : " (it does when " + When + ")") +
+                     (Opts.AllowUnexpected
+                          ? std::string("; load_state_dict(strict=False) "
+                                        "ignores it")
+                          : std::string("; torch::load ignores it silently, "
+                                        "load_state_dict fails")));
+      F.Keys = Keys;
+      if (Opts.AllowUnexpected)
+        F.Level = Severity::Warning;
+    }
+  }
+
+  /// The same parameters in another order, with the shapes at the first
+  /// differing position alike: loading by name works, but anything that
+  /// pairs tensors by position (optimizer state, a loader copying
+  /// parameters() in order) would put one layer's values into another.
+  /// The order of a safetensors header means nothing and is not judged.
+  void parameterOrder(const std::vector<ManifestKey> &Ckpt) {
+    if (M.Format.compare(0, 11, "safetensors") == 0)
+      return;
+    // The model's parameters, and the checkpoint's tensors of their names
+    // in the checkpoint's order.
+    std::vector<const Key *> Ours;
+    std::vector<bool> Named(Ckpt.size());
+    for (size_t I = 0; I < Model.Keys.size(); ++I)
+      if (const Key &K = Model.Keys[I];
+          K.K == Key::Kind::Parameter && isConcreteKey(K)) {
+        Ours.push_back(&K);
+        if (Found[I])
+          Named[size_t(Found[I] - Ckpt.data())] = true;
+      }
+    std::vector<const ManifestKey *> Theirs;
+    for (size_t I = 0; I < Ckpt.size(); ++I)
+      if (Named[I])
+        Theirs.push_back(&Ckpt[I]);
+    if (Theirs.size() != Ours.size())
+      return;
+    for (size_t I = 0; I < Ours.size(); ++I) {
+      if (Ours[I]->Name == Theirs[I]->Name)
+        continue;
+      std::vector<int64_t> Shape = concreteShape(*Ours[I]);
+      if (Shape != Theirs[I]->Shape)
+        return; // a positional consumer would fail loudly, not misassign
+      report(CheckId::CheckpointParameterOrder, Ours[I]->Loc,
+             "parameter " + std::to_string(I) + " is '" + Ours[I]->Name +
+                 "' in the model but '" + Theirs[I]->Name +
+                 "' in the checkpoint, with the same shape " +
+                 shapeText(Shape) +
+                 "; loading by name works, but optimizer state or anything "
+                 "else matched by position would go to the wrong layer")
+          .Keys = {Ours[I]->Name, Theirs[I]->Name};
+      return;
+    }
+  }
+
+  void compareTensor(const Key &K, const ManifestKey &C) {
+    std::vector<size_t> Differ;
+    bool RankDiffers = K.Shape->size() != C.Shape.size();
+    for (size_t I = 0; !RankDiffers && I < C.Shape.size(); ++I)
+      if (*(*K.Shape)[I].Value != C.Shape[I])
+        Differ.push_back(I);
+    if (RankDiffers || !Differ.empty()) {
+      std::string Origins =
+          RankDiffers ? "" : sizeOrigins(K, symbolicKey(K.Name), Differ);
+      report(CheckId::CheckpointShapeMismatch, K.Loc,
+             "'" + K.Name + "' is " + shapeText(*K.Shape) +
+                 (Origins.empty() ? "" : " (from " + Origins + ")") +
+                 " in the model but " + shapeText(C.Shape) +
+                 " in the checkpoint; torch::load takes the checkpoint's "
+                 "shape silently, load_state_dict fails")
+          .Keys = {K.Name};
+    }
+    if (!K.DType.empty() && !C.DType.empty() && K.DType != C.DType)
+      report(CheckId::CheckpointDTypeMismatch, K.Loc,
+             "'" + K.Name + "' is " + K.DType + " in the model but " + C.DType +
+                 " in the checkpoint; loading converts it")
+          .Keys = {K.Name};
+  }
+
+  const ModelKeys &Model;
+  const Manifest &M;
+  const CompareOptions &Opts;
+  const ModelKeys *Symbolic;
+  std::optional<KeysByName> SymbolicByName;
+  std::string Stripped;
+  std::vector<ManifestKey> StrippedKeys; ///< when Stripped is not empty
+  NameIndex CkptByName;
+  /// Per model key, the checkpoint's tensor of that name, or null.
+  std::vector<const ManifestKey *> Found;
+  /// Whether the checkpoint has a key no model key found.
+  bool AnyUnexpected = false;
+  NameSet ModelNames, ModelPaths; ///< built when unexpected keys are grouped
+  bool Indexed = false;
+  std::unordered_map<std::string_view, size_t> ModuleAt; ///< path -> index
+  std::vector<std::vector<size_t>> KeysUnder; ///< per module, key indices
+  /// Keys a reordering finding accounts for.
+  std::unordered_set<std::string> Explained;
+  std::vector<Finding> Out;
+};
+
+} // namespace
+
+bool isConcrete(const ModelKeys &Model) {
+  return std::all_of(Model.Keys.begin(), Model.Keys.end(), isConcreteKey);
+}
+
+std::vector<Finding> compareWithCheckpoint(const ModelKeys &Model,
+                                           const Manifest &M,
+                                           const CompareOptions &Opts,
+                                           const ModelKeys *Symbolic) {
+  return Comparer(Model, M, Opts, Symbolic).run();
+}
+
+} // namespace torchkc

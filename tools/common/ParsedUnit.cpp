@@ -1,0 +1,63 @@
+//===- ParsedUnit.cpp - The plugins' side of a unit they parsed -----------===//
+#include "ParsedUnit.h"
+
+#include "torch-keycheck/extract/Extractor.h"
+#include "torch-keycheck/output/FindingsOutput.h"
+#include "torch-keycheck/project/UnitCheck.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace torchkc {
+
+std::vector<Finding> findingsOfParsedUnit(clang::ASTContext &Ctx,
+                                          const ParsedUnitOptions &Opts) {
+  const clang::SourceManager &SM = Ctx.getSourceManager();
+  clang::OptionalFileEntryRef Main =
+      SM.getFileEntryRefForID(SM.getMainFileID());
+  std::string MainFile = Main ? Main->getName().str() : std::string();
+  UnitCheckOptions UO;
+  UO.ProjectChecks =
+      !MainFile.empty() && std::any_of(allChecks().begin(), allChecks().end(),
+                                       [&](const CheckInfo &C) {
+                                         return fedByProject(C.From) &&
+                                                Opts.IsEnabled(C.Id);
+                                       });
+  std::string Error;
+  std::optional<Project> P;
+  if (UO.ProjectChecks)
+    P = projectFor(Opts.ProjectFile, MainFile, Error);
+  UO.ProjectChecks &= Error.empty();
+  UO.Project = {P ? &*P : nullptr, Opts.CheckpointRoot};
+  std::vector<Finding> Found;
+  extractRegistrationGraph(Ctx, [&](RegistrationGraph &TU) {
+    UnitCheck R = checkUnit(TU, UO);
+    Found = std::move(R.Findings);
+    if (Error.empty())
+      Error = std::move(R.ProjectError);
+  });
+  if (!Error.empty())
+    Found.push_back(projectErrorFinding(MainFile, Error,
+                                        projectErrorCheck(Opts.IsEnabled)));
+  sortBySourceLocation(Found);
+  return Found;
+}
+
+void reportFinding(
+    const clang::SourceManager &SM, const Finding &F,
+    llvm::function_ref<void(clang::SourceLocation)> Emit,
+    llvm::function_ref<void(clang::SourceLocation, const std::string &)>
+        EmitNote) {
+  clang::SourceLocation Loc = toClangLocation(SM, F.Loc);
+  if (Loc.isInvalid())
+    return;
+  Emit(Loc);
+  for (const Note &N : F.Notes)
+    if (clang::SourceLocation NL = toClangLocation(SM, N.Loc); NL.isValid())
+      EmitNote(NL, N.Message);
+}
+
+} // namespace torchkc

@@ -1,0 +1,355 @@
+//===- CheckCommand.cpp - torch-keycheck check ----------------------------===//
+//
+// Three modes: with --checkpoint or --optimizer-checkpoint, the verdict of
+// loading them into --class; with --class alone, that class's source
+// findings; else the whole source, unit by unit (checkUnit: source checks,
+// load sites, goldens), each unit's result cached. Then one way out for
+// all: filtered by --checks, suppressed by NOLINT, rendered.
+//
+//===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Driver.h"
+#include "PreambleCache.h"
+
+#include "torch-keycheck/cache/ResultCache.h"
+#include "torch-keycheck/checks/SourceChecks.h"
+#include "torch-keycheck/keys/ModelKeys.h"
+#include "torch-keycheck/output/FindingsOutput.h"
+#include "torch-keycheck/project/Project.h"
+#include "torch-keycheck/project/UnitCheck.h"
+#include "torch-keycheck/verdict/CheckpointVerdict.h"
+#include "torch-keycheck/verdict/ConfigurationSolver.h"
+#include "torch-keycheck/verdict/LoadVerdict.h"
+#include "torch-keycheck/verdict/OptimizerState.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <tuple>
+
+using namespace llvm;
+using namespace clang::tooling;
+
+namespace torchkc {
+namespace cli {
+namespace {
+
+/// The options that do not fit together, refused with what does.
+int refuseMisusedOptions() {
+  if (!ConfigurationsFile.empty())
+    return error("--configurations does not apply to 'check'");
+  if (Update)
+    return error("--update is an option of 'golden'");
+  if (Checkpoint.empty() && OptimizerCheckpoint.empty() && !Defines.empty())
+    return error("'check' without a checkpoint judges the source for every "
+                 "configuration; --define applies with --checkpoint");
+  if ((!Checkpoint.empty() || !OptimizerCheckpoint.empty()) &&
+      ClassName.empty())
+    return error("--checkpoint and --optimizer-checkpoint need --class, the "
+                 "model class they are for");
+  if (!OptimizerKind.empty() && OptimizerCheckpoint.empty())
+    return error("--optimizer applies with --optimizer-checkpoint");
+  static const std::set<std::string> Kinds = {"sgd",     "adam",    "adamw",
+                                              "adagrad", "rmsprop", "lbfgs"};
+  if (!OptimizerKind.empty() && !Kinds.count(OptimizerKind))
+    return error("unknown --optimizer '" + OptimizerKind +
+                 "' (expected sgd, adam, adamw, adagrad, rmsprop or lbfgs)");
+  if (Checkpoint.empty() && AllowUnexpected)
+    return error("--allow-unexpected applies with --checkpoint");
+  if (Checkpoint.empty() && OptimizerCheckpoint.empty() && !Entry.empty())
+    return error("--entry applies with --checkpoint");
+  return Success;
+}
+
+/// What the unit of one file contributed.
+struct UnitResult {
+  std::vector<Finding> Found;
+  /// Against a checkpoint: why no verdict could be given.
+  std::string Problem;
+  /// Whole source: why the project checks stopped (a file unreadable).
+  std::string SiteError;
+  /// Against a checkpoint: whether the unit defines --class.
+  bool Judged = false;
+  /// Whole source: what the unit read, for the cache.
+  std::vector<std::string> DependsOn;
+};
+
+/// The checkpoints the options name, read before anything is parsed, so
+/// that a bad file fails fast.
+struct Checkpoints {
+  Manifest Model, Optimizer;
+  bool any() const {
+    return !Checkpoint.empty() || !OptimizerCheckpoint.empty();
+  }
+};
+
+int readCheckpoints(Checkpoints &C) {
+  ReadOptions RO;
+  RO.Entry = Entry;
+  try {
+    if (!Checkpoint.empty())
+      C.Model = readCheckpoint(Checkpoint, RO);
+    if (!OptimizerCheckpoint.empty())
+      C.Optimizer = readCheckpoint(OptimizerCheckpoint, RO);
+  } catch (const CheckpointError &E) {
+    return error(E.what());
+  }
+  if (!OptimizerCheckpoint.empty() && !C.Optimizer.Optimizer)
+    return error(OptimizerCheckpoint + ": holds no optimizer state");
+  return Success;
+}
+
+/// The verdict of loading the checkpoints into --class as TU defines it,
+/// while TU's AST is alive (configurations are re-extracted as tried).
+void judge(const RegistrationGraph &TU, const Checkpoints &C,
+           const Configuration &Given, UnitResult &R) {
+  const ModuleClass *Class = TU.find(ClassName);
+  if (!Class)
+    return;
+  R.Judged = true;
+  if (!Checkpoint.empty()) {
+    CompareOptions CO;
+    CO.AllowUnexpected = AllowUnexpected;
+    R.Found = checkAgainstCheckpoint(TU, *Class, Given, C.Model, CO, R.Problem);
+  }
+  if (OptimizerCheckpoint.empty() || !R.Problem.empty())
+    return;
+  ModelKeys Keys = deriveKeys(TU, *Class, Given);
+  if (!isConcrete(Keys)) {
+    R.Problem = "the optimizer's parameters depend on configuration; "
+                "give it with --define";
+    return;
+  }
+  for (Finding &F :
+       compareOptimizerState(Keys, *C.Optimizer.Optimizer, OptimizerKind))
+    R.Found.push_back(std::move(F));
+}
+
+/// What a unit's cached `check` result is found by: the analyzer, the
+/// file, its compile commands and the options that change what a unit
+/// contributes (not --checks or the format, applied afterwards).
+std::string checkCacheKey(CompilationDatabase &DB, const std::string &File,
+                          const std::string &ProjectPath) {
+  return unitCacheKey(DB, File, "check") + "project=" + ProjectPath +
+         "\ncheckpoint-root=" + CheckpointRoot + "\n";
+}
+
+/// Whole-source results per unit, read back instead of parsing while the
+/// unit's inputs keep their content.
+UnitCacheHooks cacheHooks(ResultCache &Cache, CompilationDatabase &DB,
+                          const std::string &ProjectPath,
+                          std::vector<UnitResult> &Results) {
+  UnitCacheHooks Hooks;
+  Hooks.Restore = [&, ProjectPath](size_t File, std::string &Diagnostics,
+                                   int &Status) {
+    std::optional<std::string> Text =
+        Cache.lookup(checkCacheKey(DB, Files[File], ProjectPath));
+    if (!Text)
+      return false;
+    nlohmann::json J = nlohmann::json::parse(*Text, nullptr, false);
+    if (!J.is_object())
+      return false;
+    Results[File].Found = findingsFromCacheJson(J.value("findings", "[]"));
+    Diagnostics = J.value("diagnostics", "");
+    Status = J.value("status", 0);
+    return true;
+  };
+  Hooks.Parsed = [&, ProjectPath](size_t File, const std::string &Diagnostics,
+                                  int Status) {
+    const UnitResult &R = Results[File];
+    // A unit stopped by an unreadable checkpoint reports that, not a result.
+    if (!R.SiteError.empty() || R.DependsOn.empty())
+      return;
+    nlohmann::json J = {{"findings", findingsToCacheJson(R.Found)},
+                        {"diagnostics", Diagnostics},
+                        {"status", Status}};
+    Cache.store(checkCacheKey(DB, Files[File], ProjectPath), R.DependsOn,
+                J.dump());
+  };
+  return Hooks;
+}
+
+/// Every unit's findings, in source order, a header's reached from several
+/// units once; an error (returned) when a unit's project checks stopped.
+int wholeSourceFindings(std::vector<UnitResult> &Results,
+                        std::vector<Finding> &Found) {
+  for (UnitResult &R : Results) {
+    if (!R.SiteError.empty())
+      return error(R.SiteError);
+    Found.insert(Found.end(), std::make_move_iterator(R.Found.begin()),
+                 std::make_move_iterator(R.Found.end()));
+  }
+  sortBySourceLocation(Found);
+  std::set<std::tuple<CheckId, std::string, std::string>> Reported;
+  Found.erase(
+      std::remove_if(
+          Found.begin(), Found.end(),
+          [&](const Finding &F) {
+            return !Reported.insert({F.Check, F.Loc.str(), F.Message}).second;
+          }),
+      Found.end());
+  return Success;
+}
+
+/// The findings --checks enables, NOLINT applied, rendered in --format
+/// (and the fix-its to --export-fixes); Findings when one is an error.
+int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled) {
+  RenderOptions Opts;
+  Opts.BaseDir = currentDir();
+  // Colours as clang's on a terminal, unless NO_COLOR asks otherwise.
+  Opts.Color = Format == "text" && sys::Process::StandardOutIsDisplayed() &&
+               !sys::Process::GetEnv("NO_COLOR");
+  if (WarningsAsErrors.getNumOccurrences())
+    Opts.WarningsAsErrors = CheckFilter(
+        WarningsAsErrors.empty() ? std::string("*") : WarningsAsErrors);
+  SourceLines Lines;
+  std::vector<Finding> Shown, Suppressed;
+  size_t Warnings = 0, Errors = 0;
+  for (Finding &F : Found) {
+    if (!Enabled.matches(F.Check))
+      continue;
+    if (isSuppressed(F, Lines)) {
+      Suppressed.push_back(std::move(F));
+      continue;
+    }
+    Severity S = effectiveSeverity(F, Opts);
+    Errors += S == Severity::Error;
+    Warnings += S == Severity::Warning;
+    Shown.push_back(std::move(F));
+  }
+  if (!ExportFixes.empty()) {
+    std::error_code EC;
+    raw_fd_ostream YAML(ExportFixes, EC);
+    if (EC)
+      return error(ExportFixes + ": " + EC.message());
+    SmallString<256> Main(Files.front());
+    sys::fs::make_absolute(Main);
+    YAML << renderFixesYaml(Shown, std::string(Main));
+  }
+  if (Format == "json") {
+    outs() << renderFindingsJson(Shown, Suppressed.size(), Opts);
+  } else if (Format == "sarif") {
+    outs() << renderFindingsSarif(Shown, Suppressed, Opts, TORCHKC_VERSION);
+  } else {
+    outs() << renderFindingsText(Shown, Lines, Opts);
+    if (Warnings || Errors || !Suppressed.empty()) {
+      errs() << Warnings << (Warnings == 1 ? " warning" : " warnings")
+             << " and " << Errors << (Errors == 1 ? " error" : " errors")
+             << " generated";
+      if (!Suppressed.empty())
+        errs() << "; " << Suppressed.size() << " suppressed by NOLINT";
+      errs() << ".\n";
+    }
+  }
+  return Errors ? Findings : Success;
+}
+
+/// The findings of the mode the options chose, from each unit's result or
+/// the merged graph; an error (returned) when there are none to give.
+int gather(bool AgainstCheckpoints, std::vector<UnitResult> &Results,
+           const RegistrationGraph &Graph, std::vector<Finding> &Found) {
+  if (AgainstCheckpoints) {
+    auto First = std::find_if(Results.begin(), Results.end(),
+                              [](const UnitResult &R) { return R.Judged; });
+    if (First == Results.end())
+      return classNotFound(ClassName, Graph, /*ListKnown=*/false);
+    if (!First->Problem.empty())
+      return error("cannot tell which configuration of '" + ClassName +
+                   "' the checkpoint is for: " + First->Problem);
+    Found = std::move(First->Found);
+  } else if (!ClassName.empty()) {
+    const ModuleClass *C = Graph.find(ClassName);
+    if (!C)
+      return classNotFound(ClassName, Graph, /*ListKnown=*/false);
+    Found = lintClass(*C);
+  } else if (int Status = wholeSourceFindings(Results, Found)) {
+    return Status;
+  }
+  return Success;
+}
+
+int listChecks(const CheckFilter &Enabled) {
+  outs() << "Enabled checks:\n";
+  for (const CheckInfo &C : allChecks())
+    if (Enabled.matches(C.Name))
+      outs() << "    " << C.Name << "  (" << C.Summary << ")\n";
+  return Success;
+}
+
+} // namespace
+
+int runCheck(int Argc, const char **Argv) {
+  std::unique_ptr<CompilationDatabase> DB = parseCommandLine(
+      Argc, Argv,
+      "torch-keycheck check: report registration hazards in LibTorch model "
+      "classes\n",
+      {&Category, &CheckCategory}, /*AllowSarif=*/true);
+  CheckFilter Enabled(Checks);
+  if (ListChecks)
+    return listChecks(Enabled);
+  if (!DB)
+    return ToolError;
+  if (int Refused = refuseMisusedOptions())
+    return Refused;
+  Checkpoints Ckpts;
+  if (int Status = readCheckpoints(Ckpts))
+    return Status;
+  Configuration Given;
+  if (!parseDefines(Given.Defines))
+    return ToolError;
+
+  // Without a checkpoint, the whole source is judged: lints, load sites
+  // and the project's goldens.
+  bool WholeSource = !Ckpts.any() && ClassName.empty();
+  std::optional<Project> P;
+  if (WholeSource) {
+    std::string ProjectError;
+    P = projectFor(ProjectFile, Files.front(), ProjectError);
+    if (!ProjectError.empty())
+      return error(ProjectError);
+  }
+  std::vector<UnitResult> Results(Files.size());
+  UnitCheckOptions UO;
+  UO.Project = {P ? &*P : nullptr, CheckpointRoot};
+  auto OnTU = [&](size_t File, RegistrationGraph &TU) {
+    UnitResult &R = Results[File];
+    if (WholeSource) {
+      // Each unit's own classes are linted, so a unit's contribution is
+      // complete without the others' (and can be cached).
+      UnitCheck U = checkUnit(TU, UO);
+      R.Found = std::move(U.Findings);
+      R.SiteError = std::move(U.ProjectError);
+      R.DependsOn = std::move(U.DependsOn);
+    }
+    if (Ckpts.any())
+      judge(TU, Ckpts, Given, R);
+  };
+  std::optional<ResultCache> Cache;
+  if (WholeSource && !cacheDir().empty())
+    Cache.emplace(cacheDir());
+  std::optional<UnitCacheHooks> Hooks;
+  if (Cache)
+    Hooks = cacheHooks(*Cache, *DB, P ? P->File : "", Results);
+  std::optional<PreambleCache> Preambles = openPreambles();
+  RegistrationGraph Graph;
+  int ToolStatus =
+      forEachTranslationUnit(*DB, OnTU, Graph, Hooks ? &*Hooks : nullptr,
+                             Preambles ? &*Preambles : nullptr);
+
+  std::vector<Finding> Found;
+  if (int Status = gather(Ckpts.any(), Results, Graph, Found))
+    return Status;
+  int Status = emitFindings(Found, Enabled);
+  if (ToolStatus != 0 && Status != ToolError)
+    return error(NotCompiled);
+  return Status;
+}
+
+} // namespace cli
+} // namespace torchkc

@@ -1,0 +1,326 @@
+//===- Driver.cpp - What the analysis commands share ----------------------===//
+#include "Driver.h"
+
+#include "PreambleCache.h"
+
+#include "torch-keycheck/cache/ResultCache.h"
+#include "torch-keycheck/extract/Extractor.h"
+#include "torch-keycheck/keys/Configurations.h"
+
+#include "clang/Frontend/TextDiagnosticPrinter.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/thread.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+
+using namespace llvm;
+using namespace clang::tooling;
+
+namespace torchkc {
+namespace cli {
+
+int error(const Twine &Msg) {
+  errs() << "torch-keycheck: error: " << Msg << "\n";
+  return ToolError;
+}
+
+/// The compilation database: `--` flags, `-p`, one found above the first
+/// source, or defaults for a LibTorch project.
+static std::unique_ptr<CompilationDatabase>
+compilationDatabase(std::unique_ptr<FixedCompilationDatabase> Fixed,
+                    std::string &Error) {
+  if (Fixed)
+    return Fixed;
+  if (!BuildPath.empty()) {
+    std::string Detail;
+    auto DB = CompilationDatabase::loadFromDirectory(BuildPath, Detail);
+    if (!DB)
+      Error = "no compile_commands.json in '" + BuildPath + "'";
+    return DB;
+  }
+  SmallString<256> Abs(Sources.front());
+  sys::fs::make_absolute(Abs);
+  std::string Ignored;
+  if (auto DB = CompilationDatabase::autoDetectFromSource(Abs, Ignored))
+    return DB;
+  std::vector<std::string> Flags = {"-std=c++17"};
+  SmallVector<StringRef, 4> Dirs;
+  StringRef(TORCHKC_LIBTORCH_INCLUDE_DIRS).split(Dirs, ';', -1, false);
+  for (StringRef Dir : Dirs)
+    Flags.push_back("-isystem" + Dir.str());
+  return std::make_unique<FixedCompilationDatabase>(".", Flags);
+}
+
+static bool hasFlag(const CommandLineArguments &Args, StringRef Prefix) {
+  for (const std::string &A : Args)
+    if (StringRef(A).starts_with(Prefix))
+      return true;
+  return false;
+}
+
+std::unique_ptr<CompilationDatabase>
+parseCommandLine(int Argc, const char **Argv, const char *Overview,
+                 ArrayRef<const cl::OptionCategory *> Categories,
+                 bool AllowSarif) {
+  std::string FixedError;
+  std::unique_ptr<FixedCompilationDatabase> Fixed =
+      FixedCompilationDatabase::loadFromCommandLine(Argc, Argv, FixedError);
+  if (!FixedError.empty()) {
+    error(FixedError);
+    return nullptr;
+  }
+  cl::HideUnrelatedOptions(Categories);
+  if (!cl::ParseCommandLineOptions(Argc, Argv, Overview, &errs()))
+    return nullptr;
+  if (Format != "text" && Format != "json" &&
+      !(AllowSarif && Format == "sarif")) {
+    error("unknown --format '" + Format + "' (expected text" +
+          (AllowSarif ? ", json or sarif)" : " or json)"));
+    return nullptr;
+  }
+  if (ListChecks)
+    return nullptr;
+  if (Jobs == 0) {
+    error("-j needs at least 1");
+    return nullptr;
+  }
+  if (Sources.empty() && BuildPath.empty()) {
+    error("no source files given (name them, or give -p DIR to analyse "
+          "every file of DIR/compile_commands.json)");
+    return nullptr;
+  }
+  for (const std::string &S : Sources)
+    if (!sys::fs::exists(S)) {
+      error(S + ": no such file");
+      return nullptr;
+    }
+  std::string DBError;
+  std::unique_ptr<CompilationDatabase> DB =
+      compilationDatabase(std::move(Fixed), DBError);
+  if (!DB) {
+    error(DBError);
+    return nullptr;
+  }
+  Files.assign(Sources.begin(), Sources.end());
+  if (Files.empty()) {
+    Files = DB->getAllFiles();
+    if (Files.empty()) {
+      error("'" + BuildPath + "/compile_commands.json' lists no files");
+      return nullptr;
+    }
+  }
+  return DB;
+}
+
+std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB,
+                                   const std::string &File) {
+  auto Tool = std::make_unique<ClangTool>(DB, ArrayRef<std::string>(File));
+  // Clang needs its own headers (stddef.h, ...) next to the binary it runs
+  // from; an out-of-tree tool must point at them.
+  Tool->appendArgumentsAdjuster(
+      [](const CommandLineArguments &Args, StringRef File) {
+        CommandLineArguments R = Args;
+        // Model classes often live in headers, which the driver would take
+        // for C; a header given on the command line is C++.
+        StringRef Ext = sys::path::extension(File);
+        if ((Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx") &&
+            !hasFlag(Args, "-x") && !R.empty())
+          R.insert(R.begin() + 1, {"-x", "c++-header"});
+        // Flags go before a `--` that ends the options (commands inferred
+        // from a compilation database for a file it lacks end in one).
+        auto End = std::find(R.begin(), R.end(), "--");
+        if (!hasFlag(Args, "-resource-dir"))
+          End = R.insert(End, "-resource-dir=" TORCHKC_CLANG_RESOURCE_DIR) + 1;
+        // Warnings about the user's code are the compiler's job; errors
+        // still show, since they can hide registrations.
+        R.insert(End, "-Wno-everything");
+        return R;
+      });
+  return Tool;
+}
+
+/// A digest of this analysis module's own file: a rebuilt analyzer must
+/// not reuse what an older one cached.
+static const std::string &analyzerDigest() {
+  static const std::string Digest = [] {
+    Dl_info Info;
+    if (!dladdr(reinterpret_cast<void *>(&analyzerDigest), &Info) ||
+        !Info.dli_fname)
+      return std::string("unknown");
+    return ResultCache::fileDigest(Info.dli_fname);
+  }();
+  return Digest;
+}
+
+std::string unitCacheKey(CompilationDatabase &DB, const std::string &File,
+                         const char *Kind) {
+  SmallString<256> Abs(File);
+  sys::fs::make_absolute(Abs);
+  std::string Key = "torch-keycheck " TORCHKC_VERSION " " + analyzerDigest() +
+                    "\n" + Kind + "\n" + std::string(Abs) + "\n";
+  for (const CompileCommand &C : DB.getCompileCommands(File)) {
+    Key += C.Directory + "\n";
+    for (const std::string &A : C.CommandLine)
+      Key += A + "\n";
+  }
+  return Key;
+}
+
+namespace {
+
+/// What one unit's parse yields.
+struct ParsedUnit {
+  RegistrationGraph Graph;
+  std::string Diagnostics;
+  int Status = 0;
+};
+
+/// Parses Files[I] into U, with its preamble's PCH when the cache has one;
+/// a PCH that does not load (damaged) stops the parse before anything is
+/// extracted, so it is dropped and the unit parsed as if there were none.
+void parseUnit(CompilationDatabase &DB, size_t I,
+               const TranslationUnitHandler &OnTU,
+               const PreambleCache *Preambles, ParsedUnit &U) {
+  std::optional<PreambleCache::Use> Pre =
+      Preambles ? Preambles->use(DB, Files[I]) : std::nullopt;
+  bool Ran = false;
+  auto Parse = [&](const PreambleCache::Use *With) {
+    U.Diagnostics.clear();
+    raw_string_ostream OS(U.Diagnostics);
+    clang::TextDiagnosticPrinter Printer(OS, new clang::DiagnosticOptions());
+    std::unique_ptr<ClangTool> Tool = newTool(DB, Files[I]);
+    Tool->setPrintErrorMessage(!With);
+    if (With)
+      Tool->appendArgumentsAdjuster(
+          [&](const CommandLineArguments &Args, StringRef) {
+            CommandLineArguments R = Args;
+            R.insert(std::find(R.begin(), R.end(), "--"), With->Args.begin(),
+                     With->Args.end());
+            return R;
+          });
+    Tool->setDiagnosticConsumer(&Printer);
+    auto Factory =
+        newExtractionActionFactory(U.Graph, [&, I](RegistrationGraph &TU) {
+          Ran = true;
+          if (With)
+            TU.InputFiles.insert(TU.InputFiles.end(), With->Files.begin(),
+                                 With->Files.end());
+          OnTU(I, TU);
+        });
+    U.Status = Tool->run(Factory.get());
+  };
+  Parse(Pre ? &*Pre : nullptr);
+  if (Pre && !Ran) {
+    sys::fs::remove(Pre->PCH);
+    Parse(nullptr);
+  }
+}
+
+} // namespace
+
+int forEachTranslationUnit(CompilationDatabase &DB,
+                           const TranslationUnitHandler &OnTU,
+                           RegistrationGraph &Merged,
+                           const UnitCacheHooks *Cache,
+                           const PreambleCache *Preambles) {
+  std::vector<ParsedUnit> Units(Files.size());
+  std::atomic<size_t> Next{0};
+  size_t Done = 0;
+  std::mutex Progress;
+  bool ShowProgress =
+      Files.size() > 1 && sys::Process::StandardErrIsDisplayed();
+  auto Work = [&] {
+    for (size_t I; (I = Next++) < Files.size();) {
+      ParsedUnit &U = Units[I];
+      if (!Cache || !Cache->Restore(I, U.Diagnostics, U.Status)) {
+        parseUnit(DB, I, OnTU, Preambles, U);
+        if (Cache)
+          Cache->Parsed(I, U.Diagnostics, U.Status);
+      }
+      if (ShowProgress) {
+        std::lock_guard<std::mutex> Lock(Progress);
+        errs() << "\r\033[K[" << ++Done << "/" << Files.size() << "] "
+               << Files[I];
+        errs().flush();
+      }
+    }
+  };
+  unsigned Threads = std::min<size_t>(Jobs, Files.size());
+  std::vector<llvm::thread> Pool;
+  // Clang's parser recurses deeply: give workers the main thread's stack.
+  for (unsigned T = 1; T < Threads; ++T)
+    Pool.emplace_back(std::optional<unsigned>(8u << 20), Work);
+  Work();
+  for (llvm::thread &T : Pool)
+    T.join();
+  if (ShowProgress)
+    errs() << "\r\033[K";
+
+  int Status = 0;
+  for (ParsedUnit &U : Units) {
+    errs() << U.Diagnostics;
+    Status |= U.Status;
+    Merged.merge(std::move(U.Graph));
+  }
+  return Status;
+}
+
+std::string currentDir() {
+  SmallString<256> Cwd;
+  sys::fs::current_path(Cwd);
+  return std::string(Cwd);
+}
+
+const char *const NotCompiled =
+    "the sources did not compile cleanly; what was extracted from what "
+    "could be parsed may be incomplete";
+
+std::string cacheDir() {
+  if (NoCache)
+    return "";
+  return CacheDir.empty() ? ResultCache::defaultDir() : std::string(CacheDir);
+}
+
+std::string shownPath(const std::string &Path) {
+  std::string Cwd = currentDir() + "/";
+  return StringRef(Path).starts_with(Cwd) ? Path.substr(Cwd.size()) : Path;
+}
+
+bool parseDefines(Bindings &Out) {
+  for (const std::string &D : Defines) {
+    std::string Name;
+    SymExprPtr Value;
+    if (!parseDefine(D, Name, Value)) {
+      error("--define '" + D + "' is not of the form name=value");
+      return false;
+    }
+    Out[Name] = Value;
+  }
+  return true;
+}
+
+int classNotFound(const std::string &Class, const RegistrationGraph &Graph,
+                  bool ListKnown) {
+  bool Ambiguous = false;
+  Graph.find(Class, &Ambiguous);
+  std::string Known;
+  if (ListKnown)
+    for (const ModuleClass &K : Graph.Classes)
+      Known += (Known.empty() ? "" : ", ") + K.Name;
+  return error("class '" + Class + "' " +
+               (Ambiguous ? "is ambiguous; qualify it"
+                          : "is not a module class in the sources") +
+               (Known.empty() ? "" : " (module classes: " + Known + ")"));
+}
+
+} // namespace cli
+} // namespace torchkc

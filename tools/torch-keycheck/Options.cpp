@@ -1,0 +1,116 @@
+//===- Options.cpp - The options of the analysis commands -----------------===//
+#include "Options.h"
+
+#include "torch-keycheck/project/Project.h"
+
+using namespace llvm;
+
+namespace torchkc {
+namespace cli {
+
+cl::OptionCategory Category("torch-keycheck options");
+
+cl::list<std::string> Sources(cl::Positional, cl::desc("<source>..."),
+                              cl::cat(Category));
+cl::opt<std::string>
+    BuildPath("p", cl::desc("Build directory holding compile_commands.json"),
+              cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string>
+    ClassName("class",
+              cl::desc("Model class to analyse (Impl or holder "
+                       "name, qualified or not)"),
+              cl::value_desc("name"), cl::cat(Category));
+cl::list<std::string> Defines("define",
+                              cl::desc("Value of a constructor parameter"),
+                              cl::value_desc("name=value"), cl::cat(Category));
+cl::opt<std::string> ConfigurationsFile(
+    "configurations",
+    cl::desc(
+        "JSON file listing classes and configurations to analyse in one parse"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<unsigned>
+    Jobs("j", cl::desc("Translation units to parse at a time (default: 1)"),
+         cl::value_desc("n"), cl::init(1), cl::cat(Category));
+cl::opt<std::string>
+    ProjectFile("project",
+                cl::desc("Project file (default: the nearest " +
+                         std::string(torchkc::ProjectFileName) +
+                         " at or above the first source)"),
+                cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> Format("format",
+                            cl::desc("Output format: text or json (check: "
+                                     "also sarif)"),
+                            cl::init("text"), cl::cat(Category));
+
+cl::OptionCategory CheckCategory("torch-keycheck check options");
+cl::opt<std::string>
+    Checks("checks",
+           cl::desc("Comma-separated globs of checks to run; '-' before a "
+                    "glob removes what it matches (default: torch-*)"),
+           cl::init("torch-*"), cl::cat(CheckCategory));
+cl::opt<std::string> WarningsAsErrors(
+    "warnings-as-errors",
+    cl::desc("Checks whose warnings are errors, as globs like --checks; "
+             "without a value, every check"),
+    cl::ValueOptional, cl::cat(CheckCategory));
+cl::opt<std::string> Checkpoint(
+    "checkpoint",
+    cl::desc("Checkpoint to load into --class: torch.save, torch::save, "
+             "safetensors or a JSON manifest"),
+    cl::value_desc("file"), cl::cat(CheckCategory));
+cl::opt<std::string>
+    Entry("entry",
+          cl::desc("The dict inside a nested checkpoint (model/state_dict)"),
+          cl::value_desc("name"), cl::cat(CheckCategory));
+cl::opt<bool> AllowUnexpected(
+    "allow-unexpected",
+    cl::desc("Checkpoint keys the model lacks are warnings, as with "
+             "load_state_dict(strict=False)"),
+    cl::cat(CheckCategory));
+cl::opt<std::string> OptimizerCheckpoint(
+    "optimizer-checkpoint",
+    cl::desc("Optimizer state (torch::save(optimizer) or a training "
+             "checkpoint's) to load into an optimizer over --class's "
+             "parameters()"),
+    cl::value_desc("file"), cl::cat(CheckCategory));
+cl::opt<std::string>
+    OptimizerKind("optimizer",
+                  cl::desc("The optimizer that loads it: sgd, adam, adamw, "
+                           "adagrad, rmsprop or lbfgs"),
+                  cl::value_desc("kind"), cl::cat(CheckCategory));
+cl::opt<std::string> CheckpointRoot(
+    "checkpoint-root",
+    cl::desc("Directory that relative checkpoint paths at torch::load calls "
+             "are resolved against (default: the calling file's)"),
+    cl::value_desc("dir"), cl::cat(CheckCategory));
+cl::opt<std::string> ExportFixes(
+    "export-fixes",
+    cl::desc("Write the fix-its to a YAML file clang-apply-replacements "
+             "applies"),
+    cl::value_desc("file"), cl::cat(CheckCategory));
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Where parsed headers (PCH of each unit's preamble) and, for "
+             "'check', results of unchanged translation units are kept "
+             "(default: $TORCH_KEYCHECK_CACHE_DIR, else "
+             "$XDG_CACHE_HOME/torch-keycheck or ~/.cache/torch-keycheck)"),
+    cl::value_desc("dir"), cl::cat(Category));
+cl::opt<bool>
+    NoCache("no-cache",
+            cl::desc("Parse every translation unit in full; neither read nor "
+                     "write the cache"),
+            cl::cat(Category));
+cl::opt<bool> ListChecks("list-checks",
+                         cl::desc("List the checks --checks enables and exit"),
+                         cl::cat(CheckCategory));
+
+cl::OptionCategory GoldenCategory("torch-keycheck golden options");
+cl::opt<bool> Update("update",
+                     cl::desc("Write each configured model's golden "
+                              "manifest instead of comparing with it"),
+                     cl::cat(GoldenCategory));
+
+std::vector<std::string> Files;
+
+} // namespace cli
+} // namespace torchkc
