@@ -4,3 +4,4 @@
 #include "models/builtins.h"
 #include "models/structure.h"
 #include "models/control.h"
+#include "models/regressions.h"
