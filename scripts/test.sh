@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: GoogleTest units,
 # the lit suites on the real LibTorch headers, the runtime oracle against
-# LibTorch, and the example checkpoints read by torch.
+# LibTorch, the example checkpoints read by torch, install and
+# integrations. The analyzer is built twice: as released (build/), and
+# with AddressSanitizer and UndefinedBehaviorSanitizer (build-sanitize/).
+# The suites that drive the analyzer itself (units, lit, oracle) run in the
+# sanitized build, where any report fails them; lit, the slow one, runs
+# only there. SANITIZE=0 runs everything in build/ instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 ./scripts/build.sh
 build_dir=${BUILD_DIR:-build}
-cd "$build_dir"
-ctest --output-on-failure -j "$(nproc)"
+
+if [ "${SANITIZE:-1}" = 0 ]; then
+  (cd "$build_dir" && ctest --output-on-failure -j "$(nproc)")
+  exit 0
+fi
+(cd "$build_dir" && ctest --output-on-failure -j "$(nproc)" -LE lit)
+sanitize_dir=${SANITIZE_BUILD_DIR:-build-sanitize}
+BUILD_DIR=$sanitize_dir CMAKE_ARGS="-DTORCHKC_SANITIZE=address,undefined" \
+  ./scripts/build.sh
+# LeakSanitizer's tracer dies at the analyzer's exit (see lit.cfg.py).
+(cd "$sanitize_dir" && ASAN_OPTIONS=detect_leaks=0 \
+  ctest --output-on-failure -j "$(nproc)" -L 'unit|lit|oracle')

@@ -20,19 +20,40 @@ config.environment["PATH"] = os.pathsep.join(
 config.environment["TORCH_KEYCHECK_CACHE_DIR"] = os.path.join(
     config.test_exec_root, "Output", "cache")
 
+# In a sanitizer build the plugins are instrumented and their hosts are
+# not: the hosts get the sanitizer runtimes preloaded (leaks are checked in
+# our own executables, not in clang's or clang-tidy's).
+host = ""
+if config.sanitize:
+    import subprocess
+    runtimes = []
+    for name, wanted in (("libasan.so", "address"), ("libubsan.so", "undefined")):
+        if wanted in config.sanitize:
+            runtimes.append(subprocess.check_output(
+                ["g++", "-print-file-name=" + name], text=True).strip())
+    host = "env LD_PRELOAD=%s ASAN_OPTIONS=detect_leaks=0 " % ":".join(runtimes)
+    config.available_features.add("sanitize")
+    # LeakSanitizer's tracer dies (signal 11) at the exit of the analyzer
+    # once LLVM is loaded: memory errors and undefined behaviour are checked,
+    # leaks are not.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
+# Reports from our code fail the test; LibTorch and LLVM stay unreported
+# (they are not instrumented).
+config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+
 # Longer names first: lit applies substitutions in order.
 config.substitutions.append(("%torch-keycheck", config.torch_keycheck))
 config.substitutions.append(("%clang-plugin", config.clang_plugin))
 config.substitutions.append(
-    ("%clangxx", os.path.join(config.llvm_tools_dir, "clang++")))
+    ("%clangxx", host + os.path.join(config.llvm_tools_dir, "clang++")))
 if config.tidy_plugin:
     config.available_features.add("tidy-plugin")
     config.substitutions.append(("%tidy-plugin", config.tidy_plugin))
     config.substitutions.append(
         ("%run-clang-tidy",
-         os.path.join(config.llvm_tools_dir, "run-clang-tidy")))
+         host + os.path.join(config.llvm_tools_dir, "run-clang-tidy")))
     config.substitutions.append(
-        ("%clang-tidy", os.path.join(config.llvm_tools_dir, "clang-tidy")))
+        ("%clang-tidy", host + os.path.join(config.llvm_tools_dir, "clang-tidy")))
 config.substitutions.append(("%libtorch", config.libtorch_flags))
 config.substitutions.append(("%resource-dir", config.clang_resource_dir))
 config.substitutions.append(
