@@ -52,6 +52,10 @@ if config.tidy_plugin:
     config.substitutions.append(
         ("%run-clang-tidy",
          host + os.path.join(config.llvm_tools_dir, "run-clang-tidy")))
+    # The binary alone, for run-clang-tidy -clang-tidy-binary: the runtimes
+    # reach it through %run-clang-tidy's environment.
+    config.substitutions.append(
+        ("%clang-tidy-path", os.path.join(config.llvm_tools_dir, "clang-tidy")))
     config.substitutions.append(
         ("%clang-tidy", host + os.path.join(config.llvm_tools_dir, "clang-tidy")))
 config.substitutions.append(("%libtorch", config.libtorch_flags))
