@@ -64,6 +64,12 @@ private:
     size_t GuardDepth = 0;
   };
 
+  /// Binds FD's I-th parameter to V in F under every declaration of FD: a
+  /// constructor declared in a header and defined in a .cpp has one
+  /// ParmVarDecl per declaration, and its body names the definition's.
+  static void bindParameter(Frame &F, const FunctionDecl *FD, unsigned I,
+                            SymExprPtr V);
+
   /// Base and member initialisers, then the body, of Ctor in the current
   /// frame (whose parameters are already bound).
   void runConstructor(const CXXConstructorDecl *Ctor);

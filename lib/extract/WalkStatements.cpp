@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "ConstructorWalker.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace torchkc {
@@ -15,25 +16,48 @@ namespace extract {
 void ConstructorWalker::walkConstructor(const CXXConstructorDecl *Ctor,
                                         const Bindings &Values) {
   Frames.emplace_back();
-  for (const ParmVarDecl *P : Ctor->parameters()) {
+  // The definition names the parameters its body uses; a declaration in a
+  // header may spell them otherwise and holds the defaults.
+  const FunctionDecl *Def = nullptr;
+  if (!Ctor->hasBody(Def))
+    Def = Ctor;
+  for (unsigned I = 0; I < Ctor->getNumParams(); ++I) {
     ConstructorParam CP;
-    CP.Name = P->getNameAsString();
-    CP.Type = P->getType().getAsString(Ctx.getPrintingPolicy());
-    if (P->hasDefaultArg() && !P->hasUnparsedDefaultArg() &&
-        !P->hasUninstantiatedDefaultArg()) {
+    const ParmVarDecl *Named = Def->getParamDecl(I);
+    CP.Name = Named->getNameAsString();
+    CP.Type = Named->getType().getAsString(Ctx.getPrintingPolicy());
+    for (const FunctionDecl *R : Ctor->redecls()) {
+      const ParmVarDecl *P = R->getParamDecl(I);
+      std::string Spelled = P->getNameAsString();
+      if (CP.Name.empty())
+        CP.Name = Spelled;
+      else if (!Spelled.empty() && Spelled != CP.Name &&
+               std::find(CP.OtherNames.begin(), CP.OtherNames.end(),
+                         Spelled) == CP.OtherNames.end())
+        CP.OtherNames.push_back(Spelled);
       // Defaults are evaluated in the parameter scope; earlier parameters
       // are symbolic there too.
-      CP.Default = translate(P->getDefaultArg());
+      if (!CP.Default && P->hasDefaultArg() && !P->hasUnparsedDefaultArg() &&
+          !P->hasUninstantiatedDefaultArg())
+        CP.Default = translate(P->getDefaultArg());
     }
     Out.Params.push_back(CP);
     auto Given = Values.find(CP.Name);
-    Frames.back().Vars[P] =
-        Given != Values.end() ? Given->second : SymExpr::makeParam(CP.Name);
+    bindParameter(Frames.back(), Ctor, I,
+                  Given != Values.end() ? Given->second
+                                        : SymExpr::makeParam(CP.Name));
   }
   Out.Loc = toLoc(SM, Ctor->getLocation());
   runConstructor(Ctor);
   Guards.clear();
   Frames.pop_back();
+}
+
+void ConstructorWalker::bindParameter(Frame &F, const FunctionDecl *FD,
+                                      unsigned I, SymExprPtr V) {
+  for (const FunctionDecl *R : FD->redecls())
+    if (I < R->getNumParams())
+      F.Vars[R->getParamDecl(I)] = V;
 }
 
 void ConstructorWalker::runConstructor(const CXXConstructorDecl *Ctor) {
@@ -76,7 +100,7 @@ void ConstructorWalker::inlineConstructor(const CXXConstructExpr *CE) {
     return unresolved(CE->getBeginLoc(), "calls nested too deeply to follow");
   Frame F;
   for (unsigned I = 0; I < Ctor->getNumParams() && I < CE->getNumArgs(); ++I)
-    F.Vars[Ctor->getParamDecl(I)] = translate(CE->getArg(I));
+    bindParameter(F, Ctor, I, translate(CE->getArg(I)));
   F.GuardDepth = Guards.size();
   Frames.push_back(std::move(F));
   runConstructor(Ctor);
@@ -98,7 +122,7 @@ SymExprPtr ConstructorWalker::inlineCall(const FunctionDecl *FD,
   }
   Frame F;
   for (unsigned I = 0; I < Def->getNumParams() && I < Args.size(); ++I)
-    F.Vars[Def->getParamDecl(I)] = translate(Args[I]);
+    bindParameter(F, Def, I, translate(Args[I]));
   F.GuardDepth = Guards.size();
   Frames.push_back(std::move(F));
   Flow SavedPending = Pending;

@@ -545,7 +545,8 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
     size_t Missing = 0;
     for (const auto &P : C.Params) {
       Names.insert(P.Name);
-      if (!P.Default && !Config.Defines.count(P.Name))
+      Names.insert(P.OtherNames.begin(), P.OtherNames.end());
+      if (!P.Default && !P.definedIn(Config.Defines))
         ++Missing;
     }
     bool Covers = true;
@@ -567,10 +568,11 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
   Bindings B;
   std::set<std::string> Used;
   for (const auto &P : Ctor->Params) {
-    auto It = Config.Defines.find(P.Name);
-    if (It != Config.Defines.end()) {
-      B[P.Name] = It->second;
-      Used.insert(P.Name);
+    if (const SymExprPtr *Given = P.definedIn(Config.Defines)) {
+      B[P.Name] = *Given;
+      for (const auto &D : Config.Defines)
+        if (&D.second == Given)
+          Used.insert(D.first);
     } else if (P.Default) {
       B[P.Name] = fold(P.Default, B);
     }

@@ -82,7 +82,7 @@ namespace {
 bool leavesOpen(const Constructor &Ctor, const Configuration &Given) {
   return std::any_of(Ctor.Params.begin(), Ctor.Params.end(),
                      [&](const auto &P) {
-                       return !P.Default && !Given.Defines.count(P.Name);
+                       return !P.Default && !P.definedIn(Given.Defines);
                      });
 }
 
@@ -93,7 +93,7 @@ bool keysStayOpen(const Constructor &Ctor, const ModelKeys &Symbolic,
                   const Configuration &Given) {
   std::set<std::string> Open;
   for (const ConstructorParam &P : Ctor.Params)
-    if (!P.Default && !Given.Defines.count(P.Name))
+    if (!P.Default && !P.definedIn(Given.Defines))
       Open.insert(P.Name);
   return std::any_of(
       Symbolic.Keys.begin(), Symbolic.Keys.end(), [&](const Key &K) {

@@ -281,7 +281,7 @@ private:
   }
 
   bool isKnob(const ConstructorParam &P) const {
-    return !Given.Defines.count(P.Name) && Read.count(P.Name);
+    return !P.definedIn(Given.Defines) && Read.count(P.Name);
   }
 
   /// What the checkpoint says directly: boolean knobs read off the keys

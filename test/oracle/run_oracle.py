@@ -52,7 +52,8 @@ def main():
     ap.add_argument("--driver", required=True)
     ap.add_argument("--keycheck", required=True)
     ap.add_argument("--configurations", required=True)
-    ap.add_argument("--source", required=True)
+    ap.add_argument("--source", required=True, nargs="+",
+                    help="the translation units that define the models")
     ap.add_argument("--flags", default="")
     args = ap.parse_args()
 
@@ -61,7 +62,7 @@ def main():
         sys.exit(f"oracle: the driver failed ({rc}):\n{err}")
     real_cases = {c["name"]: c for c in json.loads(out)}
 
-    cmd = [args.keycheck, "keys", args.source, "--configurations",
+    cmd = [args.keycheck, "keys", *args.source, "--configurations",
            args.configurations, "--format", "json", "--"] + args.flags.split()
     rc, out, err = run(cmd)
     if rc != 0:

@@ -80,9 +80,8 @@ void deriveFrom(const RegistrationGraph &TU, const Configuration &CommandLine,
       Configuration Config;
       for (const Constructor &Ctor : C.Constructors)
         for (const ConstructorParam &P : Ctor.Params)
-          if (auto It = CommandLine.Defines.find(P.Name);
-              It != CommandLine.Defines.end())
-            Config.Defines[P.Name] = It->second;
+          if (const SymExprPtr *Given = P.definedIn(CommandLine.Defines))
+            Config.Defines[P.Name] = *Given;
       EveryModel.push_back(deriveKeys(TU, C, Config));
     }
     return;

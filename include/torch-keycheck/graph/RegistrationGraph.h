@@ -46,9 +46,25 @@ struct LoopInfo {
 };
 
 struct ConstructorParam {
+  /// As the constructor's definition spells it: the name its body, and so
+  /// every symbolic value, uses.
   std::string Name;
   std::string Type;
   SymExprPtr Default; ///< null when the parameter has no default argument
+  /// Other spellings of its declarations (`AImpl(int64_t n);` in a header,
+  /// `AImpl::AImpl(int64_t m)` in a .cpp): defines may use them too.
+  std::vector<std::string> OtherNames;
+
+  /// The value Defines gives this parameter under any of its spellings,
+  /// or null.
+  const SymExprPtr *definedIn(const Bindings &Defines) const {
+    if (auto It = Defines.find(Name); It != Defines.end())
+      return &It->second;
+    for (const std::string &Other : OtherNames)
+      if (auto It = Defines.find(Other); It != Defines.end())
+        return &It->second;
+    return nullptr;
+  }
 };
 
 /// A module-holder or tensor member given a value on the constructor's
