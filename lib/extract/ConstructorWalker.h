@@ -245,6 +245,10 @@ private:
 
   SymExprPtr translateCall(const CallExpr *CE);
 
+  /// The variable or member a chain of setters returning a reference is
+  /// called on (`o` in `o.stride(2).bias(false)`); null for a temporary.
+  static const Expr *setterChainRoot(const CXXMemberCallExpr *MC);
+
   SymExprPtr tensorExpr(const CallExpr *CE, StringRef Factory, SymExprPtr Shape,
                         unsigned OptionsFrom);
 

@@ -267,7 +267,26 @@ SymExprPtr ConstructorWalker::optionsSetter(const MemberCall &C) {
     return nullptr;
   auto O = std::make_shared<SymExpr>(*C.Value);
   O->Setters.push_back({C.Name.str(), translate(C.Call->getArg(0))});
+  // A setter changes the object it is called on and returns it (LibTorch's
+  // TORCH_ARG): `o.bias(false);` as a statement, or a chain on a variable,
+  // leaves the variable set, under the guards in force.
+  if (const Expr *Root = setterChainRoot(C.Call))
+    assign(Root, O);
   return O;
+}
+
+const Expr *ConstructorWalker::setterChainRoot(const CXXMemberCallExpr *MC) {
+  while (MC) {
+    const CXXMethodDecl *M = MC->getMethodDecl();
+    const Expr *Obj = MC->getImplicitObjectArgument();
+    if (!M || !Obj || !M->getReturnType()->isLValueReferenceType())
+      return nullptr;
+    Obj = Obj->IgnoreParenImpCasts();
+    if (isa<DeclRefExpr>(Obj) || isa<MemberExpr>(Obj))
+      return Obj;
+    MC = dyn_cast<CXXMemberCallExpr>(Obj);
+  }
+  return nullptr;
 }
 
 SymExprPtr ConstructorWalker::tensorMethod(const MemberCall &C) {

@@ -4,4 +4,5 @@
 #include "models/builtins.h"
 #include "models/structure.h"
 #include "models/control.h"
+#include "models/options.h"
 #include "models/regressions.h"
