@@ -230,7 +230,8 @@ bool isStdContainer(QualType T) {
   if (!RD || !RD->isInStdNamespace())
     return false;
   StringRef N = RD->getName();
-  return N == "vector" || N == "array" || N == "initializer_list";
+  return N == "vector" || N == "array" || N == "initializer_list" ||
+         N == "map" || N == "unordered_map";
 }
 
 QualType elementType(QualType T) {

@@ -118,7 +118,7 @@ SymExprPtr ConstructorWalker::tableAccess(const MemberCall &C) {
   if (C.Name == "size" && MC->getNumArgs() == 0)
     return SymExpr::makeCall("size", {Recv});
   if (C.Name == "at" && MC->getNumArgs() == 1)
-    return SymExpr::makeCall("at", {Recv, translate(MC->getArg(0))});
+    return fold(SymExpr::makeCall("at", {Recv, translate(MC->getArg(0))}), {});
   return nullptr;
 }
 

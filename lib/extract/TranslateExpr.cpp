@@ -151,10 +151,16 @@ SymExprPtr ConstructorWalker::translateDeclRef(const DeclRefExpr *DRE) {
   if (It != Frames.back().Vars.end())
     return It->second;
   if (const auto *VD = dyn_cast<VarDecl>(D)) {
-    // Constants declared outside the function (`constexpr int64_t kDim`).
-    if (VD->getType().isConstQualified() && VD->getInit() &&
-        !VD->hasLocalStorage())
-      return translate(VD->getInit());
+    // Values that outlive the function: constants (`constexpr int64_t
+    // kDim`), static members initialised where they are defined, out of
+    // class (`int BlockImpl::expansion = 4;`), and static tables. Model
+    // code sets them once; the walk shadows any it assigns.
+    const VarDecl *InitDecl = nullptr;
+    const Expr *Init = VD->getAnyInitializer(InitDecl);
+    if (Init && !VD->hasLocalStorage() &&
+        (VD->getType().isConstQualified() || VD->isStaticDataMember() ||
+         VD->isStaticLocal() || VD->isFileVarDecl()))
+      return translate(Init);
   }
   return unknown(DRE);
 }
@@ -260,8 +266,22 @@ SymExprPtr ConstructorWalker::translateConstruct(const CXXConstructExpr *CE) {
     O->Loc = toLoc(SM, CE->getBeginLoc());
     return O;
   }
-  // Array-like wrappers: ExpandingArray<D>, IntArrayRef, std::vector.
   StringRef Name = RD->getName();
+  // Tables keyed by a configuration (`std::map<char, std::vector<int>>
+  // cfgs = {{'A', {64, -1}}, ...}`): a map() of [key, value] pairs, which
+  // at() looks up by key.
+  if ((Name == "map" || Name == "unordered_map") && RD->isInStdNamespace()) {
+    std::vector<SymExprPtr> Pairs;
+    for (const Expr *A : args(CE))
+      if (!isa<CXXDefaultArgExpr>(A)) {
+        SymExprPtr L = translate(A);
+        if (L->K != torchkc::SymExpr::Kind::List)
+          return unknown(CE);
+        Pairs = L->Args;
+      }
+    return SymExpr::makeCall("map", std::move(Pairs));
+  }
+  // Array-like wrappers: ExpandingArray<D>, IntArrayRef, std::vector.
   if (Name == "ExpandingArray" || Name == "ArrayRef" || Name == "vector" ||
       Name == "array" || Name == "initializer_list" ||
       Name == "ExpandingArrayWithOptionalElem") {
@@ -292,8 +312,9 @@ ConstructorWalker::translateOperatorCall(const CXXOperatorCallExpr *OC) {
     return translate(OC->getArg(0));
   if (Op == OO_Subscript && OC->getNumArgs() == 2 &&
       isStdContainer(OC->getArg(0)->getType()))
-    return SymExpr::makeCall(
-        "at", {translate(OC->getArg(0)), translate(OC->getArg(1))});
+    return fold(SymExpr::makeCall(
+                    "at", {translate(OC->getArg(0)), translate(OC->getArg(1))}),
+                {});
   if (Op == OO_Equal && OC->getNumArgs() == 2) {
     SymExprPtr V = translate(OC->getArg(1));
     assign(OC->getArg(0), V);

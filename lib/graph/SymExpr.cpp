@@ -322,6 +322,17 @@ static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
   } else if (E.Name == "size" && Args.size() == 1) {
     if (Args[0]->K == SymExpr::Kind::List)
       return SymExpr::makeInt(int64_t(Args[0]->Args.size()));
+  } else if (E.Name == "at" && Args.size() == 2 &&
+             Args[0]->K == SymExpr::Kind::Call && Args[0]->Name == "map") {
+    // A map looks its key up; a key it lacks stays an expression.
+    const SymExprPtr &Key = Args[1];
+    bool Known = Key->K == SymExpr::Kind::Int ||
+                 Key->K == SymExpr::Kind::String ||
+                 Key->K == SymExpr::Kind::Bool;
+    for (const SymExprPtr &P : Args[0]->Args)
+      if (Known && P->K == SymExpr::Kind::List && P->Args.size() == 2 &&
+          P->Args[0]->K == Key->K && P->Args[0]->str() == Key->str())
+        return P->Args[1];
   } else if (E.Name == "at" && Args.size() == 2) {
     auto I = Args[1]->asInt();
     if (Args[0]->K == SymExpr::Kind::List && I && *I >= 0 &&
@@ -441,6 +452,9 @@ SymExprPtr parseDefineValue(const std::string &Text) {
     }
     return SymExpr::makeList(std::move(Elems));
   }
+  // `'A'`: a character, for char parameters (`ResNet(char version)`).
+  if (Text.size() == 3 && Text.front() == '\'' && Text.back() == '\'')
+    return SymExpr::makeInt(Text[1]);
   if (Text == "true")
     return SymExpr::makeBool(true);
   if (Text == "false")

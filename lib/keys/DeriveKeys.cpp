@@ -529,6 +529,24 @@ std::string shapeText(const std::vector<Dim> &Shape) {
   return R + "]";
 }
 
+/// A define as the parameter takes it: a string of one character, bare or
+/// quoted as C++ spells it, given to a `char` parameter (`"version": "A"`
+/// in a configurations file) is that character, as the code compares it
+/// (`cfgs['A']`).
+static SymExprPtr asParameterValue(const ConstructorParam &P,
+                                   const SymExprPtr &V) {
+  bool IsChar = P.Type == "char" || P.Type == "const char" ||
+                P.Type == "unsigned char" || P.Type == "const unsigned char";
+  if (!IsChar || V->K != SymExpr::Kind::String)
+    return V;
+  const std::string &S = V->Name;
+  if (S.size() == 1)
+    return SymExpr::makeInt(static_cast<unsigned char>(S[0]));
+  if (S.size() == 3 && S.front() == '\'' && S.back() == '\'')
+    return SymExpr::makeInt(static_cast<unsigned char>(S[1]));
+  return V;
+}
+
 ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
                      const Configuration &Config) {
   ModelKeys Out;
@@ -569,7 +587,7 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
   std::set<std::string> Used;
   for (const auto &P : Ctor->Params) {
     if (const SymExprPtr *Given = P.definedIn(Config.Defines)) {
-      B[P.Name] = *Given;
+      B[P.Name] = asParameterValue(P, *Given);
       for (const auto &D : Config.Defines)
         if (&D.second == Given)
           Used.insert(D.first);

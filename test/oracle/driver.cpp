@@ -12,6 +12,7 @@
 #include "models/outofline.h"
 #include "models/regressions.h"
 #include "models/structure.h"
+#include "models/tables.h"
 
 #include <functional>
 #include <iostream>

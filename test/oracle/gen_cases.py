@@ -10,6 +10,9 @@ def cpp_value(v):
     if isinstance(v, (int, float)):
         return repr(v)
     if isinstance(v, str):
+        # 'A' is a char argument, as C++ spells it and --define takes it.
+        if len(v) == 3 and v[0] == v[2] == "'":
+            return v
         return json.dumps(v)
     if isinstance(v, list):
         kind = "double" if any(isinstance(x, float) for x in v) else "int64_t"

@@ -6,3 +6,4 @@
 #include "models/control.h"
 #include "models/options.h"
 #include "models/regressions.h"
+#include "models/tables.h"
