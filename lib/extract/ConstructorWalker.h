@@ -214,6 +214,9 @@ private:
   // of its kind.
   SymExprPtr registration(const MemberCall &C);
   SymExprPtr holderConversion(const MemberCall &C);
+  SymExprPtr holderState(const MemberCall &C);
+  /// Whether a holder's value is empty (`nullptr`), when known.
+  static std::optional<bool> holdsNothing(const SymExprPtr &V);
   /// `table.size()`, `table.at(i)` on configuration tables.
   SymExprPtr tableAccess(const MemberCall &C);
   SymExprPtr ownMemberFunction(const MemberCall &C);

@@ -67,6 +67,7 @@ SymExprPtr ConstructorWalker::translateMemberCall(const CXXMemberCallExpr *MC) {
   // In order: the first row whose handler answers decides.
   static const MemberCallRule Rules[] = {
       {Receiver::Any, {}, &ConstructorWalker::registration},
+      {Receiver::Value, {"is_empty"}, &ConstructorWalker::holderState},
       {Receiver::Object, {}, &ConstructorWalker::holderConversion},
       {Receiver::StdContainer, {"size", "at"}, &ConstructorWalker::tableAccess},
       {Receiver::This, {}, &ConstructorWalker::ownMemberFunction},
@@ -105,10 +106,40 @@ SymExprPtr ConstructorWalker::registration(const MemberCall &C) {
 }
 
 SymExprPtr ConstructorWalker::holderConversion(const MemberCall &C) {
-  // A holder converted to the shared_ptr it holds keeps its module.
-  if (!isa<CXXConversionDecl>(C.Method))
+  // A holder converted to the shared_ptr it holds keeps its module; to
+  // bool (`if (downsample)`), it says whether it holds one.
+  const auto *Conv = dyn_cast<CXXConversionDecl>(C.Method);
+  if (!Conv)
     return nullptr;
-  return translate(C.Call->getImplicitObjectArgument());
+  SymExprPtr V = translate(C.Call->getImplicitObjectArgument());
+  if (Conv->getConversionType()->isBooleanType() &&
+      (holderImpl(C.Object->getType()) ||
+       sharedPtrPointee(C.Object->getType()))) {
+    if (std::optional<bool> Empty = holdsNothing(V))
+      return SymExpr::makeBool(!*Empty);
+    return unknown(C.Call);
+  }
+  return V;
+}
+
+SymExprPtr ConstructorWalker::holderState(const MemberCall &C) {
+  // `downsample.is_empty()` on a holder: a default `nullptr` holds
+  // nothing, a module given by the caller is there.
+  if (!holderImpl(C.Object->getType()))
+    return nullptr;
+  if (std::optional<bool> Empty = holdsNothing(C.Value))
+    return SymExpr::makeBool(*Empty);
+  return nullptr;
+}
+
+std::optional<bool> ConstructorWalker::holdsNothing(const SymExprPtr &Value) {
+  // `flag ? Linear(2, 2) : nullptr` once flag is known.
+  SymExprPtr V = fold(Value, {});
+  if (V->K == SymExpr::Kind::Module)
+    return false;
+  if (V->K == SymExpr::Kind::Unknown && V->Text == "nullptr")
+    return true;
+  return std::nullopt;
 }
 
 SymExprPtr ConstructorWalker::tableAccess(const MemberCall &C) {

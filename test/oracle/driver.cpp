@@ -8,6 +8,7 @@
 #include "models/basic.h"
 #include "models/builtins.h"
 #include "models/control.h"
+#include "models/holders.h"
 #include "models/options.h"
 #include "models/outofline.h"
 #include "models/regressions.h"

@@ -4,6 +4,7 @@
 #include "models/builtins.h"
 #include "models/structure.h"
 #include "models/control.h"
+#include "models/holders.h"
 #include "models/options.h"
 #include "models/regressions.h"
 #include "models/tables.h"
