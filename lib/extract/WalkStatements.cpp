@@ -63,6 +63,7 @@ void ConstructorWalker::bindParameter(Frame &F, const FunctionDecl *FD,
 void ConstructorWalker::runConstructor(const CXXConstructorDecl *Ctor) {
   const FunctionDecl *Def = nullptr;
   if (!Ctor->hasBody(Def)) {
+    Out.Undefined.push_back(className(Ctor->getParent()));
     unresolved(Ctor->getLocation(), "the definition of constructor '" +
                                         Ctor->getQualifiedNameAsString() +
                                         "' is not in this translation unit");

@@ -1,6 +1,8 @@
 //===- RegistrationGraph.cpp - Lookup and merging of module classes -------===//
 #include "torch-keycheck/graph/RegistrationGraph.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 namespace torchkc {
@@ -41,13 +43,28 @@ const ModuleClass *RegistrationGraph::find(const std::string &Name,
   return Found;
 }
 
+/// How many of C's constructors run one whose definition its unit lacks.
+static size_t undefinedConstructors(const ModuleClass &C) {
+  return size_t(std::count_if(
+      C.Constructors.begin(), C.Constructors.end(),
+      [](const Constructor &Ctor) { return !Ctor.Undefined.empty(); }));
+}
+
 void RegistrationGraph::merge(RegistrationGraph Other) {
-  std::set<std::string> Seen;
-  for (const ModuleClass &C : Classes)
-    Seen.insert(C.Name);
-  for (ModuleClass &C : Other.Classes)
-    if (Seen.insert(C.Name).second)
+  // As a linker would: a class seen in several units keeps the unit that
+  // defines its constructors (a header's class is declared in every unit
+  // that includes it, and defined in the one .cpp that implements it).
+  std::map<std::string, size_t> Seen;
+  for (size_t I = 0; I < Classes.size(); ++I)
+    Seen.emplace(Classes[I].Name, I);
+  for (ModuleClass &C : Other.Classes) {
+    auto [It, New] = Seen.emplace(C.Name, Classes.size());
+    if (New)
       Classes.push_back(std::move(C));
+    else if (undefinedConstructors(C) <
+             undefinedConstructors(Classes[It->second]))
+      Classes[It->second] = std::move(C);
+  }
   // A header's load site seen from several translation units is kept once.
   std::set<std::string> Sites;
   for (const LoadSite &S : LoadSites)

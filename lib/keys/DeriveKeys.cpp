@@ -77,6 +77,11 @@ public:
                      Depth, N);
     for (const auto &U : Ctor.Unresolved)
       Out.Unresolved.push_back(U);
+    for (const std::string &U : Ctor.Undefined)
+      if (!std::binary_search(Out.Undefined.begin(), Out.Undefined.end(), U))
+        Out.Undefined.insert(
+            std::upper_bound(Out.Undefined.begin(), Out.Undefined.end(), U),
+            U);
     for (const auto &U : Ctor.ConfigurationDependent)
       Out.Unresolved.push_back(U);
     return N;
@@ -611,6 +616,19 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
   Out.Knobs.assign(Knobs.begin(), Knobs.end());
   std::sort(Out.Knobs.begin(), Out.Knobs.end());
   return Out;
+}
+
+bool linkAcrossUnits(const RegistrationGraph &Linked, ModelKeys &M) {
+  if (M.Undefined.empty())
+    return false;
+  const ModuleClass *C = Linked.find(M.Class);
+  if (!C)
+    return false;
+  ModelKeys L = deriveKeys(Linked, *C, M.Config);
+  if (L.Undefined.size() >= M.Undefined.size())
+    return false;
+  M = std::move(L);
+  return true;
 }
 
 } // namespace torchkc

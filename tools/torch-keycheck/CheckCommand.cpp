@@ -76,6 +76,10 @@ struct UnitResult {
   std::string SiteError;
   /// Against a checkpoint: whether the unit defines --class.
   bool Judged = false;
+  /// Against a checkpoint: whether the unit lacks the definition of a
+  /// constructor --class runs (another unit's), so the verdict is given
+  /// again on every unit's classes.
+  bool NeedsLinking = false;
   /// Whole source: what the unit read, for the cache.
   std::vector<std::string> DependsOn;
 };
@@ -113,6 +117,7 @@ void judge(const RegistrationGraph &TU, const Checkpoints &C,
   if (!Class)
     return;
   R.Judged = true;
+  R.NeedsLinking = !deriveKeys(TU, *Class, Given).Undefined.empty();
   if (!Checkpoint.empty()) {
     CompareOptions CO;
     CO.AllowUnexpected = AllowUnexpected;
@@ -342,6 +347,13 @@ int runCheck(int Argc, const char **Argv) {
       forEachTranslationUnit(*DB, OnTU, Graph, Hooks ? &*Hooks : nullptr,
                              Preambles ? &*Preambles : nullptr);
 
+  // As a linker would: a verdict given in a unit that lacks a constructor
+  // the model runs is given again on the classes of every unit.
+  for (UnitResult &R : Results)
+    if (R.Judged && R.NeedsLinking) {
+      R = UnitResult();
+      judge(Graph, Ckpts, Given, R);
+    }
   std::vector<Finding> Found;
   if (int Status = gather(Ckpts.any(), Results, Graph, Found))
     return Status;

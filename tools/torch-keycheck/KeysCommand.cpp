@@ -158,6 +158,13 @@ int runKeys(int Argc, const char **Argv) {
   if (Graph.Classes.empty())
     return error("no class deriving from torch::nn::Module in the sources");
 
+  for (auto &PerFile : Derived.EveryModel)
+    for (ModelKeys &M : PerFile)
+      linkAcrossUnits(Graph, M);
+  for (auto &PerFile : Derived.Requested)
+    for (std::optional<ModelKeys> &M : PerFile)
+      if (M)
+        linkAcrossUnits(Graph, *M);
   std::vector<ModelKeys> Models;
   if (int Status = collect(Derived, Graph, Requests, CommandLine, Models))
     return Status;

@@ -94,6 +94,10 @@ struct Constructor {
   /// a break under a parameter's condition). Re-extraction with the values
   /// known (ConstructorSource) follows them exactly.
   std::vector<std::pair<SourceLoc, std::string>> ConfigurationDependent;
+  /// The module classes whose constructor this one runs (its own, a
+  /// base's) with no definition in the translation unit: another unit may
+  /// define it, and merging units links the class to that definition.
+  std::vector<std::string> Undefined;
 };
 
 /// A register_* call in a member function that no constructor calls: its

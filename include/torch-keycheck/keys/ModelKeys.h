@@ -93,6 +93,9 @@ struct ModelKeys {
   std::vector<ModuleInstance> Modules;
   /// Why some keys may be missing or imprecise, each at its location.
   std::vector<std::pair<SourceLoc, std::string>> Unresolved;
+  /// Module classes whose constructors the keys need but whose definitions
+  /// the graph derived from lacks (another translation unit's); sorted.
+  std::vector<std::string> Undefined;
   /// Defines that name no parameter of the chosen constructor.
   std::vector<std::string> UnusedDefines;
   /// Every parameter some key depends on: the knobs that change which keys
@@ -104,6 +107,12 @@ struct ModelKeys {
 /// a default stay symbolic.
 ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
                      const Configuration &Config);
+
+/// Derives M again from Linked, the classes of every translation unit
+/// merged, when M's own unit lacked some constructor's definition (a
+/// parent in a.cpp, its child's constructor in b.cpp). Keeps the result
+/// when it needs fewer missing definitions; says whether it did.
+bool linkAcrossUnits(const RegistrationGraph &Linked, ModelKeys &M);
 
 } // namespace torchkc
 
