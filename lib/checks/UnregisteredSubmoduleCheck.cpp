@@ -5,10 +5,23 @@
 //===----------------------------------------------------------------------===//
 #include "SourceCheck.h"
 
+#include "torch-keycheck/keys/BuiltinModules.h"
+
 #include <functional>
 
 namespace torchkc {
 namespace checks {
+
+/// A LibTorch module with no parameters or buffers (ReLU, MaxPool2d,
+/// Dropout): left unregistered, it still runs in forward() and nothing of
+/// it is missing from a checkpoint, so it is no hazard.
+static bool holdsNoTensors(const SymExprPtr &V) {
+  if (!V || V->K != SymExpr::Kind::Module || V->Builtin.empty() ||
+      isContainer(V->Builtin) || !isKnownBuiltin(V->Builtin))
+    return false;
+  BuiltinExpansion E = expandBuiltin(V->Builtin, V->Args, V->Setters);
+  return E.Problem.empty() && E.Entries.empty();
+}
 
 void ClassLinter::checkUnregistered(const Constructor &Ctor) {
   std::set<const SymExpr *> Registered;
@@ -23,7 +36,7 @@ void ClassLinter::checkUnregistered(const Constructor &Ctor) {
   for (const Registration &R : Ctor.Registrations)
     Reach(R.Value);
   for (const MemberAssignment &A : Ctor.MemberAssignments) {
-    if (Registered.count(A.Value.get()))
+    if (Registered.count(A.Value.get()) || holdsNoTensors(A.Value))
       continue;
     bool Module = A.K == MemberAssignment::Kind::Module;
     report(CheckId::UnregisteredSubmodule, A.Loc,

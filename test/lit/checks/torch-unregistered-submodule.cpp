@@ -84,3 +84,16 @@ struct NullImpl : torch::nn::Module {
   NullImpl() { fc = nullptr; }
   torch::nn::Linear fc{nullptr};
 };
+
+// A module with no parameters or buffers loses nothing unregistered: it
+// still runs in forward(), and no key of it is missing from a checkpoint.
+struct ParameterFreeImpl : torch::nn::Module {
+  ParameterFreeImpl() {
+    relu = torch::nn::ReLU();
+    pool = torch::nn::MaxPool2d(2);
+    drop = torch::nn::Dropout(0.5);
+  }
+  torch::nn::ReLU relu{nullptr};
+  torch::nn::MaxPool2d pool{nullptr};
+  torch::nn::Dropout drop{nullptr};
+};
