@@ -78,8 +78,12 @@ SymExprPtr ConstructorWalker::translate(const Expr *E) {
     return C;
 
   if (const auto *Cast = dyn_cast<CastExpr>(E)) {
-    // A functional cast that constructs (`Linear(10)`) is handled below
-    // through its construct expression; other casts keep the value.
+    // A floating value made an integer (`int c = 8 * std::pow(2, i)`)
+    // truncates. A functional cast that constructs (`Linear(10)`) is
+    // handled below through its construct expression; other casts keep
+    // the value.
+    if (Cast->getCastKind() == CK_FloatingToIntegral)
+      return SymExpr::makeCall("int", {translate(Cast->getSubExpr())});
     return translate(Cast->getSubExpr());
   }
   if (const auto *SL = dyn_cast<StringLiteral>(E))
@@ -377,7 +381,8 @@ SymExprPtr ConstructorWalker::translateCall(const CallExpr *CE) {
   bool InStd = FD->isInStdNamespace();
   if (InStd && Name == "to_string" && CE->getNumArgs() == 1)
     return SymExpr::makeCall("to_string", {translate(CE->getArg(0))});
-  if (InStd && (Name == "max" || Name == "min") && CE->getNumArgs() == 2)
+  if (InStd && (Name == "max" || Name == "min" || Name == "pow") &&
+      CE->getNumArgs() == 2)
     return SymExpr::makeCall(
         Name.str(), {translate(CE->getArg(0)), translate(CE->getArg(1))});
   if (inTorchNamespace(FD)) {

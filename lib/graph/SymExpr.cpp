@@ -311,7 +311,17 @@ static SymExprPtr foldConditional(const SymExpr &E, const Bindings &B) {
   return SymExpr::makeConditional(C, T, F);
 }
 
-/// The pure functions extraction knows: to_string, size, at, max, min.
+/// A number's value as a double, for the functions of doubles.
+static std::optional<double> asNumber(const SymExpr &E) {
+  if (E.K == SymExpr::Kind::Int)
+    return double(E.IntVal);
+  if (E.K == SymExpr::Kind::Float)
+    return E.FloatVal;
+  return std::nullopt;
+}
+
+/// The pure functions extraction knows: to_string, size, at, max, min,
+/// pow (a double, as std::pow gives) and int (a conversion that truncates).
 static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
   std::vector<SymExprPtr> Args;
   for (const auto &A : E.Args)
@@ -338,6 +348,14 @@ static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
     if (Args[0]->K == SymExpr::Kind::List && I && *I >= 0 &&
         size_t(*I) < Args[0]->Args.size())
       return Args[0]->Args[size_t(*I)];
+  } else if (E.Name == "pow" && Args.size() == 2) {
+    auto X = asNumber(*Args[0]), Y = asNumber(*Args[1]);
+    if (X && Y)
+      return SymExpr::makeFloat(std::pow(*X, *Y));
+  } else if (E.Name == "int" && Args.size() == 1) {
+    auto X = asNumber(*Args[0]);
+    if (X && std::isfinite(*X) && std::fabs(*X) < 9.2e18)
+      return SymExpr::makeInt(int64_t(*X));
   } else if ((E.Name == "max" || E.Name == "min") && Args.size() == 2) {
     auto X = Args[0]->asInt(), Y = Args[1]->asInt();
     if (X && Y)

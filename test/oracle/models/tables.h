@@ -5,6 +5,7 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -59,5 +60,23 @@ struct TableNetImpl : torch::nn::Module {
   ExpansionBlock block{nullptr};
 };
 TORCH_MODULE(TableNet);
+
+// Widths computed in doubles and truncated to int, as tutorials write
+// them: `int out = 8 * std::pow(2, i)`.
+struct PowerWidthsImpl : torch::nn::Module {
+  explicit PowerWidthsImpl(int stages, int in = 3) {
+    for (int i = 0; i < stages; i++) {
+      int out = 8 * std::pow(2, i);
+      body->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3)));
+      body->push_back(torch::nn::BatchNorm2d(out));
+      in = out;
+    }
+    register_module("body", body);
+    fc = register_module("fc", torch::nn::Linear(in, int(in / 3)));
+  }
+  torch::nn::Sequential body;
+  torch::nn::Linear fc{nullptr};
+};
+TORCH_MODULE(PowerWidths);
 
 } // namespace oracle
