@@ -220,6 +220,16 @@ Expander rnn(int64_t Gates, bool HasProj) {
       B.Out.Problem = "num_layers is not known: " + O.get("num_layers")->str();
       return;
     }
+    // A count from the analysed program sizes what is expanded: bounded
+    // like every repetition derivation follows.
+    if (*Layers < 0 || *Layers > MaxRepetitions) {
+      B.Out.Problem = "num_layers is " + std::to_string(*Layers) +
+                      (*Layers < 0 ? ", not a count of layers"
+                                   : ", more layers than the " +
+                                         std::to_string(MaxRepetitions) +
+                                         " followed");
+      return;
+    }
     auto ProjN = Proj->asInt();
     if (!ProjN) {
       B.Out.Problem = "proj_size is not known: " + Proj->str();

@@ -32,7 +32,7 @@ using CondList = std::shared_ptr<const KeyConditions>;
 /// Bounds recursion through user classes that (wrongly) contain themselves.
 constexpr int MaxDepth = 64;
 /// Iterations one loop is unrolled to; a larger count is shown as a pattern.
-constexpr int64_t MaxIterations = 100000;
+constexpr int64_t MaxIterations = MaxRepetitions;
 
 class Deriver {
 public:
@@ -167,11 +167,27 @@ public:
     K.K = R.K == Registration::Kind::Parameter ? Key::Kind::Parameter
                                                : Key::Kind::Buffer;
     K.Loc = R.Loc;
+    reportNegativeSize(K);
     K.NameLoc = R.NameLoc;
     K.NameLength = R.NameLength;
     setConditions(K, RConds);
     (K.K == Key::Kind::Parameter ? N.Params : N.Buffers)
         .push_back(std::move(K));
+  }
+
+  /// A size the program computes below zero: LibTorch throws making the
+  /// tensor (`negative dimension`), so the model never gets this key.
+  void reportNegativeSize(const Key &K) {
+    if (!K.Shape)
+      return;
+    for (const Dim &D : *K.Shape)
+      if (D.Value && *D.Value < 0) {
+        Out.Unresolved.push_back(
+            {K.Loc, "'" + K.Name + "' of " + K.Origin + " would have size " +
+                        std::to_string(*D.Value) +
+                        "; LibTorch throws on a negative dimension"});
+        return;
+      }
   }
 
   /// The tensors and children a LibTorch module registers, as keys under
@@ -201,6 +217,7 @@ public:
       K.DType = E.DType;
       K.Loc = Loc;
       K.Origin = Mod.Builtin;
+      reportNegativeSize(K);
       setConditions(K, EConds);
       (K.K == Key::Kind::Parameter ? N.Params : N.Buffers)
           .push_back(std::move(K));

@@ -55,6 +55,11 @@ inline bool isIndexedModuleContainer(const std::string &Builtin) {
   return Builtin == "Sequential" || Builtin == "ModuleList";
 }
 
+/// The most repetitions derivation expands: iterations of one loop, layers
+/// of one recurrent module. Counts come from the analysed program; a larger
+/// one is a pattern or a problem, never an allocation of its size.
+constexpr int64_t MaxRepetitions = 100000;
+
 /// True when Name is a LibTorch module this table knows.
 bool isKnownBuiltin(const std::string &Name);
 
