@@ -293,6 +293,18 @@ SymExprPtr ConstructorWalker::translateConstruct(const CXXConstructExpr *CE) {
     for (const Expr *A : args(CE))
       if (!isa<CXXDefaultArgExpr>(A)) // the allocator of std::vector
         Given.push_back(A);
+    // std::vector<int64_t> v(n, 4): n copies of a value (0 when none is
+    // given), once n is known and within what derivation follows.
+    if (Name == "vector" && (Given.size() == 1 || Given.size() == 2) &&
+        Ctor->getNumParams() >= 1 &&
+        Ctor->getParamDecl(0)->getType()->isIntegerType()) {
+      std::optional<int64_t> Count = fold(translate(Given[0]), {})->asInt();
+      if (!Count || *Count < 0 || *Count > MaxRepetitions)
+        return unknown(CE);
+      SymExprPtr Value =
+          Given.size() == 2 ? translate(Given[1]) : SymExpr::makeInt(0);
+      return SymExpr::makeList(std::vector<SymExprPtr>(size_t(*Count), Value));
+    }
     if (Given.size() == 1) {
       SymExprPtr A = translate(Given[0]);
       if (A->K == torchkc::SymExpr::Kind::List || Name == "ExpandingArray")

@@ -79,4 +79,23 @@ struct PowerWidthsImpl : torch::nn::Module {
 };
 TORCH_MODULE(PowerWidths);
 
+// A table sized by a constructor argument: `std::vector<int64_t> v(n, w)`.
+struct FilledTableImpl : torch::nn::Module {
+  FilledTableImpl(int64_t blocks, int64_t width) {
+    std::vector<int64_t> widths(blocks, width);
+    std::vector<int64_t> extra(2);
+    int64_t in = 3;
+    for (int64_t w : widths) {
+      layers->push_back(torch::nn::Linear(in, w));
+      in = w;
+    }
+    register_module("layers", layers);
+    head = register_module(
+        "head", torch::nn::Linear(in, static_cast<int64_t>(extra.size())));
+  }
+  torch::nn::Sequential layers;
+  torch::nn::Linear head{nullptr};
+};
+TORCH_MODULE(FilledTable);
+
 } // namespace oracle
