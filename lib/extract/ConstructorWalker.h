@@ -244,6 +244,11 @@ private:
   SymExprPtr moduleListInsert(const SymExprPtr &List,
                               const CXXMemberCallExpr *MC);
 
+  /// Tables and shapes: std::map (a map() of [key, value] pairs), and the
+  /// array-like ExpandingArray, IntArrayRef, std::vector and std::array
+  /// (lists); unknown for any other class.
+  SymExprPtr translateTable(const CXXConstructExpr *CE,
+                            const CXXRecordDecl *RD);
   SymExprPtr translateOperatorCall(const CXXOperatorCallExpr *OC);
 
   SymExprPtr translateCall(const CallExpr *CE);

@@ -270,6 +270,11 @@ SymExprPtr ConstructorWalker::translateConstruct(const CXXConstructExpr *CE) {
     O->Loc = toLoc(SM, CE->getBeginLoc());
     return O;
   }
+  return translateTable(CE, RD);
+}
+
+SymExprPtr ConstructorWalker::translateTable(const CXXConstructExpr *CE,
+                                             const CXXRecordDecl *RD) {
   StringRef Name = RD->getName();
   // Tables keyed by a configuration (`std::map<char, std::vector<int>>
   // cfgs = {{'A', {64, -1}}, ...}`): a map() of [key, value] pairs, which
@@ -296,8 +301,8 @@ SymExprPtr ConstructorWalker::translateConstruct(const CXXConstructExpr *CE) {
     // std::vector<int64_t> v(n, 4): n copies of a value (0 when none is
     // given), once n is known and within what derivation follows.
     if (Name == "vector" && (Given.size() == 1 || Given.size() == 2) &&
-        Ctor->getNumParams() >= 1 &&
-        Ctor->getParamDecl(0)->getType()->isIntegerType()) {
+        CE->getConstructor()->getNumParams() >= 1 &&
+        CE->getConstructor()->getParamDecl(0)->getType()->isIntegerType()) {
       std::optional<int64_t> Count = fold(translate(Given[0]), {})->asInt();
       if (!Count || *Count < 0 || *Count > MaxRepetitions)
         return unknown(CE);
