@@ -182,10 +182,13 @@ SymExprPtr ConstructorWalker::translateBinary(const BinaryOperator *BO) {
     SymExprPtr V = translate(BO->getRHS());
     if (BO->isCompoundAssignmentOp()) {
       SymExprPtr Old = translate(BO->getLHS());
-      V = SymExpr::makeBinary(
-          opSpelling(
-              BinaryOperator::getOpForCompoundAssignment(BO->getOpcode())),
-          Old, V);
+      // Folded as it is stored: a counter updated in an unrolled loop
+      // stays one value, not a chain as deep as the loop is long.
+      V = fold(SymExpr::makeBinary(
+                   opSpelling(BinaryOperator::getOpForCompoundAssignment(
+                       BO->getOpcode())),
+                   Old, V),
+               {});
     }
     assign(BO->getLHS(), V);
     recordMemberAssignment(BO->getLHS(), V, BO->getLHS()->getBeginLoc());
@@ -208,8 +211,10 @@ SymExprPtr ConstructorWalker::translateUnary(const UnaryOperator *UO) {
   case UO_PostInc:
   case UO_PreDec:
   case UO_PostDec: {
-    SymExprPtr V = SymExpr::makeBinary(UO->isIncrementOp() ? "+" : "-", A,
-                                       SymExpr::makeInt(1));
+    // Folded as it is stored (see compound assignment above).
+    SymExprPtr V = fold(SymExpr::makeBinary(UO->isIncrementOp() ? "+" : "-",
+                                            A, SymExpr::makeInt(1)),
+                        {});
     assign(UO->getSubExpr(), V);
     return UO->isPrefix() ? V : A;
   }

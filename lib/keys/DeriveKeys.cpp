@@ -34,6 +34,15 @@ constexpr int MaxDepth = 64;
 /// Iterations one loop is unrolled to; a larger count is shown as a pattern.
 constexpr int64_t MaxIterations = MaxRepetitions;
 
+/// Whether a loop from From to To (the program's values) is unrolled:
+/// at most MaxIterations iterations, counted without overflow (a loop
+/// from INT64_MIN to INT64_MAX is not -1 iterations).
+static bool followable(int64_t From, int64_t To) {
+  return To <= From ||
+         static_cast<uint64_t>(To) - static_cast<uint64_t>(From) <=
+             static_cast<uint64_t>(MaxIterations);
+}
+
 class Deriver {
 public:
   Deriver(const RegistrationGraph &G, ModelKeys &Out) : G(G), Out(Out) {}
@@ -107,7 +116,7 @@ public:
       const LoopInfo &Info = Ctor.Loops[Loop];
       SymExprPtr From = fold(Info.Begin, B), To = fold(Info.End, B);
       auto F = From->asInt(), T = To->asInt();
-      if (F && T && *T - *F <= MaxIterations) {
+      if (F && T && followable(*F, *T)) {
         for (int64_t V = *F; V < *T; ++V) {
           Bindings Inner = B;
           Inner[Info.Var] = SymExpr::makeInt(V);
@@ -305,7 +314,7 @@ public:
         std::vector<SymExprPtr> Body(Child->Args.begin() + 2,
                                      Child->Args.end());
         auto F = From->asInt(), T = To->asInt();
-        if (F && T && *T - *F <= MaxIterations) {
+        if (F && T && followable(*F, *T)) {
           for (int64_t V = *F; V < *T; ++V) {
             Bindings Inner = B;
             Inner[Child->Name] = SymExpr::makeInt(V);
