@@ -117,7 +117,16 @@ void judge(const RegistrationGraph &TU, const Checkpoints &C,
   if (!Class)
     return;
   R.Judged = true;
-  R.NeedsLinking = !deriveKeys(TU, *Class, Given).Undefined.empty();
+  // Only a unit that lacks some constructor's definition derives once more
+  // to learn whether --class needs it.
+  bool UnitLacksDefinitions = std::any_of(
+      TU.Classes.begin(), TU.Classes.end(), [](const ModuleClass &C) {
+        return std::any_of(
+            C.Constructors.begin(), C.Constructors.end(),
+            [](const Constructor &Ctor) { return !Ctor.Undefined.empty(); });
+      });
+  R.NeedsLinking = UnitLacksDefinitions &&
+                   !deriveKeys(TU, *Class, Given).Undefined.empty();
   if (!Checkpoint.empty()) {
     CompareOptions CO;
     CO.AllowUnexpected = AllowUnexpected;
