@@ -388,6 +388,40 @@ ConstructorWalker::translateOperatorCall(const CXXOperatorCallExpr *OC) {
   return unknown(OC);
 }
 
+/// The container of `X.begin(), X.end()` (or cbegin/cend, std::begin/end)
+/// when both name the same variable or member, else null.
+static const Expr *wholeRange(const Expr *First, const Expr *Last) {
+  auto Ends = [](const Expr *E, StringRef Begin,
+                 StringRef End) -> std::pair<const Expr *, bool> {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs())
+      E = C->getArg(0)->IgnoreParenImpCasts();
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      if (const CXXMethodDecl *M = MC->getMethodDecl(); M && M->getIdentifier())
+        return {MC->getImplicitObjectArgument()->IgnoreParenImpCasts(),
+                M->getName() == Begin || M->getName() == End};
+    if (const auto *C = dyn_cast<CallExpr>(E); C && C->getNumArgs() == 1)
+      if (const FunctionDecl *F = C->getDirectCallee();
+          F && F->isInStdNamespace() && F->getIdentifier())
+        return {C->getArg(0)->IgnoreParenImpCasts(),
+                F->getName() == Begin || F->getName() == End};
+    return {nullptr, false};
+  };
+  auto Named = [](const Expr *E) -> const ValueDecl * {
+    if (const auto *D = dyn_cast_or_null<DeclRefExpr>(E))
+      return D->getDecl();
+    if (const auto *M = dyn_cast_or_null<MemberExpr>(E))
+      if (isa<CXXThisExpr>(M->getBase()->IgnoreParenImpCasts()))
+        return M->getMemberDecl();
+    return nullptr;
+  };
+  auto [From, IsBegin] = Ends(First, "begin", "cbegin");
+  auto [To, IsEnd] = Ends(Last, "end", "cend");
+  if (!IsBegin || !IsEnd || !Named(From) || Named(From) != Named(To))
+    return nullptr;
+  return From;
+}
+
 SymExprPtr ConstructorWalker::translateCall(const CallExpr *CE) {
   const FunctionDecl *FD = CE->getDirectCallee();
   if (!FD)
@@ -407,6 +441,16 @@ SymExprPtr ConstructorWalker::translateCall(const CallExpr *CE) {
       CE->getNumArgs() == 2)
     return SymExpr::makeCall(
         Name.str(), {translate(CE->getArg(0)), translate(CE->getArg(1))});
+  // std::accumulate(v.begin(), v.end(), init): the sum of a whole table.
+  if (InStd && Name == "accumulate" && CE->getNumArgs() == 3)
+    if (const Expr *Range = wholeRange(CE->getArg(0), CE->getArg(1)))
+      return SymExpr::makeCall("sum",
+                               {translate(Range), translate(CE->getArg(2))});
+  // <cmath>'s rounding and roots, as std:: or as the C library's (round()
+  // unqualified is ::round): channel counts are computed with them.
+  if ((InStd || FD->getBuiltinID() != 0) && CE->getNumArgs() == 1 &&
+      SymExpr::isUnaryMathName(Name))
+    return SymExpr::makeCall(Name.str(), {translate(CE->getArg(0))});
   if (inTorchNamespace(FD)) {
     if (Name == "full" && CE->getNumArgs() >= 2)
       // ATen infers full()'s dtype from the fill value unless one is given.

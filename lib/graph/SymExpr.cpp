@@ -320,8 +320,44 @@ static std::optional<double> asNumber(const SymExpr &E) {
   return std::nullopt;
 }
 
+bool SymExpr::isUnaryMathName(std::string_view Name) {
+  for (std::string_view N :
+       {"round", "floor", "ceil", "trunc", "sqrt", "abs", "fabs", "log2"})
+    if (Name == N)
+      return true;
+  return false;
+}
+
+/// One of the isUnaryMathName() functions applied to a number: an integer stays one for
+/// abs, everything else is a double as <cmath> gives it. Nothing for a
+/// domain error (sqrt of a negative), which the program would not want.
+static SymExprPtr applyUnaryMath(std::string_view Name, double X) {
+  double R;
+  if (Name == "round")
+    R = std::round(X);
+  else if (Name == "floor")
+    R = std::floor(X);
+  else if (Name == "ceil")
+    R = std::ceil(X);
+  else if (Name == "trunc")
+    R = std::trunc(X);
+  else if (Name == "sqrt" && X >= 0)
+    R = std::sqrt(X);
+  else if (Name == "abs" || Name == "fabs")
+    R = std::fabs(X);
+  else if (Name == "log2" && X > 0)
+    R = std::log2(X);
+  else
+    return nullptr;
+  if (!std::isfinite(R))
+    return nullptr;
+  return SymExpr::makeFloat(R);
+}
+
 /// The pure functions extraction knows: to_string, size, at, max, min,
-/// pow (a double, as std::pow gives) and int (a conversion that truncates).
+/// pow (a double, as std::pow gives), int (a conversion that truncates),
+/// sum (std::accumulate over a table)
+/// and the unary <cmath> functions of isUnaryMathName().
 static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
   std::vector<SymExprPtr> Args;
   for (const auto &A : E.Args)
@@ -348,6 +384,34 @@ static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
     if (Args[0]->K == SymExpr::Kind::List && I && *I >= 0 &&
         size_t(*I) < Args[0]->Args.size())
       return Args[0]->Args[size_t(*I)];
+  } else if (E.Name == "sum" && Args.size() == 2 &&
+             Args[0]->K == SymExpr::Kind::List) {
+    // std::accumulate over a table: the accumulator keeps the type of
+    // its initial value, as `init = init + x` does at every step.
+    std::optional<int64_t> IntSum;
+    if (Args[1]->K == SymExpr::Kind::Int)
+      IntSum = Args[1]->IntVal;
+    std::optional<double> Sum = asNumber(*Args[1]);
+    for (const SymExprPtr &X : Args[0]->Args) {
+      std::optional<double> V = asNumber(*X);
+      if (!V || !Sum)
+        return SymExpr::makeCall(E.Name, std::move(Args));
+      if (IntSum) {
+        std::optional<int64_t> I = X->asInt();
+        double Next = double(*IntSum) + *V;
+        if (I ? __builtin_add_overflow(*IntSum, *I, &*IntSum)
+              : !(std::fabs(Next) < 9.2e18))
+          return SymExpr::makeCall(E.Name, std::move(Args));
+        if (!I)
+          IntSum = int64_t(Next);
+      } else {
+        *Sum += *V;
+      }
+    }
+    if (IntSum)
+      return SymExpr::makeInt(*IntSum);
+    if (Sum && std::isfinite(*Sum))
+      return SymExpr::makeFloat(*Sum);
   } else if (E.Name == "pow" && Args.size() == 2) {
     auto X = asNumber(*Args[0]), Y = asNumber(*Args[1]);
     if (X && Y)
@@ -357,10 +421,18 @@ static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
     if (X && std::isfinite(*X) && std::fabs(*X) < 9.2e18)
       return SymExpr::makeInt(int64_t(*X));
   } else if ((E.Name == "max" || E.Name == "min") && Args.size() == 2) {
-    auto X = Args[0]->asInt(), Y = Args[1]->asInt();
-    if (X && Y)
-      return SymExpr::makeInt(E.Name == "max" ? std::max(*X, *Y)
-                                              : std::min(*X, *Y));
+    bool Max = E.Name == "max";
+    if (auto X = Args[0]->asInt(), Y = Args[1]->asInt(); X && Y)
+      return SymExpr::makeInt(Max ? std::max(*X, *Y) : std::min(*X, *Y));
+    // std::max(1.0f, width) and the like: both operands of one type.
+    if (auto X = asNumber(*Args[0]), Y = asNumber(*Args[1]); X && Y)
+      return SymExpr::makeFloat(Max ? std::max(*X, *Y) : std::min(*X, *Y));
+  } else if (Args.size() == 1 && SymExpr::isUnaryMathName(E.Name)) {
+    if (auto I = Args[0]->asInt(); I && E.Name == "abs" && *I != INT64_MIN)
+      return SymExpr::makeInt(*I < 0 ? -*I : *I);
+    if (auto X = asNumber(*Args[0]))
+      if (auto R = applyUnaryMath(E.Name, *X))
+        return R;
   }
   return SymExpr::makeCall(E.Name, std::move(Args));
 }

@@ -14,6 +14,7 @@
 #include "models/regressions.h"
 #include "models/structure.h"
 #include "models/tables.h"
+#include "models/arith.h"
 
 #include "DumpKeys.h"
 

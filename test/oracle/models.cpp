@@ -8,3 +8,4 @@
 #include "models/options.h"
 #include "models/regressions.h"
 #include "models/tables.h"
+#include "models/arith.h"

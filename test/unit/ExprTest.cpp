@@ -135,3 +135,25 @@ TEST(ExprTest, FileNamesCompareByValue) {
 }
 
 } // namespace
+
+TEST(ExprTest, MathAndSumsFoldAsCmathAndAccumulateDo) {
+  auto Call = [](const char *Name, std::vector<SymExprPtr> Args) {
+    return SymExpr::makeCall(Name, std::move(Args));
+  };
+  auto F = [](double V) { return SymExpr::makeFloat(V); };
+  // int(std::round(3 * 0.33)) bottlenecks, std::max(1.0f, width).
+  EXPECT_EQ(fold(Call("int", {Call("round", {F(0.99)})}), {})->asInt(), 1);
+  EXPECT_EQ(fold(Call("int", {Call("ceil", {F(2.1)})}), {})->asInt(), 3);
+  EXPECT_EQ(fold(Call("max", {F(1.0), P("w")}), {{"w", F(1.4)}})->str(),
+            fold(F(1.4), {})->str());
+  EXPECT_EQ(fold(Call("abs", {I(-3)}), {})->asInt(), 3);
+  EXPECT_EQ(fold(Call("sqrt", {I(-1)}), {})->str(), "sqrt(-1)");
+  // std::accumulate keeps the type of its initial value.
+  SymExprPtr Table = SymExpr::makeList({I(3), I(3), I(2)});
+  EXPECT_EQ(fold(Call("sum", {Table, I(0)}), {})->asInt(), 8);
+  SymExprPtr Mixed = SymExpr::makeList({F(0.5), F(0.5)});
+  EXPECT_EQ(fold(Call("sum", {Mixed, I(0)}), {})->asInt(), 0);
+  EXPECT_EQ(fold(Call("sum", {Mixed, F(0)}), {})->str(), fold(F(1), {})->str());
+  SymExprPtr Open = SymExpr::makeList({I(3), P("n")});
+  EXPECT_EQ(fold(Call("sum", {Open, I(0)}), {})->str(), "sum([3, n], 0)");
+}

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -108,6 +109,10 @@ struct SymExpr {
   /// The source spelling, for messages and for Unknown.
   std::string Text;
   SourceLoc Loc;
+
+  /// The one-argument <cmath> functions extraction keeps as calls and
+  /// folding evaluates (isUnaryMathName): round, floor, ceil, trunc, sqrt, abs, fabs, log2.
+  static bool isUnaryMathName(std::string_view Name);
 
   static SymExprPtr makeInt(int64_t V);
   static SymExprPtr makeFloat(double V);
