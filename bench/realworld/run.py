@@ -19,6 +19,7 @@ projects and this runner are.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,40 @@ TORCH_INCLUDE = "/usr/include/torch/csrc/api/include"
 TORCH_LIBS = ["-ltorch", "-ltorch_cpu", "-lc10"]
 
 
+def argument_source(value):
+    """C++ for one constructor argument: a value, or {"cpp": expression}
+    for an argument that has no --define spelling (a device, a pointer)."""
+    if isinstance(value, dict):
+        return value["cpp"]
+    return cpp_value(value)
+
+
+def label_value(value):
+    return value["cpp"] if isinstance(value, dict) else value
+
+
+def prepare(project, checkout, work):
+    """The checkout as the bench measures it: a private copy with the
+    project's recorded patches applied (the smallest edits that make a
+    source build against LibTorch 1.13 on Linux), or the checkout itself."""
+    patches = project.get("patches", [])
+    if not patches:
+        return checkout
+    copy = os.path.join(work, "src")
+    shutil.copytree(checkout, copy, symlinks=False,
+                    ignore=shutil.ignore_patterns(".git"))
+    for patch in patches:
+        path = os.path.join(copy, patch["file"])
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            text = f.read()
+        if text.count(patch["find"]) != 1:
+            sys.exit(f"{project['name']}: patch for {patch['file']} does not "
+                     f"apply: {patch['find'][:60]!r} is not there exactly once")
+        with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(text.replace(patch["find"], patch["replace"]))
+    return copy
+
+
 def driver_source(project, checkout):
     """A LibTorch program that builds each configuration and prints its keys."""
     lines = [f'#include "{os.path.join(checkout, h)}"' for h in project["headers"]]
@@ -41,7 +76,7 @@ def driver_source(project, checkout):
               "#include <vector>", "int main() {",
               "  std::vector<std::function<std::shared_ptr<torch::nn::Module>()>> Make = {"]
     for c in project["configurations"]:
-        args = ", ".join(cpp_value(v) for _, v in c["args"])
+        args = ", ".join(argument_source(v) for _, v in c["args"])
         lines.append(f"    [] {{ return std::static_pointer_cast<torch::nn::Module>("
                      f"std::make_shared<{c['class']}>({args})); }},")
     lines += ["  };", '  std::cout << "[";',
@@ -49,7 +84,11 @@ def driver_source(project, checkout):
               '    std::cout << (I ? "," : "") << "\\n {\\"keys\\": [";',
               "    bool First = true;",
               "    try {",
-              "      auto M = Make[I]();",
+              "      // What a constructor prints goes to stderr, not into the keys.",
+              "      auto *Out = std::cout.rdbuf(std::cerr.rdbuf());",
+              "      std::shared_ptr<torch::nn::Module> M;",
+              "      try { M = Make[I](); } catch (...) { std::cout.rdbuf(Out); throw; }",
+              "      std::cout.rdbuf(Out);",
               '      dumpKeys(M->named_parameters(), "parameter", First);',
               '      dumpKeys(M->named_buffers(), "buffer", First);',
               '      std::cout << "]}";',
@@ -68,10 +107,11 @@ def truth(project, checkout, work):
     with open(src, "w") as f:
         f.write(driver_source(project, checkout))
     cmd = (["g++", "-std=c++17", "-O0", "-g0", "-w", f"-I{TORCH_INCLUDE}",
-            f"-I{os.path.join(ROOT, 'test', 'oracle')}", f"-I{checkout}",
-            src] + [os.path.join(checkout, s) for s in project["sources"]] +
+            f"-I{os.path.join(ROOT, 'test', 'oracle')}", f"-I{checkout}"] +
+           project.get("flags", []) + [src] +
+           [os.path.join(checkout, s) for s in project["sources"]] +
            ["-o", exe] + TORCH_LIBS)
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=checkout)
     if proc.returncode != 0:
         sys.exit(f"{project['name']}: the truth driver did not build:\n"
                  f"{proc.stderr[-3000:]}")
@@ -84,14 +124,17 @@ def truth(project, checkout, work):
 def prediction(project, checkout, keycheck, work):
     configs = {"configurations": [
         {"class": c["class"], "name": f"config-{i}",
-         "define": {a: v for a, v in c["args"]}}
+         "define": {a: v for a, v in c["args"] if not isinstance(v, dict)}}
         for i, c in enumerate(project["configurations"])]}
     path = os.path.join(work, "configurations.json")
     with open(path, "w") as f:
         json.dump(configs, f)
-    cmd = ([keycheck, "keys"] + project["sources"] +
+    # The units a user names: the model sources, or the header of a
+    # header-only model.
+    units = project["sources"] or project["headers"]
+    cmd = ([keycheck, "keys"] + units +
            ["--configurations", path, "--format", "json", "--no-cache", "--",
-            "-std=c++17", f"-I{TORCH_INCLUDE}"])
+            "-std=c++17", f"-I{TORCH_INCLUDE}"] + project.get("flags", []))
     start = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=checkout)
     seconds = time.monotonic() - start
@@ -104,10 +147,12 @@ def prediction(project, checkout, keycheck, work):
 def run_project(project, checkout, keycheck):
     rows = []
     with tempfile.TemporaryDirectory() as work:
-        real = truth(project, checkout, work)
-        models, error, seconds = prediction(project, checkout, keycheck, work)
+        tree = prepare(project, checkout, work)
+        real = truth(project, tree, work)
+        models, error, seconds = prediction(project, tree, keycheck, work)
     for i, c in enumerate(project["configurations"]):
-        label = f"{c['class']}({', '.join(f'{a}={v}' for a, v in c['args'])})"
+        label = (f"{c['class']}("
+                 f"{', '.join(f'{a}={label_value(v)}' for a, v in c['args'])})")
         r = real[i]
         if "error" in r:
             rows.append((label, "LibTorch throws", [r["error"]]))
@@ -127,8 +172,12 @@ def main():
     ap.add_argument("--checkouts", required=True)
     ap.add_argument("--keycheck", required=True)
     ap.add_argument("--projects", default=os.path.join(HERE, "projects.json"))
+    ap.add_argument("--only", action="append", default=[], metavar="OWNER/NAME",
+                    help="measure only these projects (repeatable)")
     ap.add_argument("--write-docs", action="store_true")
     args = ap.parse_args()
+    if args.only and args.write_docs:
+        ap.error("--write-docs writes the whole table: not with --only")
     with open(args.projects) as f:
         projects = json.load(f)["projects"]
     keycheck = os.path.abspath(args.keycheck)
@@ -136,13 +185,15 @@ def main():
               "| --- | --- | --- | --- |"]
     exact = total = measured = 0
     for p in projects:
+        if args.only and p["name"] not in args.only:
+            continue
         checkout = os.path.join(os.path.abspath(args.checkouts), p["name"])
         if not os.path.isdir(checkout):
             print(f"{p['name']}: no checkout at {checkout}; skipped")
             continue
         rows, seconds = run_project(p, checkout, keycheck)
         measured += 1
-        print(f"{p['name']} ({p['commit'][:12]}): keys on {len(p['sources'])} "
+        print(f"{p['name']} ({p['commit'][:12]}): keys on {len(p['sources'] or p['headers'])} "
               f"units in {seconds:.1f} s")
         for label, result, diffs in rows:
             total += 1
