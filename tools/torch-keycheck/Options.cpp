@@ -33,9 +33,9 @@ cl::opt<unsigned>
          cl::value_desc("n"), cl::init(1), cl::cat(Category));
 cl::opt<std::string>
     ProjectFile("project",
-                cl::desc("Project file (default: the nearest " +
-                         std::string(torchkc::ProjectFileName) +
-                         " at or above the first source)"),
+                // cl::desc keeps a StringRef: the text must outlive it.
+                cl::desc("Project file (default: the nearest "
+                         ".torch-keycheck.json at or above the first source)"),
                 cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> Format("format",
                             cl::desc("Output format: text or json (check: "
