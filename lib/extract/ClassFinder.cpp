@@ -14,9 +14,12 @@ const Constructor *ClassFinder::specialize(const std::string &Class,
                                            size_t CtorIndex,
                                            const Bindings &Args) {
   auto It = Decls.find(Class);
-  if (It == Decls.end() || CtorIndex >= It->second.size())
+  auto Fn = FunctionDecls.find(Class);
+  bool IsClass = It != Decls.end() && CtorIndex < It->second.size();
+  if (!IsClass && (Fn == FunctionDecls.end() || CtorIndex >= Fn->second.size()))
     return nullptr;
-  std::string Key = Class + "#" + std::to_string(CtorIndex);
+  std::string Key = (IsClass ? "" : "fn:") + Class + "#" +
+                    std::to_string(CtorIndex);
   for (const auto &[Name, Value] : Args)
     Key += "|" + Name + "=" + Value->str();
   auto Done = Specialized.find(Key);
@@ -24,8 +27,50 @@ const Constructor *ClassFinder::specialize(const std::string &Class,
     return Done->second.get();
   auto Out = std::make_unique<Constructor>();
   ConstructorWalker W(Ctx, *Out, &Called);
-  W.walkConstructor(It->second[CtorIndex], Args);
+  if (IsClass)
+    W.walkConstructor(It->second[CtorIndex], Args);
+  else
+    W.walkFunction(Fn->second[CtorIndex], Args);
   return (Specialized[Key] = std::move(Out)).get();
+}
+
+/// Whether a function returning T returns a module: a holder
+/// (`torch::nn::Sequential`, a TORCH_MODULE), a module class by value, or
+/// a std::shared_ptr to one.
+static bool returnsModule(QualType T) {
+  if (holderImpl(T) || sharedPtrPointee(T))
+    return true;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  return RD && RD->hasDefinition() && derivesFromModule(RD);
+}
+
+bool ClassFinder::VisitFunctionDecl(FunctionDecl *FD) {
+  // Member functions are a class's business; templates are models only
+  // once instantiated, and a model's own helpers may be too.
+  if (isa<CXXMethodDecl>(FD) || !FD->isThisDeclarationADefinition() ||
+      FD->isDependentContext() || FD->isTemplateInstantiation() ||
+      FD->isInvalidDecl() || FD->isMain() ||
+      !returnsModule(FD->getReturnType()))
+    return true;
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (isLibraryLocation(SM, FD->getLocation()) || inTorchNamespace(FD))
+    return true;
+  std::string Name = FD->getQualifiedNameAsString();
+  std::vector<const FunctionDecl *> &Overloads = FunctionDecls[Name];
+  auto It = std::find_if(G.Functions.begin(), G.Functions.end(),
+                         [&](const ModuleClass &F) { return F.Name == Name; });
+  if (It == G.Functions.end()) {
+    G.Functions.emplace_back();
+    It = std::prev(G.Functions.end());
+    It->Name = Name;
+    It->Loc = toLoc(SM, FD->getLocation());
+  }
+  Constructor Out;
+  ConstructorWalker W(Ctx, Out, &Called);
+  W.walkFunction(FD);
+  It->Constructors.push_back(std::move(Out));
+  Overloads.push_back(FD);
+  return true;
 }
 
 bool ClassFinder::TraverseDecl(Decl *D) {

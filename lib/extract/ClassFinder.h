@@ -46,6 +46,10 @@ public:
 
   bool VisitCXXRecordDecl(CXXRecordDecl *RD);
 
+  /// A free function defined here that returns a module (a holder, a
+  /// module by value or a shared_ptr to one) is a function model.
+  bool VisitFunctionDecl(FunctionDecl *FD);
+
   /// Instantiates the constructors of the user template specializations
   /// seen (LibTorch's make_shared, whose body was skipped, would have) and
   /// adds those classes.
@@ -68,6 +72,8 @@ private:
   RegistrationGraph &G;
   std::map<std::string, std::string> Holders;
   std::map<std::string, std::vector<const CXXConstructorDecl *>> Decls;
+  /// The overloads of each function model, by qualified name.
+  std::map<std::string, std::vector<const FunctionDecl *>> FunctionDecls;
   std::map<std::string, std::unique_ptr<Constructor>> Specialized;
   std::map<std::string, const CXXRecordDecl *> Records;
   /// Every function a constructor walk of this translation unit called.

@@ -56,6 +56,11 @@ public:
   void walkConstructor(const CXXConstructorDecl *Ctor,
                        const Bindings &Values = {});
 
+  /// Walks a free function returning a module (a function model) as a
+  /// constructor: its parameters are the knobs, and what it returns is
+  /// registered at the root.
+  void walkFunction(const FunctionDecl *FD, const Bindings &Values = {});
+
 private:
   struct Frame {
     std::unordered_map<const ValueDecl *, SymExprPtr> Vars;
@@ -69,6 +74,11 @@ private:
   /// ParmVarDecl per declaration, and its body names the definition's.
   static void bindParameter(Frame &F, const FunctionDecl *FD, unsigned I,
                             SymExprPtr V);
+
+  /// FD's parameters as Out's knobs (named as its definition names them,
+  /// with the defaults of any declaration), bound in the current frame to
+  /// Values or left symbolic.
+  void bindKnobs(const FunctionDecl *FD, const Bindings &Values);
 
   /// Base and member initialisers, then the body, of Ctor in the current
   /// frame (whose parameters are already bound).

@@ -113,6 +113,10 @@ SymExprPtr ConstructorWalker::translate(const Expr *E) {
           std::distance(RD->field_begin(), RD->field_end()) == 1 &&
           RD->field_begin()->getType()->isConstantArrayType())
         return translate(ILE->getInit(0));
+    // `{torch::nn::Conv2d(...)}` as an element of an array of holders: a
+    // holder initialised from one value is that value.
+    if (ILE->getNumInits() == 1 && holderImpl(ILE->getType()))
+      return translate(ILE->getInit(0));
     std::vector<SymExprPtr> Elems;
     for (const Expr *I : ILE->inits())
       Elems.push_back(translate(I));

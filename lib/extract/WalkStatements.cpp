@@ -16,17 +16,47 @@ namespace extract {
 void ConstructorWalker::walkConstructor(const CXXConstructorDecl *Ctor,
                                         const Bindings &Values) {
   Frames.emplace_back();
+  bindKnobs(Ctor, Values);
+  Out.Loc = toLoc(SM, Ctor->getLocation());
+  runConstructor(Ctor);
+  Guards.clear();
+  Frames.pop_back();
+}
+
+void ConstructorWalker::walkFunction(const FunctionDecl *FD,
+                                     const Bindings &Values) {
+  Frames.emplace_back();
+  bindKnobs(FD, Values);
+  const FunctionDecl *Def = nullptr;
+  if (!FD->hasBody(Def))
+    Def = FD;
+  Out.Loc = toLoc(SM, Def->getLocation());
+  walk(Def->getBody());
+  Registration Root;
+  Root.Root = true;
+  Root.Name = SymExpr::makeString("");
+  SymExprPtr Returned = Frames.back().Return;
+  Root.Value = Returned ? Returned
+                        : SymExpr::makeUnknown(FD->getNameAsString() + "(...)");
+  Root.Loc = Returned && Returned->Loc.valid() ? Returned->Loc : Out.Loc;
+  Out.Registrations.push_back(std::move(Root));
+  Guards.clear();
+  Frames.pop_back();
+}
+
+void ConstructorWalker::bindKnobs(const FunctionDecl *FD,
+                                  const Bindings &Values) {
   // The definition names the parameters its body uses; a declaration in a
   // header may spell them otherwise and holds the defaults.
   const FunctionDecl *Def = nullptr;
-  if (!Ctor->hasBody(Def))
-    Def = Ctor;
-  for (unsigned I = 0; I < Ctor->getNumParams(); ++I) {
+  if (!FD->hasBody(Def))
+    Def = FD;
+  for (unsigned I = 0; I < FD->getNumParams(); ++I) {
     ConstructorParam CP;
     const ParmVarDecl *Named = Def->getParamDecl(I);
     CP.Name = Named->getNameAsString();
     CP.Type = Named->getType().getAsString(Ctx.getPrintingPolicy());
-    for (const FunctionDecl *R : Ctor->redecls()) {
+    for (const FunctionDecl *R : FD->redecls()) {
       const ParmVarDecl *P = R->getParamDecl(I);
       std::string Spelled = P->getNameAsString();
       if (CP.Name.empty())
@@ -43,14 +73,10 @@ void ConstructorWalker::walkConstructor(const CXXConstructorDecl *Ctor,
     }
     Out.Params.push_back(CP);
     auto Given = Values.find(CP.Name);
-    bindParameter(Frames.back(), Ctor, I,
+    bindParameter(Frames.back(), FD, I,
                   Given != Values.end() ? Given->second
                                         : SymExpr::makeParam(CP.Name));
   }
-  Out.Loc = toLoc(SM, Ctor->getLocation());
-  runConstructor(Ctor);
-  Guards.clear();
-  Frames.pop_back();
 }
 
 void ConstructorWalker::bindParameter(Frame &F, const FunctionDecl *FD,

@@ -14,6 +14,27 @@ static std::string unqualified(const std::string &Q) {
   return P == std::string::npos ? Q : Q.substr(P + 2);
 }
 
+const ModuleClass *RegistrationGraph::findFunction(const std::string &Name,
+                                                   bool *Ambiguous) const {
+  if (Ambiguous)
+    *Ambiguous = false;
+  for (const ModuleClass &F : Functions)
+    if (F.Name == Name)
+      return &F;
+  const ModuleClass *Found = nullptr;
+  for (const ModuleClass &F : Functions) {
+    if (unqualified(F.Name) != Name)
+      continue;
+    if (Found) {
+      if (Ambiguous)
+        *Ambiguous = true;
+      return nullptr;
+    }
+    Found = &F;
+  }
+  return Found;
+}
+
 const ModuleClass *RegistrationGraph::find(const std::string &Name,
                                            bool *Ambiguous) const {
   if (Ambiguous)
@@ -65,6 +86,14 @@ void RegistrationGraph::merge(RegistrationGraph Other) {
              undefinedConstructors(Classes[It->second]))
       Classes[It->second] = std::move(C);
   }
+  // Function models are only extracted where defined: an inline one in a
+  // header is the same function in every unit.
+  std::set<std::string> Defined;
+  for (const ModuleClass &F : Functions)
+    Defined.insert(F.Name);
+  for (ModuleClass &F : Other.Functions)
+    if (Defined.insert(F.Name).second)
+      Functions.push_back(std::move(F));
   // A header's load site seen from several translation units is kept once.
   std::set<std::string> Sites;
   for (const LoadSite &S : LoadSites)

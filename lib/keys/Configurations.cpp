@@ -60,11 +60,16 @@ bool readJsonFile(const std::string &Path, const char *What,
 bool classConfigurationFromJson(const nlohmann::json &C,
                                 const std::string &Where,
                                 ClassConfiguration &CC, std::string &Error) {
-  if (!C.is_object() || !C.contains("class") || !C["class"].is_string()) {
-    Error = Where + ": needs a \"class\" string";
+  bool IsClass = C.is_object() && C.contains("class");
+  bool IsFunction = C.is_object() && C.contains("function");
+  const char *Field = IsFunction ? "function" : "class";
+  if (IsClass == IsFunction || !C[Field].is_string()) {
+    Error = Where + ": needs a \"class\" string (or a \"function\" string "
+                    "for a function model)";
     return false;
   }
-  CC.Class = C["class"].get<std::string>();
+  CC.Class = C[Field].get<std::string>();
+  CC.Function = IsFunction;
   if (C.contains("name")) {
     if (!C["name"].is_string()) {
       Error = Where + ": \"name\" must be a string";

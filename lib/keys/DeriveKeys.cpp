@@ -163,6 +163,18 @@ public:
             {R.NameLoc, "registered name " + NameE->str() + " is not known"});
     }
     SymExprPtr V = fold(R.Value, B);
+    if (R.Root) {
+      // A function model: the returned module's tensors and children are
+      // the model's own.
+      Node Self = instantiate(V, R.Loc, RConds, Depth + 1);
+      for (Key &K : Self.Params)
+        N.Params.push_back(std::move(K));
+      for (Key &K : Self.Buffers)
+        N.Buffers.push_back(std::move(K));
+      for (auto &C : Self.Children)
+        N.Children.push_back(std::move(C));
+      return;
+    }
     if (R.K == Registration::Kind::Module) {
       N.Children.push_back({Name, instantiate(V, R.Loc, RConds, Depth + 1)});
       N.Children.back().second.NameLoc = R.NameLoc;
@@ -647,10 +659,12 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
 bool linkAcrossUnits(const RegistrationGraph &Linked, ModelKeys &M) {
   if (M.Undefined.empty())
     return false;
-  const ModuleClass *C = Linked.find(M.Class);
+  const ModuleClass *C =
+      M.Function ? Linked.findFunction(M.Class) : Linked.find(M.Class);
   if (!C)
     return false;
   ModelKeys L = deriveKeys(Linked, *C, M.Config);
+  L.Function = M.Function;
   if (L.Undefined.size() >= M.Undefined.size())
     return false;
   M = std::move(L);

@@ -33,7 +33,9 @@ std::string renderKeysText(const std::vector<ModelKeys> &Models,
     if (!First)
       OS << "\n";
     First = false;
-    OS << M.Class << " (" << M.Loc.str(BaseDir) << ")";
+    // A function model reads as the call that builds it.
+    OS << M.Class << (M.Function ? "()" : "") << " (" << M.Loc.str(BaseDir)
+       << ")";
     if (!M.Config.Name.empty())
       OS << " configuration '" << M.Config.Name << "'";
     if (!M.Config.Defines.empty())
@@ -97,7 +99,7 @@ std::string renderKeysJson(const std::vector<ModelKeys> &Models) {
   Doc["models"] = Json::array();
   for (const ModelKeys &M : Models) {
     Json J;
-    J["class"] = M.Class;
+    J[M.Function ? "function" : "class"] = M.Class;
     J["file"] = M.Loc.File.str();
     J["line"] = M.Loc.Line;
     Json Cfg = Json::object();

@@ -115,7 +115,7 @@ std::vector<std::string> filesCheckedAgainst(const RegistrationGraph &TU,
   if (const Project *P = Opts.TheProject) {
     Files.push_back(P->File);
     for (const ProjectModel &M : P->Models)
-      if (TU.find(M.Model.Class))
+      if (findModel(TU, M.Model))
         Files.push_back(M.Golden);
   }
   return Files;
@@ -155,7 +155,7 @@ std::vector<Finding> checkAgainstProject(const RegistrationGraph &TU,
     return Found;
   for (size_t I = 0; I < P->Models.size(); ++I) {
     const ProjectModel &M = P->Models[I];
-    const ModuleClass *C = TU.find(M.Model.Class);
+    const ModuleClass *C = findModel(TU, M.Model);
     if (!C)
       continue; // defined elsewhere: checked with the unit that defines it
     ModelKeys Keys = deriveKeys(TU, *C, M.Model.Config);

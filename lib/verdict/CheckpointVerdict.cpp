@@ -135,9 +135,12 @@ void noteOtherValues(const RegistrationGraph &G, const ModuleClass &Class,
   constexpr size_t MaxKnobNotes = 8, MaxKeysDerivedForNotes = 20000;
   size_t Explained = 0, Unexplained = 0, Derived = 0;
   for (const std::string &Knob : S.Knobs) {
-    auto V = Best.Config.Defines.at(Knob)->asBool();
-    if (!V)
+    // Boolean knobs only: asBool() reads an integer as a truth value, and
+    // "in_channels=false" explains nothing.
+    const SymExprPtr &Value = Best.Config.Defines.at(Knob);
+    if (Value->K != SymExpr::Kind::Bool)
       continue;
+    std::optional<bool> V = Value->BoolVal;
     if (Explained == MaxKnobNotes) {
       ++Unexplained;
       continue;

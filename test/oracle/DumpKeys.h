@@ -1,10 +1,13 @@
 // How LibTorch's own view of a module is printed, for the runtime oracle
 // and the real-world bench (bench/realworld): named_parameters() then
-// named_buffers(), each key with its kind, shape and dtype, as JSON.
+// named_buffers(), each key with its kind, shape and dtype, as JSON; and
+// asModule(), the module a function model returns.
 #pragma once
 #include <torch/torch.h>
 
 #include <iostream>
+#include <memory>
+#include <type_traits>
 #include <string>
 
 // torch's Python spelling of a dtype (`torch.float32` without the prefix).
@@ -56,4 +59,15 @@ inline void dumpKeys(const torch::OrderedDict<std::string, torch::Tensor> &D,
     std::cout << "], \"dtype\": \"" << dtypeName(T.scalar_type()) << "\"}";
     First = false;
   }
+}
+
+/// What a function model returns, as the module it is: a holder's module,
+/// a shared_ptr, or a module returned by value (copied, as push_back does).
+template <class T> std::shared_ptr<torch::nn::Module> asModule(T M) {
+  if constexpr (std::is_base_of_v<torch::nn::Module, T>)
+    return std::make_shared<T>(std::move(M));
+  else if constexpr (std::is_convertible_v<T, std::shared_ptr<torch::nn::Module>>)
+    return M;
+  else
+    return M.ptr();
 }

@@ -15,6 +15,7 @@
 #include "models/structure.h"
 #include "models/tables.h"
 #include "models/arith.h"
+#include "models/functions.h"
 
 #include "DumpKeys.h"
 
@@ -22,6 +23,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {

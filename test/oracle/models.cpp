@@ -9,3 +9,4 @@
 #include "models/regressions.h"
 #include "models/tables.h"
 #include "models/arith.h"
+#include "models/functions.h"

@@ -76,7 +76,7 @@ def main():
     for cfg in configurations:
         name = cfg["name"]
         real = real_cases[name]
-        label = f"{cfg['class']} {json.dumps(cfg['define'])}"
+        label = f"{cfg.get('class') or cfg['function']} {json.dumps(cfg['define'])}"
         if "error" in real:
             failed += 1
             print(f"FAIL {label}: LibTorch could not build it: {real['error']}")
@@ -97,7 +97,7 @@ def main():
                 print(f"  {d}")
         else:
             passed += 1
-    classes = len({c["class"] for c in configurations})
+    classes = len({c.get("class") or c["function"] for c in configurations})
     print(f"oracle: {classes} classes, {len(configurations)} configurations, "
           f"{keys} keys compared with LibTorch")
     print(f"{passed} passed, {failed} failed")

@@ -40,8 +40,26 @@ namespace torchkc {
 namespace cli {
 namespace {
 
+/// The model --class or --function names.
+const std::string &requestedModel() {
+  return FunctionName.empty() ? ClassName : FunctionName;
+}
+
+const ModuleClass *findRequested(const RegistrationGraph &G) {
+  return FunctionName.empty() ? G.find(ClassName)
+                              : G.findFunction(FunctionName);
+}
+
+int requestedNotFound(const RegistrationGraph &Graph) {
+  return FunctionName.empty()
+             ? classNotFound(ClassName, Graph, /*ListKnown=*/false)
+             : functionNotFound(FunctionName, Graph);
+}
+
 /// The options that do not fit together, refused with what does.
 int refuseMisusedOptions() {
+  if (!ClassName.empty() && !FunctionName.empty())
+    return error("give --class or --function, not both");
   if (!ConfigurationsFile.empty())
     return error("--configurations does not apply to 'check'");
   if (Update)
@@ -50,9 +68,10 @@ int refuseMisusedOptions() {
     return error("'check' without a checkpoint judges the source for every "
                  "configuration; --define applies with --checkpoint");
   if ((!Checkpoint.empty() || !OptimizerCheckpoint.empty()) &&
-      ClassName.empty())
+      requestedModel().empty())
     return error("--checkpoint and --optimizer-checkpoint need --class, the "
-                 "model class they are for");
+                 "model class they are for (or --function, for a function "
+                 "returning the model)");
   if (!OptimizerKind.empty() && OptimizerCheckpoint.empty())
     return error("--optimizer applies with --optimizer-checkpoint");
   static const std::set<std::string> Kinds = {"sgd",     "adam",    "adamw",
@@ -113,7 +132,7 @@ int readCheckpoints(Checkpoints &C) {
 /// while TU's AST is alive (configurations are re-extracted as tried).
 void judge(const RegistrationGraph &TU, const Checkpoints &C,
            const Configuration &Given, UnitResult &R) {
-  const ModuleClass *Class = TU.find(ClassName);
+  const ModuleClass *Class = findRequested(TU);
   if (!Class)
     return;
   R.Judged = true;
@@ -272,15 +291,15 @@ int gather(bool AgainstCheckpoints, std::vector<UnitResult> &Results,
     auto First = std::find_if(Results.begin(), Results.end(),
                               [](const UnitResult &R) { return R.Judged; });
     if (First == Results.end())
-      return classNotFound(ClassName, Graph, /*ListKnown=*/false);
+      return requestedNotFound(Graph);
     if (!First->Problem.empty())
-      return error("cannot tell which configuration of '" + ClassName +
+      return error("cannot tell which configuration of '" + requestedModel() +
                    "' the checkpoint is for: " + First->Problem);
     Found = std::move(First->Found);
-  } else if (!ClassName.empty()) {
-    const ModuleClass *C = Graph.find(ClassName);
+  } else if (!requestedModel().empty()) {
+    const ModuleClass *C = findRequested(Graph);
     if (!C)
-      return classNotFound(ClassName, Graph, /*ListKnown=*/false);
+      return requestedNotFound(Graph);
     Found = lintClass(*C);
   } else if (int Status = wholeSourceFindings(Results, Found)) {
     return Status;
@@ -320,7 +339,7 @@ int runCheck(int Argc, const char **Argv) {
 
   // Without a checkpoint, the whole source is judged: lints, load sites
   // and the project's goldens.
-  bool WholeSource = !Ckpts.any() && ClassName.empty();
+  bool WholeSource = !Ckpts.any() && requestedModel().empty();
   std::optional<Project> P;
   if (WholeSource) {
     std::string ProjectError;

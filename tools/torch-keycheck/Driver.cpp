@@ -322,5 +322,19 @@ int classNotFound(const std::string &Class, const RegistrationGraph &Graph,
                (Known.empty() ? "" : " (module classes: " + Known + ")"));
 }
 
+int functionNotFound(const std::string &Function,
+                     const RegistrationGraph &Graph) {
+  bool Ambiguous = false;
+  Graph.findFunction(Function, &Ambiguous);
+  std::string Known;
+  for (const ModuleClass &F : Graph.Functions)
+    Known += (Known.empty() ? "" : ", ") + F.Name;
+  return error("function '" + Function + "' " +
+               (Ambiguous ? "is ambiguous; qualify it"
+                          : "is not a function returning a module in the "
+                            "sources") +
+               (Known.empty() ? "" : " (function models: " + Known + ")"));
+}
+
 } // namespace cli
 } // namespace torchkc

@@ -82,6 +82,10 @@ bool parseDefines(Bindings &Out);
 /// The error for a class no unit defines (or several define).
 int classNotFound(const std::string &Class, const RegistrationGraph &Graph,
                   bool ListKnown);
+/// The error for a function model no unit defines (or several define),
+/// listing the function models there are.
+int functionNotFound(const std::string &Function,
+                     const RegistrationGraph &Graph);
 
 std::string currentDir();
 

@@ -37,7 +37,7 @@ void deriveProjectModels(const Project &P, RegistrationGraph &TU,
                          ModelsOfFile &Out) {
   for (size_t I = 0; I < P.Models.size(); ++I)
     if (!Out[I])
-      if (const ModuleClass *C = TU.find(P.Models[I].Model.Class))
+      if (const ModuleClass *C = findModel(TU, P.Models[I].Model))
         Out[I] = deriveKeys(TU, *C, P.Models[I].Model.Config);
 }
 
@@ -152,11 +152,13 @@ int runGolden(int Argc, const char **Argv) {
       "torch-keycheck golden: compare the keys of the models a project file "
       "names with their golden manifests, or write them (--update)\n",
       {&Category, &GoldenCategory}, /*AllowSarif=*/false);
-  if (!ClassName.empty() || !Defines.empty() || !ConfigurationsFile.empty() ||
+  if (!ClassName.empty() || !FunctionName.empty() || !Defines.empty() ||
+      !ConfigurationsFile.empty() ||
       !Checkpoint.empty() || !OptimizerCheckpoint.empty() ||
       Format.getNumOccurrences())
     return error("'golden' takes its models and configurations from the "
-                 "project file; --class, --define, --configurations, "
+                 "project file; --class, --function, --define, "
+                 "--configurations, "
                  "--checkpoint and --format do not apply");
   if (!DB)
     return ToolError;

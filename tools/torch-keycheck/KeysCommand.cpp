@@ -46,8 +46,9 @@ int refuseOtherCommandsOptions() {
 bool requests(std::vector<ClassConfiguration> &Out,
               Configuration &CommandLine) {
   if (!ConfigurationsFile.empty()) {
-    if (!ClassName.empty() || !Defines.empty()) {
-      error("--configurations cannot be combined with --class or --define");
+    if (!ClassName.empty() || !FunctionName.empty() || !Defines.empty()) {
+      error("--configurations cannot be combined with --class, --function "
+            "or --define");
       return false;
     }
     std::string Err;
@@ -58,8 +59,14 @@ bool requests(std::vector<ClassConfiguration> &Out,
   }
   if (!parseDefines(CommandLine.Defines))
     return false;
+  if (!ClassName.empty() && !FunctionName.empty()) {
+    error("give --class or --function, not both");
+    return false;
+  }
   if (Out.empty() && !ClassName.empty())
     Out.push_back({ClassName, CommandLine});
+  if (Out.empty() && !FunctionName.empty())
+    Out.push_back({FunctionName, CommandLine, /*Function=*/true});
   return true;
 }
 
@@ -86,9 +93,13 @@ void deriveFrom(const RegistrationGraph &TU, const Configuration &CommandLine,
     }
     return;
   }
-  for (size_t I = 0; I < Requests.size(); ++I)
-    if (const ModuleClass *C = TU.find(Requests[I].Class))
-      Requested[I] = deriveKeys(TU, *C, Requests[I].Config);
+  for (size_t I = 0; I < Requests.size(); ++I) {
+    const ClassConfiguration &R = Requests[I];
+    if (const ModuleClass *C = findModel(TU, R)) {
+      Requested[I] = deriveKeys(TU, *C, R.Config);
+      Requested[I]->Function = R.Function;
+    }
+  }
 }
 
 /// The models to print, first file first; an error (returned) when a
@@ -111,7 +122,9 @@ int collect(DerivedPerFile &Derived, const RegistrationGraph &Graph,
   }
   for (size_t I = 0; I < Requests.size(); ++I) {
     if (!Results[I])
-      return classNotFound(Requests[I].Class, Graph, /*ListKnown=*/true);
+      return Requests[I].Function
+                 ? functionNotFound(Requests[I].Class, Graph)
+                 : classNotFound(Requests[I].Class, Graph, /*ListKnown=*/true);
     if (!Results[I]->UnusedDefines.empty())
       return error("'" + Results[I]->Class +
                    "' has no constructor parameter named '" +
@@ -155,8 +168,20 @@ int runKeys(int Argc, const char **Argv) {
   std::optional<PreambleCache> Preambles = openPreambles();
   int ToolStatus = forEachTranslationUnit(*DB, OnTU, Graph, nullptr,
                                           Preambles ? &*Preambles : nullptr);
-  if (Graph.Classes.empty())
-    return error("no class deriving from torch::nn::Module in the sources");
+  bool AsksForFunctions =
+      std::any_of(Requests.begin(), Requests.end(),
+                  [](const ClassConfiguration &R) { return R.Function; });
+  if (Graph.Classes.empty() && !AsksForFunctions) {
+    std::string Functions;
+    for (const ModuleClass &F : Graph.Functions)
+      Functions += (Functions.empty() ? "" : ", ") + F.Name;
+    return error("no class deriving from torch::nn::Module in the sources" +
+                 (Functions.empty()
+                      ? std::string()
+                      : "; name a function returning a module with "
+                        "--function (" +
+                            Functions + ")"));
+  }
 
   for (auto &PerFile : Derived.EveryModel)
     for (ModelKeys &M : PerFile)

@@ -20,6 +20,11 @@ cl::opt<std::string>
               cl::desc("Model class to analyse (Impl or holder "
                        "name, qualified or not)"),
               cl::value_desc("name"), cl::cat(Category));
+cl::opt<std::string> FunctionName(
+    "function",
+    cl::desc("Function model to analyse: a free function returning a module "
+             "(Sequential make_discriminator(...)), qualified or not"),
+    cl::value_desc("name"), cl::cat(Category));
 cl::list<std::string> Defines("define",
                               cl::desc("Value of a constructor parameter"),
                               cl::value_desc("name=value"), cl::cat(Category));

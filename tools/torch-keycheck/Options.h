@@ -23,6 +23,7 @@ extern llvm::cl::OptionCategory Category;
 extern llvm::cl::list<std::string> Sources;
 extern llvm::cl::opt<std::string> BuildPath;
 extern llvm::cl::opt<std::string> ClassName;
+extern llvm::cl::opt<std::string> FunctionName;
 extern llvm::cl::list<std::string> Defines;
 extern llvm::cl::opt<std::string> ConfigurationsFile;
 extern llvm::cl::opt<unsigned> Jobs;

@@ -34,6 +34,10 @@ struct Registration {
   /// The loops whose count was not known at extraction (Constructor::Loops
   /// indices, outermost first) that repeat this call.
   std::vector<unsigned> Loops;
+  /// The model is this module itself, not a child of it: what a function
+  /// model (`Sequential make_discriminator(int64_t ndf)`) returns. Its keys
+  /// take no prefix; Name is empty.
+  bool Root = false;
 };
 
 /// A loop whose iteration count depends on constructor parameters: its
@@ -154,6 +158,12 @@ struct LoadSite {
 
 struct RegistrationGraph {
   std::vector<ModuleClass> Classes;
+  /// Free functions that return a module (`Sequential make_discriminator(
+  /// int64_t ndf)`, a builder returning a holder or a shared_ptr): models
+  /// asked for by --function. Each is a ModuleClass named by the function's
+  /// qualified name, with a Constructor per overload whose one
+  /// registration is the returned module at the root.
+  std::vector<ModuleClass> Functions;
   std::vector<LoadSite> LoadSites;
   /// Set while the AST of these classes is alive; derivation then uses it.
   ConstructorSource *Source = nullptr;
@@ -166,6 +176,9 @@ struct RegistrationGraph {
   /// and sets Ambiguous when several do.
   const ModuleClass *find(const std::string &Name,
                           bool *Ambiguous = nullptr) const;
+  /// Finds a function model by qualified or unqualified name.
+  const ModuleClass *findFunction(const std::string &Name,
+                                  bool *Ambiguous = nullptr) const;
   /// Merges classes from another translation unit; a class seen in several
   /// (a header included twice) is kept once.
   void merge(RegistrationGraph Other);

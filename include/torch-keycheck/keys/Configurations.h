@@ -5,7 +5,8 @@
 // `--define NAME=VALUE` or, to analyse many in one parse, from a JSON file:
 //
 //   {"configurations": [
-//     {"class": "MlpImpl", "name": "small", "define": {"hidden": 32}}]}
+//     {"class": "MlpImpl", "name": "small", "define": {"hidden": 32}},
+//     {"function": "make_discriminator", "define": {"ndf": 64}}]}
 //
 //===----------------------------------------------------------------------===//
 #ifndef TORCH_KEYCHECK_KEYS_CONFIGURATIONS_H
@@ -20,9 +21,17 @@
 namespace torchkc {
 
 struct ClassConfiguration {
+  /// The model class, or with Function the function of a function model.
   std::string Class;
   Configuration Config;
+  bool Function = false;
 };
+
+/// The class (or function model) a configuration is of, in G.
+inline const ModuleClass *findModel(const RegistrationGraph &G,
+                                    const ClassConfiguration &M) {
+  return M.Function ? G.findFunction(M.Class) : G.find(M.Class);
+}
 
 /// Parses `NAME=VALUE`; returns false when there is no `=` or no name.
 bool parseDefine(const std::string &Text, std::string &Name, SymExprPtr &Value);

@@ -85,7 +85,9 @@ struct Configuration {
 };
 
 struct ModelKeys {
+  /// The model class, or the function of a function model.
   std::string Class;
+  bool Function = false; ///< a function model (--function), not a class
   SourceLoc Loc;
   Configuration Config;
   std::vector<Key> Keys;

@@ -18,4 +18,4 @@ TORCH_MODULE(Net);
 // CHECK: NetImpl ({{.*}}) configuration 'wide' with head=true, width=64: 4 keys
 // CHECK-NEXT: fc.weight    parameter  [64, 8]
 // CHECK: head.weight  parameter  [1, 64]
-// EXCLUSIVE: torch-keycheck: error: --configurations cannot be combined with --class or --define
+// EXCLUSIVE: torch-keycheck: error: --configurations cannot be combined with --class, --function or --define
