@@ -43,6 +43,11 @@ def argument_source(value):
     return cpp_value(value)
 
 
+def model_kind(configuration):
+    """"class", or "function" for a function model."""
+    return "function" if "function" in configuration else "class"
+
+
 def label_value(value):
     return value["cpp"] if isinstance(value, dict) else value
 
@@ -77,8 +82,11 @@ def driver_source(project, checkout):
               "  std::vector<std::function<std::shared_ptr<torch::nn::Module>()>> Make = {"]
     for c in project["configurations"]:
         args = ", ".join(argument_source(v) for _, v in c["args"])
-        lines.append(f"    [] {{ return std::static_pointer_cast<torch::nn::Module>("
-                     f"std::make_shared<{c['class']}>({args})); }},")
+        if "function" in c:
+            lines.append(f"    [] {{ return asModule({c['function']}({args})); }},")
+        else:
+            lines.append(f"    [] {{ return std::static_pointer_cast<torch::nn::Module>("
+                         f"std::make_shared<{c['class']}>({args})); }},")
     lines += ["  };", '  std::cout << "[";',
               "  for (size_t I = 0; I < Make.size(); ++I) {",
               '    std::cout << (I ? "," : "") << "\\n {\\"keys\\": [";',
@@ -123,7 +131,7 @@ def truth(project, checkout, work):
 
 def prediction(project, checkout, keycheck, work):
     configs = {"configurations": [
-        {"class": c["class"], "name": f"config-{i}",
+        {model_kind(c): c[model_kind(c)], "name": f"config-{i}",
          "define": {a: v for a, v in c["args"] if not isinstance(v, dict)}}
         for i, c in enumerate(project["configurations"])]}
     path = os.path.join(work, "configurations.json")
@@ -144,14 +152,62 @@ def prediction(project, checkout, keycheck, work):
     return models, None, seconds
 
 
-def run_project(project, checkout, keycheck):
+def python_state_dict(pair, path, torch_python):
+    """Saves the Python model's state_dict with torch.save and returns its
+    keys and shapes, as torch itself reads them."""
+    code = (pair["python"] + "\nimport json, torch\n"
+            "sd = model.state_dict()\n"
+            f"torch.save(sd, {path!r})\n"
+            "print(json.dumps([[k, list(v.shape)] for k, v in sd.items()]))\n")
+    proc = subprocess.run([torch_python, "-c", code], capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        sys.exit(f"the Python side of a pair failed:\n{proc.stderr[-2000:]}")
+    return {k: shape for k, shape in json.loads(proc.stdout)}
+
+
+def judge_pair(project, tree, keycheck, pair, real, work, index, torch_python):
+    """One Python-port pair: the right verdict from the two key sets (a
+    state_dict loads by name when names and shapes agree; order does not
+    matter), and `check --checkpoint` run as a user would."""
+    c = project["configurations"][pair["configuration"]]
+    path = os.path.join(work, f"pair-{index}.pt")
+    python_keys = python_state_dict(pair, path, torch_python)
+    cpp_keys = {k["name"]: k["shape"] for k in real["keys"]}
+    loads = python_keys == cpp_keys
+    kind = model_kind(c)
+    cmd = ([keycheck, "check"] + (project["sources"] or project["headers"]) +
+           [f"--{kind}", c[kind], "--checkpoint", path, "--no-cache"] +
+           [f"--define={a}={json.dumps(v) if isinstance(v, str) else v}"
+            for a, v in c["args"] if not isinstance(v, dict)] +
+           ["--", "-std=c++17", f"-I{TORCH_INCLUDE}"] + project.get("flags", []))
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tree)
+    verdict = {0: "loads", 1: "mismatch"}.get(proc.returncode, "no verdict")
+    right = verdict == ("loads" if loads else "mismatch")
+    first = next((line for line in proc.stdout.splitlines()
+                  if ": error: " in line or ": warning: " in line), "")
+    if verdict == "no verdict":
+        first = (proc.stderr.strip().splitlines() or ["?"])[-1]
+    truth_text = "loads" if loads else (
+        f"{len(set(python_keys) ^ set(cpp_keys))} names differ, "
+        f"{sum(1 for k in python_keys if k in cpp_keys and python_keys[k] != cpp_keys[k])}"
+        " shapes differ")
+    return {"label": pair["label"], "truth": truth_text, "verdict": verdict,
+            "right": right, "first": first[:200]}
+
+
+def run_project(project, checkout, keycheck, torch_python=None):
     rows = []
     with tempfile.TemporaryDirectory() as work:
         tree = prepare(project, checkout, work)
         real = truth(project, tree, work)
         models, error, seconds = prediction(project, tree, keycheck, work)
+        pairs = [judge_pair(project, tree, keycheck, pair,
+                            real[pair["configuration"]], work, i, torch_python)
+                 for i, pair in enumerate(project.get("python_pairs", []))
+                 if torch_python]
     for i, c in enumerate(project["configurations"]):
-        label = (f"{c['class']}("
+        label = (f"{c[model_kind(c)]}("
                  f"{', '.join(f'{a}={label_value(v)}' for a, v in c['args'])})")
         r = real[i]
         if "error" in r:
@@ -164,7 +220,7 @@ def run_project(project, checkout, keycheck):
         diffs = compare(r["keys"], model["keys"])
         diffs += [f"unresolved: {u['message']}" for u in model.get("unresolved", [])]
         rows.append((label, "exact" if not diffs else "differs", diffs))
-    return rows, seconds
+    return rows, seconds, pairs
 
 
 def main():
@@ -175,6 +231,9 @@ def main():
     ap.add_argument("--only", action="append", default=[], metavar="OWNER/NAME",
                     help="measure only these projects (repeatable)")
     ap.add_argument("--write-docs", action="store_true")
+    ap.add_argument("--torch-python", default="/usr/bin/python3",
+                    help="a Python with torch and torchvision, for the "
+                         "Python-port pairs ('' skips them)")
     args = ap.parse_args()
     if args.only and args.write_docs:
         ap.error("--write-docs writes the whole table: not with --only")
@@ -183,7 +242,10 @@ def main():
     keycheck = os.path.abspath(args.keycheck)
     report = ["| project | configuration | result | differences |",
               "| --- | --- | --- | --- |"]
-    exact = total = measured = 0
+    pair_report = ["| project | Python model | truth (names, shapes) | "
+                   "`check --checkpoint` | right | first finding |",
+                   "| --- | --- | --- | --- | --- | --- |"]
+    exact = total = measured = pairs_right = pairs_total = 0
     for p in projects:
         if args.only and p["name"] not in args.only:
             continue
@@ -191,10 +253,11 @@ def main():
         if not os.path.isdir(checkout):
             print(f"{p['name']}: no checkout at {checkout}; skipped")
             continue
-        rows, seconds = run_project(p, checkout, keycheck)
+        rows, seconds, pairs = run_project(p, checkout, keycheck,
+                                           args.torch_python or None)
         measured += 1
-        print(f"{p['name']} ({p['commit'][:12]}): keys on {len(p['sources'] or p['headers'])} "
-              f"units in {seconds:.1f} s")
+        print(f"{p['name']} ({p['commit'][:12]}): keys on "
+              f"{len(p['sources'] or p['headers'])} units in {seconds:.1f} s")
         for label, result, diffs in rows:
             total += 1
             exact += result == "exact"
@@ -203,9 +266,23 @@ def main():
                 print(f"                  {d}")
             shown = "; ".join(diffs[:3]) + (f"; {len(diffs) - 3} more" if len(diffs) > 3 else "")
             report.append(f"| {p['name']} | `{label}` | {result} | {shown.replace('|', '/')} |")
+        for pair in pairs:
+            pairs_total += 1
+            pairs_right += pair["right"]
+            print(f"  pair {'right' if pair['right'] else 'WRONG':>9}  "
+                  f"{pair['label']}: truth {pair['truth']}, verdict "
+                  f"{pair['verdict']}")
+            if pair["first"]:
+                print(f"                  {pair['first']}")
+            pair_report.append(
+                f"| {p['name']} | `{pair['label']}` | {pair['truth']} | "
+                f"{pair['verdict']} | {'yes' if pair['right'] else 'no'} | "
+                f"{pair['first'].replace('|', '/')} |")
     summary = (f"{exact} of {total} configurations exact, in {measured} "
                f"project{'s' if measured != 1 else ''}")
+    pair_summary = f"{pairs_right} of {pairs_total} Python-port verdicts right"
     print(summary)
+    print(pair_summary)
     if args.write_docs:
         with open(os.path.join(ROOT, "docs", "accuracy.md"), "w") as f:
             f.write("# Accuracy on real code\n\n"
@@ -214,8 +291,17 @@ def main():
                     "listed commit: LibTorch's own keys against `torch-keycheck "
                     "keys`, name, kind, shape, dtype and order.\n\n"
                     f"**{summary}.**\n\n" +
-                    "\n".join(report) + "\n")
-    sys.exit(0 if exact == total else 1)
+                    "\n".join(report) + "\n\n"
+                    "## Python-port pairs\n\n"
+                    "The Python twin of a configuration (torchvision's, or the "
+                    "project's model written in Python), saved by `torch.save("
+                    "model.state_dict())`; the right verdict is whether its "
+                    "names and shapes are the C++ model's (a state_dict loads "
+                    "by name), and `torch-keycheck check --checkpoint` must "
+                    "exit 0 when they are and 1 when not.\n\n"
+                    f"**{pair_summary}.**\n\n" +
+                    "\n".join(pair_report) + "\n")
+    sys.exit(0 if exact == total and pairs_right == pairs_total else 1)
 
 
 if __name__ == "__main__":
