@@ -304,7 +304,11 @@ public:
       else if (P.Default)
         B[P.Name] = fold(P.Default, B);
     }
-    return instantiateClass(specialized(*C, *Ctor, B), B, Conds, Depth);
+    // The class's own tree, placed where this module is registered.
+    Node Inst = instantiateClass(specialized(*C, *Ctor, B), B, Conds, Depth);
+    Inst.Loc = N.Loc;
+    Inst.Origin = std::move(N.Origin);
+    return Inst;
   }
 
   void addChildren(const std::vector<SymExprPtr> &Children, const Bindings &B,
