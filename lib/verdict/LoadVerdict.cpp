@@ -48,8 +48,13 @@ public:
     const std::vector<ManifestKey> &Ckpt = stripPrefixes();
     // One lookup per key; everything after works on what it found.
     CkptByName.reserve(Ckpt.size());
-    for (const ManifestKey &K : Ckpt)
+    for (const ManifestKey &K : Ckpt) {
       CkptByName.try_emplace(K.Name, &K);
+      std::string_view Name = K.Name;
+      for (size_t Dot = Name.find('.'); Dot != std::string_view::npos;
+           Dot = Name.find('.', Dot + 1))
+        CkptModules.insert(Name.substr(0, Dot));
+    }
     Found.reserve(Model.Keys.size());
     std::vector<bool> Hit(Ckpt.size());
     for (const Key &K : Model.Keys) {
@@ -87,7 +92,7 @@ private:
   const std::vector<ManifestKey> &stripPrefixes() {
     Stripped = wrapperPrefix(M.Keys, Model.Keys);
     if (Stripped.empty())
-      return M.Keys;
+      return addSubmodulePrefix();
     StrippedKeys = M.Keys;
     for (ManifestKey &K : StrippedKeys)
       K.Name.erase(0, Stripped.size());
@@ -97,6 +102,48 @@ private:
                "' does not register; strip it from the keys before "
                "loading (it comes from a DataParallel or torch.compile "
                "wrapper)");
+    return StrippedKeys;
+  }
+
+  /// A checkpoint of one sub-module (`torch::save(model->net, ...)`, or a
+  /// Python state_dict of the part): none of its keys is the model's, and
+  /// every one is a key of the same module with that module's path
+  /// stripped. That is one finding at the module, and the comparison goes
+  /// on with the path put back, so what else differs still shows.
+  const std::vector<ManifestKey> &addSubmodulePrefix() {
+    if (M.Keys.empty() || Model.Modules.empty())
+      return M.Keys;
+    NameSet Names;
+    for (const Key &K : Model.Keys)
+      Names.insert(K.Name);
+    for (const ManifestKey &K : M.Keys)
+      if (Names.count(K.Name))
+        return M.Keys;
+    const ModuleInstance *Part = nullptr;
+    for (const ModuleInstance &Mod : Model.Modules) {
+      std::string Prefix = Mod.Path + ".";
+      bool All = std::all_of(M.Keys.begin(), M.Keys.end(),
+                             [&](const ManifestKey &K) {
+                               return Names.count(Prefix + K.Name) > 0;
+                             });
+      // The outermost such module: a Sequential's only child would match
+      // too, with fewer keys.
+      if (All) {
+        Part = &Mod;
+        break;
+      }
+    }
+    if (!Part)
+      return M.Keys;
+    Added = Part->Path + ".";
+    StrippedKeys = M.Keys;
+    for (ManifestKey &K : StrippedKeys)
+      K.Name.insert(0, Added);
+    report(CheckId::CheckpointPrefix, Part->NameLength ? Part->NameLoc : Part->Loc,
+           "the checkpoint holds '" + Part->Path + "' alone: every key is one "
+               "of '" + Part->Path + "' without the '" + Added +
+               "' prefix; load it into '" + Part->Path +
+               "', or save the whole '" + Model.Class + "'");
     return StrippedKeys;
   }
 
@@ -279,7 +326,10 @@ private:
         return !Found[K] && !isExplained(Of.Name) && !Of.When &&
                Of.Name.find('{') == std::string::npos;
       });
-      if (Under.empty() || !Judged || Covered.count(Model.Keys[Under[0]].Name))
+      // A module the checkpoint has keys under is there, with other
+      // children: what is missing is further down.
+      if (Under.empty() || !Judged || Covered.count(Model.Keys[Under[0]].Name) ||
+          CkptModules.count(Mod.Path))
         continue;
       std::vector<std::string> Keys;
       for (size_t K : Under)
@@ -386,6 +436,7 @@ private:
       const ModuleInstance &Mod = Model.Modules[I];
       const std::vector<size_t> &UnderIndex = KeysUnder[I];
       if (UnderIndex.empty() || Covered.count(Model.Keys[UnderIndex[0]].Name) ||
+          CkptModules.count(Mod.Path) ||
           !std::all_of(UnderIndex.begin(), UnderIndex.end(),
                        [&](size_t K) { return isMissing(K); }))
         continue;
@@ -487,20 +538,45 @@ private:
     }
   }
 
+  static std::string renameMessage(const std::string &Ours,
+                                   const std::string &Theirs,
+                                   const std::string &Name, size_t More) {
+    return "'" + Ours + "' is '" + Theirs + "' in the checkpoint" +
+           (More ? ", and " + std::to_string(More) + " more " +
+                       (More == 1 ? "instance" : "instances") + " of this '" +
+                       Name + "' likewise"
+                 : "") +
+           " (the same keys and shapes); rename the registration or the "
+           "checkpoint's keys";
+  }
+
   void reportRename(const RenameSide &O, const RenameSide &T,
                     const std::string &Parent) {
     std::string Other = T.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
-    Finding &F = report(
-        CheckId::CheckpointRenamed, O.NameLength ? O.NameLoc : O.Loc,
-        "'" + O.Path + "' is '" + T.Path +
-            "' in the checkpoint (the same keys and shapes); rename the "
-            "registration or the checkpoint's keys");
+    std::string Name = O.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
+    Explained.insert(O.Keys.begin(), O.Keys.end());
+    Explained.insert(T.Keys.begin(), T.Keys.end());
+    // One registration that made many instances (a block built in a loop)
+    // is one cause: one finding, counting the instances.
+    SourceLoc At = O.NameLength ? O.NameLoc : O.Loc;
+    auto [It, First] = RenameFindings.try_emplace(
+        At.str() + "|" + Name + "|" + Other, RenameGroup{Out.size(), O.Path,
+                                                         T.Path, 0});
+    RenameGroup &G = It->second;
+    if (!First) {
+      Finding &F = Out[G.Index];
+      ++G.More;
+      F.Message = renameMessage(G.Ours, G.Theirs, Name, G.More);
+      F.Keys.insert(F.Keys.end(), O.Keys.begin(), O.Keys.end());
+      F.Keys.insert(F.Keys.end(), T.Keys.begin(), T.Keys.end());
+      return;
+    }
+    Finding &F = report(CheckId::CheckpointRenamed, At,
+                        renameMessage(O.Path, T.Path, Name, 0));
     if (O.NameLength)
       F.Fixes.push_back({O.NameLoc, O.NameLength, "\"" + Other + "\""});
     F.Keys = O.Keys;
     F.Keys.insert(F.Keys.end(), T.Keys.begin(), T.Keys.end());
-    Explained.insert(O.Keys.begin(), O.Keys.end());
-    Explained.insert(T.Keys.begin(), T.Keys.end());
   }
 
   void unexpected(const std::vector<ManifestKey> &Ckpt) {
@@ -611,8 +687,21 @@ private:
   const ModelKeys *Symbolic;
   std::optional<KeysByName> SymbolicByName;
   std::string Stripped;
-  std::vector<ManifestKey> StrippedKeys; ///< when Stripped is not empty
+  /// The path of the sub-module the checkpoint holds alone, put back.
+  std::string Added;
+  std::vector<ManifestKey> StrippedKeys; ///< when Stripped or Added is set
   NameIndex CkptByName;
+  /// A rename finding and the instances of its cause it covers.
+  struct RenameGroup {
+    size_t Index;       ///< in Out
+    std::string Ours, Theirs; ///< the first instance's paths
+    size_t More;        ///< instances after the first
+  };
+  /// Rename findings by cause: where, the old name, the new name.
+  std::map<std::string, RenameGroup> RenameFindings;
+  /// Every module path the checkpoint has keys under (`layer1`,
+  /// `layer1.0`), views into its names.
+  NameSet CkptModules;
   /// Per model key, the checkpoint's tensor of that name, or null.
   std::vector<const ManifestKey *> Found;
   /// Whether the checkpoint has a key no model key found.
