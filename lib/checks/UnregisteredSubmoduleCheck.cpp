@@ -13,11 +13,16 @@ namespace torchkc {
 namespace checks {
 
 /// A LibTorch module with no parameters or buffers (ReLU, MaxPool2d,
-/// Dropout): left unregistered, it still runs in forward() and nothing of
-/// it is missing from a checkpoint, so it is no hazard.
+/// Dropout), or a container with nothing in it (the empty Sequential a
+/// default-initialised `torch::nn::Sequential seq;` member holds until the
+/// constructor assigns the real one): left unregistered, nothing of it is
+/// missing from a checkpoint, so it is no hazard.
 static bool holdsNoTensors(const SymExprPtr &V) {
-  if (!V || V->K != SymExpr::Kind::Module || V->Builtin.empty() ||
-      isContainer(V->Builtin) || !isKnownBuiltin(V->Builtin))
+  if (!V || V->K != SymExpr::Kind::Module || V->Builtin.empty())
+    return false;
+  if (isContainer(V->Builtin))
+    return V->Args.empty();
+  if (!isKnownBuiltin(V->Builtin))
     return false;
   BuiltinExpansion E = expandBuiltin(V->Builtin, V->Args, V->Setters);
   return E.Problem.empty() && E.Entries.empty();

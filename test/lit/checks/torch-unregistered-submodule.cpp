@@ -26,6 +26,14 @@ struct InitListImpl : torch::nn::Module {
   // CHECK-MESSAGES: :[[@LINE-1]]:42: note: 'proj' is declared here
 };
 
+// A default-initialised Sequential member filled and never registered.
+struct FilledImpl : torch::nn::Module {
+  FilledImpl() { body->push_back(torch::nn::Linear(2, 2)); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: member 'body' is assigned a module that is never registered; {{.*}} [torch-unregistered-submodule]
+  torch::nn::Sequential body;
+  // CHECK-MESSAGES: :[[@LINE-1]]:25: note: 'body' is declared here
+};
+
 // Assigned under a condition, registered nowhere.
 struct FlagImpl : torch::nn::Module {
   explicit FlagImpl(bool aux) {
@@ -96,4 +104,17 @@ struct ParameterFreeImpl : torch::nn::Module {
   torch::nn::ReLU relu{nullptr};
   torch::nn::MaxPool2d pool{nullptr};
   torch::nn::Dropout drop{nullptr};
+};
+
+// The empty Sequential a default-initialised member holds until the
+// constructor assigns the real one, which is registered (an actor-critic
+// agent's networks built as locals).
+struct AgentImpl : torch::nn::Module {
+  AgentImpl() {
+    torch::nn::Sequential net({{"in", torch::nn::Linear(4, 8)},
+                               {"act", torch::nn::Tanh()}});
+    critic = net;
+    critic = register_module("critic", critic);
+  }
+  torch::nn::Sequential critic;
 };
