@@ -196,12 +196,52 @@ def judge_pair(project, tree, keycheck, pair, real, work, index, torch_python):
             "right": right, "first": first[:200]}
 
 
+def lint_findings(project, tree, keycheck):
+    """`check` on the project's units as a user would run it (source checks,
+    no checkpoint), each finding with the judgement projects.json records
+    for it: "real" (a hazard, read in the code) or "false alarm"."""
+    cmd = ([keycheck, "check"] + (project["sources"] or project["headers"]) +
+           ["--format", "json", "--no-cache", "--", "-std=c++17",
+            f"-I{TORCH_INCLUDE}"] + project.get("flags", []))
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tree)
+    if proc.returncode == 2:
+        return [{"where": "", "check": "", "message": proc.stderr.strip()[-200:],
+                 "judgement": "tool error"}]
+    judged = {(j["check"], j["where"]): j
+              for j in project.get("lint_judgements", [])}
+    found = []
+    for f in json.loads(proc.stdout)["findings"]:
+        where = (f"{os.path.relpath(f['location']['file'], tree)}:"
+                 f"{f['location']['line']}")
+        j = judged.get((f["check"], where), {})
+        found.append({"where": where, "check": f["check"],
+                      "message": f["message"],
+                      "judgement": j.get("judgement", "not judged"),
+                      "why": j.get("why", "")})
+    return found
+
+
+def syntax_only_seconds(project, tree):
+    """What the compiler takes to parse the same units: clang++-19
+    -fsyntax-only, one after another, as keys parses them."""
+    units = project["sources"] or project["headers"]
+    start = time.monotonic()
+    for unit in units:
+        language = ["-x", "c++"] if unit.endswith((".h", ".hpp", ".hh")) else []
+        subprocess.run(["clang++-19", "-fsyntax-only", "-w", "-std=c++17",
+                        f"-I{TORCH_INCLUDE}"] + project.get("flags", []) +
+                       language + [unit], capture_output=True, cwd=tree)
+    return time.monotonic() - start
+
+
 def run_project(project, checkout, keycheck, torch_python=None):
     rows = []
     with tempfile.TemporaryDirectory() as work:
         tree = prepare(project, checkout, work)
         real = truth(project, tree, work)
         models, error, seconds = prediction(project, tree, keycheck, work)
+        compiler = syntax_only_seconds(project, tree)
+        lints = lint_findings(project, tree, keycheck)
         pairs = [judge_pair(project, tree, keycheck, pair,
                             real[pair["configuration"]], work, i, torch_python)
                  for i, pair in enumerate(project.get("python_pairs", []))
@@ -220,7 +260,7 @@ def run_project(project, checkout, keycheck, torch_python=None):
         diffs = compare(r["keys"], model["keys"])
         diffs += [f"unresolved: {u['message']}" for u in model.get("unresolved", [])]
         rows.append((label, "exact" if not diffs else "differs", diffs))
-    return rows, seconds, pairs
+    return rows, (seconds, compiler), pairs, lints
 
 
 def main():
@@ -246,6 +286,13 @@ def main():
                    "`check --checkpoint` | right | first finding |",
                    "| --- | --- | --- | --- | --- | --- |"]
     exact = total = measured = pairs_right = pairs_total = 0
+    keys_time = compiler_time = 0.0
+    lint_counts = {}
+    lint_report = ["| project | where | check | message | judgement | why |",
+                   "| --- | --- | --- | --- | --- | --- |"]
+    timing = ["| project | units | `keys --no-cache` (s) | "
+              "`clang++-19 -fsyntax-only` (s) | ratio |",
+              "| --- | --- | --- | --- | --- |"]
     for p in projects:
         if args.only and p["name"] not in args.only:
             continue
@@ -253,11 +300,25 @@ def main():
         if not os.path.isdir(checkout):
             print(f"{p['name']}: no checkout at {checkout}; skipped")
             continue
-        rows, seconds, pairs = run_project(p, checkout, keycheck,
-                                           args.torch_python or None)
+        rows, (seconds, compiler), pairs, lints = run_project(
+            p, checkout, keycheck, args.torch_python or None)
+        for l in lints:
+            lint_counts[l["judgement"]] = lint_counts.get(l["judgement"], 0) + 1
+            print(f"  lint {l['judgement']:>11}  {l['where']} [{l['check']}] "
+                  f"{l['message'][:120]}")
+            lint_report.append(
+                f"| {p['name']} | {l['where']} | {l['check']} | "
+                f"{l['message'].replace('|', '/')} | {l['judgement']} | "
+                f"{l.get('why', '').replace('|', '/')} |")
         measured += 1
+        keys_time += seconds
+        compiler_time += compiler
         print(f"{p['name']} ({p['commit'][:12]}): keys on "
-              f"{len(p['sources'] or p['headers'])} units in {seconds:.1f} s")
+              f"{len(p['sources'] or p['headers'])} units in {seconds:.1f} s "
+              f"(clang++-19 -fsyntax-only: {compiler:.1f} s)")
+        timing.append(f"| {p['name']} | {len(p['sources'] or p['headers'])} | "
+                      f"{seconds:.1f} | {compiler:.1f} | "
+                      f"{seconds / compiler:.2f} |")
         for label, result, diffs in rows:
             total += 1
             exact += result == "exact"
@@ -281,8 +342,17 @@ def main():
     summary = (f"{exact} of {total} configurations exact, in {measured} "
                f"project{'s' if measured != 1 else ''}")
     pair_summary = f"{pairs_right} of {pairs_total} Python-port verdicts right"
+    time_summary = (f"keys took {keys_time:.0f} s where clang++-19 "
+                    f"-fsyntax-only takes {compiler_time:.0f} s "
+                    f"({keys_time / max(compiler_time, 1e-9):.2f}x)")
+    lint_total = sum(lint_counts.values())
+    lint_summary = (f"{lint_total} lint findings: " +
+                    (", ".join(f"{n} {j}" for j, n in sorted(lint_counts.items()))
+                     or "none"))
     print(summary)
     print(pair_summary)
+    print(lint_summary)
+    print(time_summary)
     if args.write_docs:
         with open(os.path.join(ROOT, "docs", "accuracy.md"), "w") as f:
             f.write("# Accuracy on real code\n\n"
@@ -300,8 +370,22 @@ def main():
                     "by name), and `torch-keycheck check --checkpoint` must "
                     "exit 0 when they are and 1 when not.\n\n"
                     f"**{pair_summary}.**\n\n" +
-                    "\n".join(pair_report) + "\n")
-    sys.exit(0 if exact == total and pairs_right == pairs_total else 1)
+                    "\n".join(pair_report) + "\n\n"
+                    "## Lint findings\n\n"
+                    "`check` on each project's units, without a checkpoint, "
+                    "as a user would run it; each finding judged by reading "
+                    "the code (`lint_judgements` in projects.json).\n\n"
+                    f"**{lint_summary}.**\n\n" +
+                    "\n".join(lint_report) + "\n\n"
+                    "## Time\n\n"
+                    "`keys --no-cache` on the project's units (one parse "
+                    "each, every configuration derived in it) against "
+                    "`clang++-19 -fsyntax-only` of the same units, on the "
+                    "machine that wrote this page.\n\n"
+                    f"**{time_summary}.**\n\n" +
+                    "\n".join(timing) + "\n")
+    sys.exit(0 if exact == total and pairs_right == pairs_total and
+             set(lint_counts) <= {"real"} else 1)
 
 
 if __name__ == "__main__":
