@@ -15,8 +15,9 @@ packages=(
   nlohmann-json3-dev libzip-dev zlib1g-dev
   # Unit tests
   libgtest-dev libgmock-dev
-  # Runtime oracle and real checkpoints
-  libtorch-dev python3-torch python3-jsonschema
+  # Runtime oracle and real checkpoints; torchvision for the Python side of
+  # the real-world bench's port pairs (bench/realworld)
+  libtorch-dev python3-torch python3-torchvision python3-jsonschema
   # Integrations under test: the pre-commit framework running our hook
   # (it brings python3-yaml, which reads the example CI workflow)
   pre-commit python3-yaml

@@ -162,8 +162,9 @@ def python_state_dict(pair, path, torch_python):
     proc = subprocess.run([torch_python, "-c", code], capture_output=True,
                           text=True)
     if proc.returncode != 0:
-        sys.exit(f"the Python side of a pair failed:\n{proc.stderr[-2000:]}")
-    return {k: shape for k, shape in json.loads(proc.stdout)}
+        # Not a verdict of ours: said, and left out of the count.
+        return None, (proc.stderr.strip().splitlines() or ["failed"])[-1]
+    return {k: shape for k, shape in json.loads(proc.stdout)}, None
 
 
 def judge_pair(project, tree, keycheck, pair, real, work, index, torch_python):
@@ -172,7 +173,10 @@ def judge_pair(project, tree, keycheck, pair, real, work, index, torch_python):
     matter), and `check --checkpoint` run as a user would."""
     c = project["configurations"][pair["configuration"]]
     path = os.path.join(work, f"pair-{index}.pt")
-    python_keys = python_state_dict(pair, path, torch_python)
+    python_keys, failure = python_state_dict(pair, path, torch_python)
+    if failure:
+        return {"label": pair["label"], "truth": "not run", "verdict": "not run",
+                "right": None, "first": f"the Python side failed: {failure}"}
     cpp_keys = {k["name"]: k["shape"] for k in real["keys"]}
     loads = python_keys == cpp_keys
     kind = model_kind(c)
@@ -211,7 +215,7 @@ def lint_findings(project, tree, keycheck):
               for j in project.get("lint_judgements", [])}
     found = []
     for f in json.loads(proc.stdout)["findings"]:
-        where = (f"{os.path.relpath(f['location']['file'], tree)}:"
+        where = (f"{os.path.relpath(os.path.realpath(f['location']['file']), os.path.realpath(tree))}:"
                  f"{f['location']['line']}")
         j = judged.get((f["check"], where), {})
         found.append({"where": where, "check": f["check"],
@@ -328,16 +332,19 @@ def main():
             shown = "; ".join(diffs[:3]) + (f"; {len(diffs) - 3} more" if len(diffs) > 3 else "")
             report.append(f"| {p['name']} | `{label}` | {result} | {shown.replace('|', '/')} |")
         for pair in pairs:
-            pairs_total += 1
-            pairs_right += pair["right"]
-            print(f"  pair {'right' if pair['right'] else 'WRONG':>9}  "
+            if pair["right"] is not None:
+                pairs_total += 1
+                pairs_right += pair["right"]
+            state = {True: "right", False: "WRONG", None: "not run"}[pair["right"]]
+            print(f"  pair {state:>9}  "
                   f"{pair['label']}: truth {pair['truth']}, verdict "
                   f"{pair['verdict']}")
             if pair["first"]:
                 print(f"                  {pair['first']}")
             pair_report.append(
                 f"| {p['name']} | `{pair['label']}` | {pair['truth']} | "
-                f"{pair['verdict']} | {'yes' if pair['right'] else 'no'} | "
+                f"{pair['verdict']} | "
+                f"{ {True: 'yes', False: 'no', None: 'not run'}[pair['right']]} | "
                 f"{pair['first'].replace('|', '/')} |")
     summary = (f"{exact} of {total} configurations exact, in {measured} "
                f"project{'s' if measured != 1 else ''}")

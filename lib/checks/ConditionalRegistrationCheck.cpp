@@ -86,19 +86,30 @@ void ClassLinter::checkContainerChildren(const Constructor &Ctor,
       return;
     }
     if (E->K == SymExpr::Kind::Repeat) {
+      // One loop is one cause: a finding at its first child, however many
+      // children each iteration adds.
+      size_t PerIteration = E->Args.size() - 2;
       for (size_t I = 2; I < E->Args.size(); ++I) {
         const SymExprPtr &Child = E->Args[I];
-        if (Child->Loc.valid() && Child->K == SymExpr::Kind::Module)
+        if (Child->Loc.valid() && Child->K == SymExpr::Kind::Module) {
           report(CheckId::ConditionalRegistration, Child->Loc,
-                 "how many children this adds to '" + Container +
-                     "' depends on configuration")
+                 PerIteration == 1
+                     ? "how many children this adds to '" + Container +
+                           "' depends on configuration"
+                     : "how many children this loop adds to '" + Container +
+                           "' (" + std::to_string(PerIteration) +
+                           " each time round, from here) depends on "
+                           "configuration")
               .Notes.push_back(
                   {E->IntVal < int64_t(Ctor.Loops.size())
                        ? Ctor.Loops[E->IntVal].Loc
                        : SourceLoc(),
                    "loop count " + dependence({E->Args[0], E->Args[1]}, {})});
-        Visit(Child);
+          break;
+        }
       }
+      for (size_t I = 2; I < E->Args.size(); ++I)
+        Visit(E->Args[I]);
       return;
     }
     if (E->K == SymExpr::Kind::List)

@@ -53,6 +53,13 @@ struct BodyImpl : torch::nn::Module {
       body->push_back(torch::nn::Linear(4, 4));
     // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: how many children this adds to 'body' depends on configuration [torch-conditional-registration]
     // CHECK-MESSAGES: :[[@LINE-3]]:5: note: loop count depends on constructor parameter 'blocks'
+    // A loop adding several children per stage is one cause: one finding.
+    for (int b = 0; b < blocks; ++b) {
+      body->push_back(torch::nn::Linear(4, 4));
+      // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: how many children this loop adds to 'body' (2 each time round, from here) depends on configuration [torch-conditional-registration]
+      // CHECK-MESSAGES: :[[@LINE-3]]:5: note: loop count depends on constructor parameter 'blocks'
+      body->push_back(torch::nn::BatchNorm1d(4));
+    }
     body->push_back(torch::nn::Linear(4, 2));
     register_module("body", body);
   }
