@@ -26,7 +26,7 @@ const Constructor *ClassFinder::specialize(const std::string &Class,
   if (Done != Specialized.end())
     return Done->second.get();
   auto Out = std::make_unique<Constructor>();
-  ConstructorWalker W(Ctx, *Out, &Called);
+  ConstructorWalker W(Ctx, *Out, IsClass ? &Called : nullptr);
   if (IsClass)
     W.walkConstructor(It->second[CtorIndex], Args);
   else
@@ -34,14 +34,31 @@ const Constructor *ClassFinder::specialize(const std::string &Class,
   return (Specialized[Key] = std::move(Out)).get();
 }
 
-/// Whether a function returning T returns a module: a holder
-/// (`torch::nn::Sequential`, a TORCH_MODULE), a module class by value, or
-/// a std::shared_ptr to one.
-static bool returnsModule(QualType T) {
-  if (holderImpl(T) || sharedPtrPointee(T))
-    return true;
-  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-  return RD && RD->hasDefinition() && derivesFromModule(RD);
+/// Whether FD calls torch::save on a module: a model built in a function
+/// (often main) and saved there, not returned.
+static bool savesModule(const FunctionDecl *FD) {
+  const FunctionDecl *Def = nullptr;
+  if (!FD->hasBody(Def))
+    return false;
+  std::function<bool(const Stmt *)> Visit = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    // Only a module the function builds itself: `void train(Net &net)`
+    // saving its argument is no model.
+    if (const auto *CE = dyn_cast<CallExpr>(S); CE && isModuleSave(CE)) {
+      const Expr *Saved = CE->getArg(0)->IgnoreParenImpCasts();
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(Saved))
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+            VD && VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) &&
+            !VD->getType()->isReferenceType())
+          return true;
+    }
+    for (const Stmt *Child : S->children())
+      if (Visit(Child))
+        return true;
+    return false;
+  };
+  return Visit(Def->getBody());
 }
 
 bool ClassFinder::VisitFunctionDecl(FunctionDecl *FD) {
@@ -49,8 +66,8 @@ bool ClassFinder::VisitFunctionDecl(FunctionDecl *FD) {
   // once instantiated, and a model's own helpers may be too.
   if (isa<CXXMethodDecl>(FD) || !FD->isThisDeclarationADefinition() ||
       FD->isDependentContext() || FD->isTemplateInstantiation() ||
-      FD->isInvalidDecl() || FD->isMain() ||
-      !returnsModule(FD->getReturnType()))
+      FD->isInvalidDecl() ||
+      (!isModuleType(FD->getReturnType()) && !savesModule(FD)))
     return true;
   const SourceManager &SM = Ctx.getSourceManager();
   if (isLibraryLocation(SM, FD->getLocation()) || inTorchNamespace(FD))
@@ -65,8 +82,9 @@ bool ClassFinder::VisitFunctionDecl(FunctionDecl *FD) {
     It->Name = Name;
     It->Loc = toLoc(SM, FD->getLocation());
   }
+  // What a function model calls is no class's constructor path.
   Constructor Out;
-  ConstructorWalker W(Ctx, Out, &Called);
+  ConstructorWalker W(Ctx, Out);
   W.walkFunction(FD);
   It->Constructors.push_back(std::move(Out));
   Overloads.push_back(FD);
@@ -142,6 +160,14 @@ bool ClassFinder::addClass(CXXRecordDecl *RD) {
     C.Constructors.push_back(std::move(Out));
     Ctors.push_back(Ctor);
   }
+  // `using LinearImpl::LinearImpl;`: constructions this class declares no
+  // constructor for run the base's.
+  for (const Decl *D : RD->decls())
+    if (const auto *U = dyn_cast<UsingDecl>(D))
+      for (const UsingShadowDecl *S : U->shadows())
+        if (const auto *CS = dyn_cast<ConstructorUsingShadowDecl>(S))
+          if (const CXXRecordDecl *Base = CS->getNominatedBaseClass())
+            C.InheritsConstructorsOf = className(Base);
   if (C.Constructors.empty()) {
     // An implicit default constructor registers nothing itself, but its
     // member initialisers could; a class without a user constructor is

@@ -58,7 +58,9 @@ public:
 
   /// Walks a free function returning a module (a function model) as a
   /// constructor: its parameters are the knobs, and what it returns is
-  /// registered at the root.
+  /// registered at the root. A function that returns no module but saves
+  /// one (`torch::save(net, "net.pt")` in main) has the module it saves
+  /// first as its model.
   void walkFunction(const FunctionDecl *FD, const Bindings &Values = {});
 
 private:
@@ -88,10 +90,32 @@ private:
   /// registrations come first, with its parameters bound to the arguments.
   void inlineConstructor(const CXXConstructExpr *CE);
 
+  /// A LibTorch module as base class (`struct WrappedImpl :
+  /// ConvTranspose2dImpl`), constructed by CE: its tensors are this
+  /// module's own, registered first (a Root registration).
+  void registerBuiltinBase(const CXXRecordDecl *Base,
+                           const CXXConstructExpr *CE);
+
   /// Runs a function body with its parameters bound; yields what it
   /// returns.
   SymExprPtr inlineCall(const FunctionDecl *FD, ArrayRef<const Expr *> Args,
                         SourceLocation CallLoc);
+
+  /// A call through a callable object or pointer: a lambda (`auto add =
+  /// [&](int n) { ... }; add(3);`), a std::function or function pointer
+  /// initialised with one. Its body runs inline, seeing the variables of
+  /// the frames that call it; what it captures by reference it updates
+  /// there. Callee is the object called, Args the call's arguments.
+  SymExprPtr callThrough(const Expr *Callee, ArrayRef<const Expr *> Args,
+                         const Expr *Call);
+
+  /// The lambda a callable variable holds: its initialiser, through
+  /// std::function's converting constructor. Null when not known.
+  static const LambdaExpr *lambdaOf(const Expr *Callee);
+
+  /// Runs the body of a lambda's call operator inline.
+  SymExprPtr inlineLambda(const CXXMethodDecl *CallOp,
+                          ArrayRef<const Expr *> Args, SourceLocation CallLoc);
 
   /// How the last statement left the enclosing loop body.
   enum class Flow { Normal, Break, Continue };
@@ -303,6 +327,8 @@ private:
   /// The registrations selfPush made that are named by their index.
   std::vector<size_t> SelfPushes;
   std::set<const FunctionDecl *> *Called;
+  /// The module the first `torch::save(module, ...)` of the walk saves.
+  SymExprPtr SavedModule;
 };
 
 } // namespace extract

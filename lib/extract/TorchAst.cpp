@@ -77,6 +77,21 @@ const CXXRecordDecl *sharedPtrPointee(QualType T) {
   return Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
 }
 
+bool isModuleType(QualType T) {
+  T = T.getNonReferenceType();
+  if (holderImpl(T) || sharedPtrPointee(T))
+    return true;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  return RD && RD->hasDefinition() && derivesFromModule(RD);
+}
+
+bool isModuleSave(const CallExpr *CE) {
+  const FunctionDecl *FD = CE->getDirectCallee();
+  return FD && FD->getIdentifier() && FD->getName() == "save" &&
+         CE->getNumArgs() >= 2 && inTorchNamespace(FD) &&
+         isModuleType(CE->getArg(0)->IgnoreParenImpCasts()->getType());
+}
+
 std::string className(const CXXRecordDecl *RD) {
   std::string Name;
   llvm::raw_string_ostream OS(Name);

@@ -50,6 +50,13 @@ const CXXRecordDecl *holderImpl(QualType T);
 /// The pointee class of std::shared_ptr<T>, or null.
 const CXXRecordDecl *sharedPtrPointee(QualType T);
 
+/// Whether a value of type T is a module: a holder (`torch::nn::Sequential`,
+/// a TORCH_MODULE), a module class, or a std::shared_ptr to one.
+bool isModuleType(QualType T);
+
+/// Whether CE is `torch::save(module, ...)`.
+bool isModuleSave(const CallExpr *CE);
+
 /// A class's name as users write it, with template arguments:
 /// `net::ResNetImpl<net::BasicBlock>`.
 std::string className(const CXXRecordDecl *RD);

@@ -335,6 +335,9 @@ SymExprPtr ConstructorWalker::translateTable(const CXXConstructExpr *CE,
 SymExprPtr
 ConstructorWalker::translateOperatorCall(const CXXOperatorCallExpr *OC) {
   OverloadedOperatorKind Op = OC->getOperator();
+  // `add(3)` on a lambda or std::function.
+  if (Op == OO_Call && OC->getNumArgs() >= 1)
+    return callThrough(OC->getArg(0), args(OC, 1), OC);
   // `*holder` and `holder->` reach the module the holder holds.
   if ((Op == OO_Star || Op == OO_Arrow) && OC->getNumArgs() == 1 &&
       (holderImpl(OC->getArg(0)->getType()) ||
@@ -428,8 +431,12 @@ static const Expr *wholeRange(const Expr *First, const Expr *Last) {
 
 SymExprPtr ConstructorWalker::translateCall(const CallExpr *CE) {
   const FunctionDecl *FD = CE->getDirectCallee();
-  if (!FD)
+  if (!FD) {
+    // `make(3)` through a function pointer.
+    if (CE->getCallee()->getType()->isFunctionPointerType())
+      return callThrough(CE->getCallee(), args(CE), CE);
     return unknown(CE);
+  }
   StringRef Name = FD->getName();
   std::string Q = FD->getQualifiedNameAsString();
   // std::make_shared<SomeImpl>(args): a module held by shared_ptr.
@@ -456,6 +463,12 @@ SymExprPtr ConstructorWalker::translateCall(const CallExpr *CE) {
       SymExpr::isUnaryMathName(Name))
     return SymExpr::makeCall(Name.str(), {translate(CE->getArg(0))});
   if (inTorchNamespace(FD)) {
+    if (isModuleSave(CE)) {
+      SymExprPtr M = translate(CE->getArg(0));
+      if (!SavedModule)
+        SavedModule = M;
+      return SymExpr::makeUnknown(text(CE));
+    }
     if (Name == "full" && CE->getNumArgs() >= 2)
       // ATen infers full()'s dtype from the fill value unless one is given.
       return withDefaultDType(

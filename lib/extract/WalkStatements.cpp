@@ -35,7 +35,9 @@ void ConstructorWalker::walkFunction(const FunctionDecl *FD,
   Registration Root;
   Root.Root = true;
   Root.Name = SymExpr::makeString("");
-  SymExprPtr Returned = Frames.back().Return;
+  SymExprPtr Returned = isModuleType(FD->getReturnType())
+                            ? Frames.back().Return
+                            : SavedModule;
   Root.Value = Returned ? Returned
                         : SymExpr::makeUnknown(FD->getNameAsString() + "(...)");
   Root.Loc = Returned && Returned->Loc.valid() ? Returned->Loc : Out.Loc;
@@ -56,6 +58,12 @@ void ConstructorWalker::bindKnobs(const FunctionDecl *FD,
     const ParmVarDecl *Named = Def->getParamDecl(I);
     CP.Name = Named->getNameAsString();
     CP.Type = Named->getType().getAsString(Ctx.getPrintingPolicy());
+    if (const auto *ET =
+            Named->getType().getNonReferenceType()->getAs<EnumType>())
+      if (const EnumDecl *ED = ET->getDecl()->getDefinition())
+        for (const EnumConstantDecl *E : ED->enumerators())
+          CP.Enumerators.push_back(
+              {E->getNameAsString(), E->getInitVal().getExtValue()});
     for (const FunctionDecl *R : FD->redecls()) {
       const ParmVarDecl *P = R->getParamDecl(I);
       std::string Spelled = P->getNameAsString();
@@ -108,6 +116,8 @@ void ConstructorWalker::runConstructor(const CXXConstructorDecl *Ctor) {
       const auto *CE = dyn_cast<CXXConstructExpr>(E->IgnoreImplicit());
       if (Base && derivesFromModule(Base) && !inTorchNamespace(Base) && CE)
         inlineConstructor(CE);
+      else if (Base && CE && inTorchNamespace(Base))
+        registerBuiltinBase(Base, CE);
       continue;
     }
     if (const FieldDecl *F = Init->getMember()) {
@@ -119,6 +129,29 @@ void ConstructorWalker::runConstructor(const CXXConstructorDecl *Ctor) {
     }
   }
   walk(CtorDef->getBody());
+}
+
+void ConstructorWalker::registerBuiltinBase(const CXXRecordDecl *Base,
+                                            const CXXConstructExpr *CE) {
+  // `struct WrappedImpl : ConvTranspose2dImpl` constructed with
+  // `ConvTranspose2dImpl(options)`: the base's reset() registers its tensors
+  // on this very module, before any member or body statement runs.
+  // (Module and Cloneable register nothing; a container base fills itself
+  // through push_back.)
+  SymExprPtr M = moduleExpr(Base, translateArgs(args(CE)), CE);
+  if (M->Builtin.empty() || !isKnownBuiltin(M->Builtin) ||
+      isContainer(M->Builtin))
+    return;
+  Registration R;
+  R.Root = true;
+  R.Name = SymExpr::makeString("");
+  R.Value = M;
+  for (const SymExprPtr &G : Guards)
+    R.Guards.push_back(G);
+  R.Loops = ActiveLoops;
+  R.Loc = toLoc(SM, CE->getBeginLoc());
+  R.NameLoc = R.Loc;
+  Out.Registrations.push_back(std::move(R));
 }
 
 void ConstructorWalker::inlineConstructor(const CXXConstructExpr *CE) {
@@ -160,6 +193,112 @@ SymExprPtr ConstructorWalker::inlineCall(const FunctionDecl *FD,
   Guards.resize(Frames.back().GuardDepth);
   Frames.pop_back();
   return R ? R : SymExpr::makeUnknown(FD->getNameAsString() + "(...)");
+}
+
+const LambdaExpr *ConstructorWalker::lambdaOf(const Expr *Callee) {
+  const Expr *E = Callee->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (const Expr *Init = VD->getInit())
+        E = Init;
+  // std::function<void(int)> f = [&](int n) { ... };
+  for (int Depth = 0; Depth < 8; ++Depth) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *L = dyn_cast<LambdaExpr>(E))
+      return L;
+    if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = MT->getSubExpr();
+    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = BT->getSubExpr();
+    else if (const auto *CE = dyn_cast<CXXConstructExpr>(E);
+             CE && CE->getNumArgs() == 1)
+      E = CE->getArg(0);
+    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = FC->getSubExpr();
+    else
+      return nullptr;
+  }
+  return nullptr;
+}
+
+/// The function a function pointer variable is initialised with
+/// (`auto make = &make_block;`), or null.
+static const FunctionDecl *pointedFunction(const Expr *Callee) {
+  const Expr *E = Callee->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (VD->getType()->isFunctionPointerType() && VD->getInit())
+        E = VD->getInit()->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E);
+      UO && UO->getOpcode() == UO_AddrOf)
+    E = UO->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return dyn_cast<FunctionDecl>(DRE->getDecl());
+  return nullptr;
+}
+
+SymExprPtr ConstructorWalker::callThrough(const Expr *Callee,
+                                          ArrayRef<const Expr *> Args,
+                                          const Expr *Call) {
+  QualType T = Callee->getType().getNonReferenceType();
+  if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl(); RD && RD->isLambda())
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Call))
+      if (const auto *CallOp = dyn_cast_or_null<CXXMethodDecl>(
+              OC->getDirectCallee()))
+        return inlineLambda(CallOp, Args, Call->getExprLoc());
+  if (const LambdaExpr *L = lambdaOf(Callee)) {
+    const CXXMethodDecl *CallOp = L->getCallOperator();
+    if (!L->isGenericLambda() && CallOp->getNumParams() == Args.size())
+      return inlineLambda(CallOp, Args, Call->getExprLoc());
+  }
+  if (const FunctionDecl *FD = pointedFunction(Callee))
+    if (SymExprPtr R = inlineCall(FD, Args, Call->getExprLoc()))
+      return R;
+  unresolved(Call->getExprLoc(),
+             "call through '" + text(Callee) +
+                 "' is not followed: what it calls is not known here (a "
+                 "std::function or function pointer assigned elsewhere); "
+                 "modules it registers are missing");
+  return unknown(Call);
+}
+
+SymExprPtr ConstructorWalker::inlineLambda(const CXXMethodDecl *CallOp,
+                                           ArrayRef<const Expr *> Args,
+                                           SourceLocation CallLoc) {
+  if (!CallOp->hasBody())
+    return nullptr;
+  if (Frames.size() > MaxInlineDepth) {
+    unresolved(CallLoc, "calls nested too deeply to follow");
+    return nullptr;
+  }
+  // The body names the variables it captures as the enclosing function
+  // does; the innermost frame holding one has its value now.
+  Frame F;
+  for (const Frame &Outer : Frames)
+    for (const auto &[D, V] : Outer.Vars)
+      F.Vars[D] = V;
+  for (unsigned I = 0; I < CallOp->getNumParams() && I < Args.size(); ++I)
+    bindParameter(F, CallOp, I, translate(Args[I]));
+  F.GuardDepth = Guards.size();
+  Frames.push_back(std::move(F));
+  Flow SavedPending = Pending;
+  Pending = Flow::Normal;
+  walk(CallOp->getBody());
+  Pending = SavedPending;
+  Frame Done = std::move(Frames.back());
+  Guards.resize(Done.GuardDepth);
+  Frames.pop_back();
+  // What it captured by reference it changed in place.
+  for (const LambdaCapture &C : CallOp->getParent()->captures())
+    if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef)
+      if (const ValueDecl *V = C.getCapturedVar())
+        for (auto It = Frames.rbegin(); It != Frames.rend(); ++It)
+          if (auto Found = It->Vars.find(V); Found != It->Vars.end()) {
+            if (auto Now = Done.Vars.find(V); Now != Done.Vars.end())
+              Found->second = Now->second;
+            break;
+          }
+  return Done.Return ? Done.Return : SymExpr::makeUnknown("lambda(...)");
 }
 
 void ConstructorWalker::walk(const Stmt *S) {

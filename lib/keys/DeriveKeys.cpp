@@ -290,6 +290,8 @@ public:
       return N;
     }
     const Constructor *Ctor = pickConstructor(*C, M->Args);
+    if (!Ctor && !C->InheritsConstructorsOf.empty())
+      return instantiateInherited(*C, *M, Loc, Conds, Depth);
     if (!Ctor) {
       Out.Unresolved.push_back(
           {Loc, "no constructor of '" + C->Name + "' takes " +
@@ -308,6 +310,26 @@ public:
     Node Inst = instantiateClass(specialized(*C, *Ctor, B), B, Conds, Depth);
     Inst.Loc = N.Loc;
     Inst.Origin = std::move(N.Origin);
+    return Inst;
+  }
+
+  /// A construction that runs a constructor the class inherits (`using
+  /// LinearImpl::LinearImpl;`): the base's keys (their shapes are the
+  /// base's), placed here as a module of the class.
+  Node instantiateInherited(const ModuleClass &C, const SymExpr &M,
+                            const SourceLoc &Loc, const CondList &Conds,
+                            int Depth) {
+    auto Base = std::make_shared<SymExpr>(M);
+    Base->Name = C.InheritsConstructorsOf;
+    const std::string Prefix = "torch::nn::", Suffix = "Impl";
+    const std::string &Q = Base->Name;
+    if (Q.size() > Prefix.size() + Suffix.size() &&
+        Q.compare(0, Prefix.size(), Prefix) == 0 &&
+        Q.compare(Q.size() - Suffix.size(), Suffix.size(), Suffix) == 0)
+      Base->Builtin = Q.substr(Prefix.size(),
+                               Q.size() - Prefix.size() - Suffix.size());
+    Node Inst = instantiate(Base, Loc, Conds, Depth + 1);
+    Inst.Origin = C.Name;
     return Inst;
   }
 
@@ -582,6 +604,16 @@ std::string shapeText(const std::vector<Dim> &Shape) {
 /// (`cfgs['A']`).
 static SymExprPtr asParameterValue(const ConstructorParam &P,
                                    const SymExprPtr &V) {
+  // An enumerator, named as the code spells it (`Wide`, `Width::Wide`,
+  // `net::Width::Wide`), is its value.
+  if (!P.Enumerators.empty() && V->K == SymExpr::Kind::String) {
+    std::string Last = V->Name.substr(V->Name.rfind(':') == std::string::npos
+                                          ? 0
+                                          : V->Name.rfind(':') + 1);
+    for (const auto &[Name, Value] : P.Enumerators)
+      if (Name == Last)
+        return SymExpr::makeInt(Value);
+  }
   bool IsChar = P.Type == "char" || P.Type == "const char" ||
                 P.Type == "unsigned char" || P.Type == "const unsigned char";
   if (!IsChar || V->K != SymExpr::Kind::String)
@@ -623,6 +655,17 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
       Ctor = &C;
     }
   }
+  // `struct NamedBlockImpl : PlainBlockImpl { using PlainBlockImpl::
+  // PlainBlockImpl; };` configured by the base's parameters: the base's
+  // constructor runs.
+  if (!Class.InheritsConstructorsOf.empty() && (!Ctor || BestMissing >= 1000))
+    if (const ModuleClass *Base = G.find(Class.InheritsConstructorsOf);
+        Base && Base != &Class) {
+      ModelKeys Inherited = deriveKeys(G, *Base, Config);
+      Inherited.Class = Class.Name;
+      Inherited.Loc = Class.Loc;
+      return Inherited;
+    }
   if (!Ctor) {
     Out.Unresolved.push_back({Class.Loc, "'" + Class.Name +
                                              "' has no constructor with a "

@@ -3,9 +3,12 @@
 // named_buffers(), each key with its kind, shape and dtype, as JSON; and
 // asModule(), the module a function model returns.
 #pragma once
+#include <torch/script.h>
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <iostream>
+#include <unistd.h>
 #include <memory>
 #include <type_traits>
 #include <string>
@@ -70,4 +73,29 @@ template <class T> std::shared_ptr<torch::nn::Module> asModule(T M) {
     return M;
   else
     return M.ptr();
+}
+
+/// A module with the tensors and children of M, which torch::jit::load read
+/// from what torch::save wrote: LibTorch's own reading of a saved model.
+inline std::shared_ptr<torch::nn::Module>
+fromArchive(const torch::jit::Module &M) {
+  auto Out = std::make_shared<torch::nn::Module>();
+  for (const auto &P : M.named_parameters(/*recurse=*/false))
+    Out->register_parameter(P.name, P.value);
+  for (const auto &B : M.named_buffers(/*recurse=*/false))
+    Out->register_buffer(B.name, B.value);
+  for (const auto &C : M.named_children())
+    Out->register_module(C.name, fromArchive(C.value));
+  return Out;
+}
+
+/// Runs a function that builds and saves a model (to Path) and returns
+/// what it saved.
+template <class F>
+std::shared_ptr<torch::nn::Module> savedModel(F Run, std::string &Path) {
+  Path = "oracle-saved-model-" + std::to_string(::getpid()) + ".pt";
+  Run();
+  auto M = fromArchive(torch::jit::load(Path));
+  std::remove(Path.c_str());
+  return M;
 }

@@ -16,6 +16,7 @@
 #include "models/tables.h"
 #include "models/arith.h"
 #include "models/functions.h"
+#include "models/callables.h"
 
 #include "DumpKeys.h"
 

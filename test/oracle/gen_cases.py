@@ -14,6 +14,11 @@ def cpp_value(v):
         if len(v) == 3 and v[0] == v[2] == "'":
             return v
         return json.dumps(v)
+    if isinstance(v, dict) and "enum" in v:
+        # {"enum": "oracle::Width::Wide"}: an enumerator, spelt for C++ and
+        # for --define alike unless "define" spells it as a user may
+        # (`Wide`).
+        return v["enum"]
     if isinstance(v, list):
         kind = "double" if any(isinstance(x, float) for x in v) else "int64_t"
         return f"std::vector<{kind}>{{{', '.join(cpp_value(x) for x in v)}}}"
@@ -27,14 +32,24 @@ def main():
     inc, configs = [], []
     for i, case in enumerate(cases):
         name = f"case-{i}"
-        defines = {arg: value for arg, value in case["args"]}
+        defines = {arg: value.get("define", value["enum"])
+                   if isinstance(value, dict) else value
+                   for arg, value in case["args"]}
         args = ", ".join(cpp_value(value) for _, value in case["args"])
         # A case is a class to construct or a function model to call.
-        kind = "function" if "function" in case else "class"
+        # "saves": a function that saves the model it builds
+        # (torch::save(net, path) in a main) rather than returning it.
+        kind = next(k for k in ("function", "saves", "class") if k in case)
         model = case[kind]
-        make = (f"asModule({model}({args}))" if kind == "function" else
-                f"std::static_pointer_cast<torch::nn::Module>("
-                f"std::make_shared<{model}>({args}))")
+        if kind == "saves":
+            make = (f"savedModel([] {{ {model}({args}); }}, "
+                    f"oracle::saved_model_path)")
+            kind = "function"
+        elif kind == "function":
+            make = f"asModule({model}({args}))"
+        else:
+            make = (f"std::static_pointer_cast<torch::nn::Module>("
+                    f"std::make_shared<{model}>({args}))")
         inc.append(f'{{{json.dumps(model)}, {json.dumps(name)}, '
                    f'[] {{ return {make}; }}}},')
         configs.append({kind: model, "name": name, "define": defines})

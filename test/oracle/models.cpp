@@ -10,3 +10,4 @@
 #include "models/tables.h"
 #include "models/arith.h"
 #include "models/functions.h"
+#include "models/callables.h"

@@ -58,6 +58,10 @@ struct ConstructorParam {
   /// Other spellings of its declarations (`AImpl(int64_t n);` in a header,
   /// `AImpl::AImpl(int64_t m)` in a .cpp): defines may use them too.
   std::vector<std::string> OtherNames;
+  /// For a parameter of enumeration type, its enumerators and their
+  /// values: a define may name one (`--define width=Wide` or
+  /// `width=Width::Wide`).
+  std::vector<std::pair<std::string, int64_t>> Enumerators;
 
   /// The value Defines gives this parameter under any of its spellings,
   /// or null.
@@ -117,6 +121,10 @@ struct RegistrationOutsideConstructor {
 struct ModuleClass {
   std::string Name;       ///< qualified Impl name: `net::EncoderImpl`
   std::string HolderName; ///< qualified TORCH_MODULE holder, or empty
+  /// The base whose constructors `using Base::Base;` brings in: a LibTorch
+  /// module's Impl (`torch::nn::LinearImpl`, so `MyLin(2, 3)` registers
+  /// what `Linear(2, 3)` does) or a user class. Empty when none.
+  std::string InheritsConstructorsOf;
   SourceLoc Loc;
   std::vector<Constructor> Constructors;
   std::vector<RegistrationOutsideConstructor> OutsideConstructors;

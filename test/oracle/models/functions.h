@@ -60,4 +60,32 @@ inline ArrayGenerator make_wide_generator(int64_t noise, int64_t times = 2) {
   return ArrayGenerator(noise * times);
 }
 
+// Models built, trained and saved in one function, as a small program's
+// main does: the model is what torch::save writes. The path is the
+// driver's to choose.
+inline std::string saved_model_path = "oracle-saved-model.pt";
+
+inline void train_and_save(int64_t hidden = 16, bool dropout = true) {
+  torch::nn::Sequential net(torch::nn::Linear(8, hidden), torch::nn::ReLU());
+  if (dropout)
+    net->push_back(torch::nn::Dropout(0.1));
+  net->push_back(torch::nn::Linear(hidden, 2));
+  torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
+  auto x = torch::randn({4, 8});
+  for (int step = 0; step < 3; ++step) {
+    opt.zero_grad();
+    auto loss = net->forward(x).sum();
+    loss.backward();
+    opt.step();
+  }
+  torch::save(net, saved_model_path);
+}
+
+inline int save_generator(int64_t noise) {
+  auto gen = make_wide_generator(noise, 3);
+  auto critic = make_critic(3, 4, 2);
+  torch::save(gen, saved_model_path);
+  return 0;
+}
+
 } // namespace oracle
