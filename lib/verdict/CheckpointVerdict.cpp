@@ -6,7 +6,10 @@
 #include "torch-keycheck/verdict/ConfigurationSolver.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 
 namespace torchkc {
 using namespace verdict;
@@ -183,6 +186,65 @@ void noteOtherValues(const RegistrationGraph &G, const ModuleClass &Class,
                         "value with --define to see what it breaks"});
 }
 
+/// One finding per registration whose keys the verdict could not judge
+/// (Candidate::Unjudged), saying what is open about them and what the
+/// checkpoint has there; the knobs left out of the search as a note.
+std::vector<Finding> unjudgedFindings(const ModuleClass &Class,
+                                      const Solution &S, const Manifest &M) {
+  const std::vector<Key> &Keys = S.Best.front().Unjudged;
+  std::vector<Finding> Out;
+  if (Keys.empty())
+    return Out;
+  std::unordered_map<std::string_view, const ManifestKey *> Ckpt;
+  for (const ManifestKey &C : M.Keys)
+    Ckpt.try_emplace(C.Name, &C);
+  constexpr size_t MaxFindings = 16;
+  std::map<std::string, size_t> At; // registration -> index in Out
+  size_t Left = 0;
+  for (const Key &K : Keys) {
+    std::string Why;
+    if (K.Name.find('{') != std::string::npos)
+      Why = "its name is a pattern the configuration does not decide";
+    else if (K.When)
+      Why = "it exists only when " + conditionText(K);
+    else if (!K.Shape)
+      Why = "its shape is not known";
+    else
+      Why = "its size " + shapeText(*K.Shape) + " is not known";
+    if (auto It = Ckpt.find(K.Name); It != Ckpt.end())
+      Why += " (the checkpoint has " + shapeText(It->second->Shape) + ")";
+    else if (K.Name.find('{') == std::string::npos)
+      Why += " (the checkpoint has no such key)";
+    auto [It, New] = At.try_emplace(K.Loc.str(), Out.size());
+    if (New && Out.size() == MaxFindings) {
+      ++Left;
+      continue;
+    }
+    if (New) {
+      Out.push_back({CheckId::UnresolvedKey, K.Loc,
+                     "'" + K.Name + "' is not judged against the checkpoint: " +
+                         Why});
+      Out.back().Keys = {K.Name};
+      continue;
+    }
+    Finding &F = Out[It->second];
+    F.Keys.push_back(K.Name);
+    if (F.Notes.size() < 8)
+      F.Notes.push_back({K.Loc, "'" + K.Name + "' too: " + Why});
+  }
+  if (Left)
+    Out.back().Notes.push_back(
+        {Class.Loc, std::to_string(Left) +
+                        " more registrations have keys not judged"});
+  for (const Solution::Unsearched &U : S.LeftOut)
+    Out.front().Notes.push_back(
+        {Class.Loc, "'" + U.Knob + "' was not searched for (" + U.Why + "): " +
+                        (U.HasDefault ? "it keeps its default"
+                                      : "what it decides stays open") +
+                        "; give it with --define"});
+  return Out;
+}
+
 } // namespace
 
 std::vector<Finding>
@@ -239,8 +301,24 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
   }
   const Candidate &Best = S.Best.front();
   std::string Config = defineText(Best.Config, S.Knobs, S.ReadFrom);
-  if (!S.Exact)
-    return closestFindings(Class, S, Config);
+  std::vector<Finding> Unjudged = unjudgedFindings(Class, S, M);
+  if (!S.Exact && (!Unjudged.empty() && S.Knobs.empty())) {
+    // Nothing was solved for: what the keys that are known say, and what
+    // is not known.
+    std::vector<Finding> Out = Best.Findings;
+    Out.insert(Out.end(), Unjudged.begin(), Unjudged.end());
+    return Out;
+  }
+  if (!S.Exact) {
+    std::vector<Finding> Out = closestFindings(Class, S, Config);
+    Out.insert(Out.end(), Unjudged.begin(), Unjudged.end());
+    return Out;
+  }
+  if (S.Knobs.empty()) {
+    std::vector<Finding> Out = Best.Findings;
+    Out.insert(Out.end(), Unjudged.begin(), Unjudged.end());
+    return Out;
+  }
   Finding F{CheckId::CheckpointConfiguration, At,
             "the checkpoint matches '" + Class.Name + "' with " + Config +
                 (Concrete ? ", not with the defaults" : "")};
@@ -256,6 +334,7 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
   // Warnings of the matching configuration (a dtype conversion) still show.
   for (const Finding &X : Best.Findings)
     Out.push_back(X);
+  Out.insert(Out.end(), Unjudged.begin(), Unjudged.end());
   return Out;
 }
 

@@ -29,8 +29,12 @@
 // compared, and the exact matches, or the closest (fewest errors), are the
 // solution. Without a match, and when few enough, every combination is
 // tried again ignoring what the keys said, since the closest may take a
-// value they argue against. More than MaxCombinations stops with a
-// message naming how many knobs to give.
+// value they argue against. Knobs that cannot be enumerated (a string, a
+// float) are not searched, nor, beyond MaxCombinations, the knobs with the
+// most values: they keep their defaults or stay open. When no
+// configuration gives concrete keys, the keys that are concrete are still
+// judged, and the candidate names the others (Candidate::Unjudged): a
+// verdict never waits for every key to be known.
 //
 //===----------------------------------------------------------------------===//
 #include "torch-keycheck/verdict/ConfigurationSolver.h"
@@ -228,8 +232,12 @@ public:
       if (!isKnob(P))
         continue;
       std::vector<SymExprPtr> V;
-      if (!valuesOf(P, V))
-        return std::move(S);
+      if (!valuesOf(P, V) || V.empty()) {
+        S.LeftOut.push_back({P.Name,
+                             "its values (" + P.Type + ") cannot be enumerated",
+                             P.Default != nullptr});
+        continue;
+      }
       S.Knobs.push_back(P.Name);
       auto W = S.Witnessed.find(P.Name);
       Left.push_back(
@@ -238,23 +246,43 @@ public:
               : std::vector<SymExprPtr>{SymExpr::makeBool(W->second.Value)});
       All.push_back(std::move(V));
     }
-    size_t Reduced = combinations(Left), Full = combinations(All);
-    if (Reduced > MaxCombinations) {
-      S.Problem = "too many configurations to try; give some of " +
-                  std::to_string(S.Knobs.size()) + " knobs with --define";
-      return std::move(S);
+    // Too many combinations: the knobs the checkpoint decided stay, the
+    // others keep their defaults (or stay open), largest first, until the
+    // rest can be searched.
+    while (combinations(Left) > MaxCombinations) {
+      size_t Widest = 0;
+      for (size_t K = 1; K < Left.size(); ++K)
+        if (Left[K].size() > Left[Widest].size())
+          Widest = K;
+      const ConstructorParam *P = nullptr;
+      for (const ConstructorParam &Q : Ctor.Params)
+        if (Q.Name == S.Knobs[Widest])
+          P = &Q;
+      S.LeftOut.push_back({S.Knobs[Widest],
+                           "it has too many values (" +
+                               std::to_string(Left[Widest].size()) +
+                               ") to search with the others",
+                           P && P->Default});
+      S.Knobs.erase(S.Knobs.begin() + long(Widest));
+      Left.erase(Left.begin() + long(Widest));
+      All.erase(All.begin() + long(Widest));
     }
-    search(Left);
+    size_t Reduced = combinations(Left), Full = combinations(All);
+    search(Left, /*Partial=*/false);
     // Without a match, the closest configuration may take a value the
     // checkpoint's keys argue against: search everything when that is
     // small.
     if (!S.Exact && Reduced < Full && Full <= MaxCombinations) {
       S.Witnessed.clear();
-      search(All);
+      search(All, /*Partial=*/false);
     }
+    // No configuration gives concrete keys (a size the analyzer cannot
+    // compute, a knob not searched): judge the keys that are, and name
+    // the others.
     if (S.Best.empty())
-      S.Problem = "no configuration tried gives concrete keys; give the "
-                  "knobs with --define";
+      search(Left, /*Partial=*/true);
+    if (S.Best.empty())
+      S.Problem = "no configuration of the model could be derived";
     return std::move(S);
   }
 
@@ -314,11 +342,8 @@ private:
       V = {SymExpr::makeBool(false), SymExpr::makeBool(true)};
       return true;
     }
-    if (!isIntegralType(P.Type)) {
-      S.Problem = "cannot enumerate values of '" + P.Name + "' (" + P.Type +
-                  "); give it with --define";
+    if (!isIntegralType(P.Type))
       return false;
-    }
     // A size the open keys give as exactly this parameter is read off the
     // checkpoint; otherwise counts from indices, and sizes.
     std::set<int64_t> Exact;
@@ -349,7 +374,9 @@ private:
   }
 
   /// Tries every combination of Values; keeps those with the fewest errors.
-  void search(const KnobValues &Values) {
+  /// Partial: configurations whose keys are not all concrete are compared
+  /// too, on the keys that are.
+  void search(const KnobValues &Values, bool Partial) {
     S.Best.clear();
     size_t Fewest = SIZE_MAX;
     std::vector<size_t> Pick(Values.size(), 0);
@@ -359,7 +386,12 @@ private:
       for (size_t K = 0; K < Values.size(); ++K)
         C.Config.Defines[S.Knobs[K]] = Values[K][Pick[K]];
       ModelKeys Keys = deriveKeys(G, Class, C.Config);
-      if (isConcrete(Keys)) {
+      bool Concrete = isConcrete(Keys);
+      if (Concrete || Partial) {
+        if (!Concrete)
+          for (const Key &K : Keys.Keys)
+            if (!isConcreteKey(K))
+              C.Unjudged.push_back(K);
         C.Findings = compareWithCheckpoint(Keys, M, Opts, &Symbolic);
         C.Errors = errorsIn(C.Findings);
         if (C.Errors < Fewest)

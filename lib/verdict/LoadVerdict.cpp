@@ -202,16 +202,6 @@ private:
     return SymbolicByName->find(Name);
   }
 
-  /// `'use_extra_layer'`, or `'a' and 'b'`: the conditions a key exists
-  /// under, for a message.
-  static std::string conditionText(const Key &K) {
-    std::string R;
-    const std::vector<std::string> &Conditions = K.conditions();
-    for (size_t I = 0; I < Conditions.size(); ++I)
-      R += (I ? " and '" : "'") + Conditions[I] + "'";
-    return R;
-  }
-
   /// The keys of each indexed child of Container (`body.1` ->
   /// {"weight": [5, 10], ...}), from names and shapes.
   using Signature = std::map<std::string, std::vector<int64_t>>;
@@ -365,12 +355,19 @@ private:
   std::vector<std::pair<std::string, std::vector<std::string>>>
   unexpectedGroups(const std::vector<ManifestKey> &Ckpt) {
     std::vector<std::pair<std::string, std::vector<std::string>>> Groups;
-    // Keys the model has as patterns or under conditions may match.
-    if (!AnyUnexpected || !isConcrete(Model))
+    if (!AnyUnexpected)
       return Groups;
-    if (ModelNames.empty())
+    // A key the model has under a condition may be there (its name is in
+    // ModelNames); a name pattern (`blocks.{i}.weight`) may match any key
+    // of its shape. Only what nothing could match is unexpected.
+    if (!NamesBuilt)
       for (const Key &K : Model.Keys) {
+        NamesBuilt = true;
         std::string_view Name = K.Name;
+        if (Name.find('{') != std::string_view::npos) {
+          Patterns.push_back(&K.Name);
+          continue;
+        }
         ModelNames.insert(Name);
         for (size_t P = Name.find('.'); P != std::string_view::npos;
              P = Name.find('.', P + 1))
@@ -378,7 +375,11 @@ private:
       }
     std::unordered_map<std::string, size_t> Index;
     for (const ManifestKey &K : Ckpt) {
-      if (ModelNames.count(K.Name) || isExplained(K.Name))
+      if (ModelNames.count(K.Name) || isExplained(K.Name) ||
+          std::any_of(Patterns.begin(), Patterns.end(),
+                      [&](const std::string *P) {
+                        return namesMatch(*P, K.Name);
+                      }))
         continue;
       std::string_view Name = K.Name, Root = Name;
       for (size_t P = Name.find('.'); P != std::string_view::npos;
@@ -707,6 +708,8 @@ private:
   /// Whether the checkpoint has a key no model key found.
   bool AnyUnexpected = false;
   NameSet ModelNames, ModelPaths; ///< built when unexpected keys are grouped
+  std::vector<const std::string *> Patterns; ///< model names with `{...}`
+  bool NamesBuilt = false;
   bool Indexed = false;
   std::unordered_map<std::string_view, size_t> ModuleAt; ///< path -> index
   std::vector<std::vector<size_t>> KeysUnder; ///< per module, key indices

@@ -29,6 +29,14 @@ bool isConcreteKey(const Key &K) {
   return true;
 }
 
+std::string conditionText(const Key &K) {
+  std::string R;
+  const std::vector<std::string> &Conditions = K.conditions();
+  for (size_t I = 0; I < Conditions.size(); ++I)
+    R += (I ? " and '" : "'") + Conditions[I] + "'";
+  return R;
+}
+
 std::vector<int64_t> concreteShape(const Key &K) {
   std::vector<int64_t> S;
   for (const Dim &D : *K.Shape)

@@ -45,6 +45,10 @@ std::string someNames(const std::vector<std::string> &Names);
 
 bool isConcreteKey(const Key &K);
 
+/// `'use_extra_layer'`, or `'a' and 'b'`: the conditions a key exists
+/// under, for a message.
+std::string conditionText(const Key &K);
+
 /// The sizes of a concrete key (isConcreteKey).
 std::vector<int64_t> concreteShape(const Key &K);
 

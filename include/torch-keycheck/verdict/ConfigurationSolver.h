@@ -21,6 +21,10 @@ struct Candidate {
   Configuration Config;
   std::vector<Finding> Findings;
   size_t Errors = 0;
+  /// Keys of this configuration that are not concrete (a size or name the
+  /// analyzer cannot compute, a condition over a knob not searched): the
+  /// comparison judged every other key, and these not at all.
+  std::vector<Key> Unjudged;
 };
 
 struct Solution {
@@ -28,11 +32,20 @@ struct Solution {
   /// decide keys or sizes.
   std::vector<std::string> Knobs;
   /// Configurations with no error-level finding, or else the closest ones
-  /// (fewest errors), best first.
+  /// (fewest errors), best first. When no configuration gives concrete
+  /// keys, those whose concrete keys fit best (Unjudged names the rest).
   std::vector<Candidate> Best;
+  /// A knob left out of the search: it keeps its default, or stays open.
+  struct Unsearched {
+    std::string Knob;
+    std::string Why; ///< `a std::string cannot be enumerated`
+    bool HasDefault = false;
+  };
+  std::vector<Unsearched> LeftOut;
   bool Exact = false;
-  /// Why solving was not possible (a knob of a type that cannot be
-  /// enumerated, too many combinations); empty when it was.
+  /// Why solving was not possible; empty when it was. (Knobs that cannot
+  /// be enumerated, or too many of them, are left out of the search
+  /// instead, and keys they decide are unjudged.)
   std::string Problem;
   /// For a knob read off a size: the checkpoint key it was read from.
   std::map<std::string, std::string> ReadFrom;
