@@ -82,6 +82,11 @@ private:
   /// Values or left symbolic.
   void bindKnobs(const FunctionDecl *FD, const Bindings &Values);
 
+  /// The fields of a configuration struct type T, nested ones by path
+  /// under Prefix (ConstructorParam::Fields).
+  void collectFields(QualType T, const std::string &Prefix, int Depth,
+                     std::vector<std::pair<std::string, std::string>> &Out);
+
   /// Base and member initialisers, then the body, of Ctor in the current
   /// frame (whose parameters are already bound).
   void runConstructor(const CXXConstructorDecl *Ctor);

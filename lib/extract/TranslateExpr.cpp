@@ -140,6 +140,17 @@ SymExprPtr ConstructorWalker::translateMember(const MemberExpr *ME) {
     if (!isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) &&
         !ME->isArrow()) {
       SymExprPtr Row = translate(ME->getBase());
+      // A field of a configuration struct parameter (`config.hiddenSize`),
+      // or of a record built from one: named, so it reads as written and
+      // a define can give it.
+      bool Record = Row->K == SymExpr::Kind::Param ||
+                    (Row->K == SymExpr::Kind::Call &&
+                     (Row->Name == "field" || Row->Name == "record"));
+      if (Record)
+        return fold(SymExpr::makeCall(
+                        "field", {Row, SymExpr::makeInt(F->getFieldIndex()),
+                                  SymExpr::makeString(F->getNameAsString())}),
+                    {});
       if (Row->K == SymExpr::Kind::List || Row->K == SymExpr::Kind::Call)
         return SymExpr::makeCall("at",
                                  {Row, SymExpr::makeInt(F->getFieldIndex())});

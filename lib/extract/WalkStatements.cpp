@@ -79,11 +79,32 @@ void ConstructorWalker::bindKnobs(const FunctionDecl *FD,
           !P->hasUninstantiatedDefaultArg())
         CP.Default = translate(P->getDefaultArg());
     }
+    collectFields(Named->getType(), "", 0, CP.Fields);
     Out.Params.push_back(CP);
     auto Given = Values.find(CP.Name);
     bindParameter(Frames.back(), FD, I,
                   Given != Values.end() ? Given->second
                                         : SymExpr::makeParam(CP.Name));
+  }
+}
+
+void ConstructorWalker::collectFields(
+    QualType T, const std::string &Prefix, int Depth,
+    std::vector<std::pair<std::string, std::string>> &Out) {
+  // A plain configuration struct of the user's: not a library type, not a
+  // module, not too deep or too wide to list.
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || Depth > 3 || Out.size() > 64 ||
+      isLibraryLocation(SM, RD->getLocation()) || RD->isInStdNamespace() ||
+      inTorchNamespace(RD) || derivesFromModule(RD) || holderImpl(T))
+    return;
+  for (const FieldDecl *F : RD->getDefinition()->fields()) {
+    std::string Path = Prefix + F->getNameAsString();
+    QualType FT = F->getType();
+    if (FT->isRecordType())
+      collectFields(FT, Path + ".", Depth + 1, Out);
+    else if (FT->isIntegralOrEnumerationType() || FT->isRealFloatingType())
+      Out.push_back({Path, FT.getAsString(Ctx.getPrintingPolicy())});
   }
 }
 
@@ -98,9 +119,10 @@ void ConstructorWalker::runConstructor(const CXXConstructorDecl *Ctor) {
   const FunctionDecl *Def = nullptr;
   if (!Ctor->hasBody(Def)) {
     Out.Undefined.push_back(className(Ctor->getParent()));
-    unresolved(Ctor->getLocation(), "the definition of constructor '" +
-                                        Ctor->getQualifiedNameAsString() +
-                                        "' is not in this translation unit");
+    Out.MissingDefinitions.push_back(
+        {toLoc(SM, Ctor->getLocation()),
+         "the definition of constructor '" + Ctor->getQualifiedNameAsString() +
+             "' is not in this translation unit"});
     return;
   }
   const auto *CtorDef = cast<CXXConstructorDecl>(Def);

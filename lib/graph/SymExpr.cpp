@@ -163,6 +163,19 @@ std::string SymExpr::str() const {
     return operand(Args[0]) + " ? " + operand(Args[1]) + " : " +
            operand(Args[2]);
   case Kind::Call:
+    if (Name == "field" && Args.size() == 3)
+      return operand(Args[0]) + "." + Args[2]->Name;
+    if (Name == "record") {
+      // `config{hidden=8, layers=2}`: every field given, so that two
+      // records print (and specialize) alike only when they are alike.
+      std::string R = Text + "{";
+      for (size_t I = 0; I < Args.size(); ++I)
+        if (Args[I]->Args.size() == 2)
+          R += (I ? ", " : "") + Args[I]->Args[0]->Name + "=" +
+               Args[I]->Args[1]->str();
+      return R + "}";
+    }
+    [[fallthrough]];
   case Kind::Module:
   case Kind::Options:
   case Kind::Tensor: {
@@ -354,6 +367,43 @@ static SymExprPtr applyUnaryMath(std::string_view Name, double X) {
   return SymExpr::makeFloat(R);
 }
 
+/// A struct field named by its path (`config.hiddenSize`) when the struct
+/// is bound: its value in the record a caller or the defines give, or the
+/// field of the parameter the struct is bound to. E itself otherwise.
+static SymExprPtr fieldOfBinding(const SymExprPtr &E, const Bindings &B) {
+  const std::string &Path = E->Name;
+  size_t Dot = Path.find('.');
+  if (Dot == std::string::npos)
+    return E;
+  auto It = B.find(Path.substr(0, Dot));
+  if (It == B.end())
+    return E;
+  SymExprPtr V = It->second;
+  while (Dot != std::string::npos) {
+    size_t Next = Path.find('.', Dot + 1);
+    std::string Field = Path.substr(
+        Dot + 1, Next == std::string::npos ? std::string::npos : Next - Dot - 1);
+    if (V->K == SymExpr::Kind::Param) {
+      // The whole rest of the path, under the bound parameter's name.
+      if (V->Name == Path.substr(0, Dot))
+        return E;
+      return SymExpr::makeParam(V->Name + Path.substr(Dot));
+    }
+    if (V->K != SymExpr::Kind::Call || V->Name != "record")
+      return E;
+    SymExprPtr Found;
+    for (const SymExprPtr &P : V->Args)
+      if (P->K == SymExpr::Kind::List && P->Args.size() == 2 &&
+          P->Args[0]->Name == Field)
+        Found = P->Args[1];
+    if (!Found)
+      return SymExpr::makeParam(V->Text + Path.substr(Dot));
+    V = Found;
+    Dot = Next;
+  }
+  return V;
+}
+
 /// The pure functions extraction knows: to_string, size, at, max, min,
 /// pow (a double, as std::pow gives), int (a conversion that truncates),
 /// sum (std::accumulate over a table)
@@ -379,6 +429,24 @@ static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
       if (Known && P->K == SymExpr::Kind::List && P->Args.size() == 2 &&
           P->Args[0]->K == Key->K && P->Args[0]->str() == Key->str())
         return P->Args[1];
+  } else if (E.Name == "field" && Args.size() == 3) {
+    // A struct's field (`config.hiddenSize`): its value in a braced row,
+    // its define in a record, else a parameter named by its path.
+    auto I = Args[1]->asInt();
+    const std::string &Field = Args[2]->Name;
+    if (Args[0]->K == SymExpr::Kind::List && I && *I >= 0 &&
+        size_t(*I) < Args[0]->Args.size())
+      return Args[0]->Args[size_t(*I)];
+    if (Args[0]->K == SymExpr::Kind::Call && Args[0]->Name == "record") {
+      for (const SymExprPtr &P : Args[0]->Args)
+        if (P->K == SymExpr::Kind::List && P->Args.size() == 2 &&
+            P->Args[0]->K == SymExpr::Kind::String &&
+            P->Args[0]->Name == Field)
+          return P->Args[1];
+      return SymExpr::makeParam(Args[0]->Text + "." + Field);
+    }
+    if (Args[0]->K == SymExpr::Kind::Param)
+      return SymExpr::makeParam(Args[0]->Name + "." + Field);
   } else if (E.Name == "at" && Args.size() == 2) {
     auto I = Args[1]->asInt();
     if (Args[0]->K == SymExpr::Kind::List && I && *I >= 0 &&
@@ -471,7 +539,7 @@ SymExprPtr fold(const SymExprPtr &E, const Bindings &B) {
   case SymExpr::Kind::Param: {
     auto It = B.find(E->Name);
     if (It == B.end())
-      return E;
+      return fieldOfBinding(E, B);
     // A parameter bound to itself (symbolic derivation) stays this node,
     // so that what contains it need not be copied.
     const SymExpr &V = *It->second;

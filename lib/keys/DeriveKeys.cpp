@@ -86,6 +86,8 @@ public:
                      Depth, N);
     for (const auto &U : Ctor.Unresolved)
       Out.Unresolved.push_back(U);
+    for (const auto &U : Ctor.MissingDefinitions)
+      Out.Unresolved.push_back(U);
     for (const std::string &U : Ctor.Undefined)
       if (!std::binary_search(Out.Undefined.begin(), Out.Undefined.end(), U))
         Out.Undefined.insert(
@@ -626,6 +628,40 @@ static SymExprPtr asParameterValue(const ConstructorParam &P,
   return V;
 }
 
+/// The record a struct parameter is given field by field
+/// (`--define config.hiddenSize=768 --define config.vocabSize=100`):
+/// fields given have their values, nested structs are records too, and a
+/// field not given stays a parameter named by its path (Path is the name
+/// symbols use, Prefix the spelling the defines use, with its dot).
+static SymExprPtr recordOf(const std::string &Path, const std::string &Prefix,
+                           const Bindings &Defines,
+                           std::set<std::string> &Used) {
+  auto R = std::make_shared<SymExpr>();
+  R->K = SymExpr::Kind::Call;
+  R->Name = "record";
+  R->Text = Path;
+  std::set<std::string> Done;
+  for (const auto &[Name, Value] : Defines) {
+    if (Name.size() <= Prefix.size() ||
+        Name.compare(0, Prefix.size(), Prefix) != 0)
+      continue;
+    std::string Rest = Name.substr(Prefix.size());
+    size_t Dot = Rest.find('.');
+    std::string Field = Rest.substr(0, Dot);
+    if (Field.empty() || !Done.insert(Field).second)
+      continue;
+    SymExprPtr V;
+    if (Dot == std::string::npos) {
+      V = Value;
+      Used.insert(Name);
+    } else {
+      V = recordOf(Path + "." + Field, Prefix + Field + ".", Defines, Used);
+    }
+    R->Args.push_back(SymExpr::makeList({SymExpr::makeString(Field), V}));
+  }
+  return R;
+}
+
 ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
                      const Configuration &Config) {
   ModelKeys Out;
@@ -643,12 +679,18 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
     for (const auto &P : C.Params) {
       Names.insert(P.Name);
       Names.insert(P.OtherNames.begin(), P.OtherNames.end());
-      if (!P.Default && !P.definedIn(Config.Defines))
+      if (!P.Default && !P.definedIn(Config.Defines) &&
+          std::none_of(Config.Defines.begin(), Config.Defines.end(),
+                       [&](const auto &D) { return P.fieldOwner(D.first); }))
         ++Missing;
     }
     bool Covers = true;
     for (const auto &D : Config.Defines)
-      Covers &= Names.count(D.first) > 0;
+      Covers &= Names.count(D.first) > 0 ||
+                std::any_of(C.Params.begin(), C.Params.end(),
+                            [&](const ConstructorParam &P) {
+                              return P.fieldOwner(D.first) != nullptr;
+                            });
     size_t Score = Missing + (Covers ? 0 : 1000);
     if (Score < BestMissing) {
       BestMissing = Score;
@@ -666,6 +708,9 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
       Inherited.Loc = Class.Loc;
       return Inherited;
     }
+  if (Config.Constructor >= 0 &&
+      size_t(Config.Constructor) < Class.Constructors.size())
+    Ctor = &Class.Constructors[size_t(Config.Constructor)];
   if (!Ctor) {
     Out.Unresolved.push_back({Class.Loc, "'" + Class.Name +
                                              "' has no constructor with a "
@@ -681,6 +726,14 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
       for (const auto &D : Config.Defines)
         if (&D.second == Given)
           Used.insert(D.first);
+      continue;
+    }
+    const std::string *Spelled = nullptr;
+    for (const auto &D : Config.Defines)
+      if ((Spelled = P.fieldOwner(D.first)))
+        break;
+    if (Spelled) {
+      B[P.Name] = recordOf(P.Name, *Spelled + ".", Config.Defines, Used);
     } else if (P.Default) {
       B[P.Name] = fold(P.Default, B);
     }

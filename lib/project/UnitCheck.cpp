@@ -3,12 +3,34 @@
 
 #include "torch-keycheck/checks/SourceChecks.h"
 
+#include <algorithm>
+
 namespace torchkc {
 
 UnitCheck checkUnit(const RegistrationGraph &TU, const UnitCheckOptions &Opts) {
   UnitCheck R;
   R.Findings = lintGraph(TU);
   R.DependsOn = TU.InputFiles;
+  for (const ModuleClass &C : TU.Classes) {
+    bool Defined = false;
+    for (const Constructor &Ctor : C.Constructors) {
+      Defined |= std::find(Ctor.Undefined.begin(), Ctor.Undefined.end(),
+                           C.Name) == Ctor.Undefined.end();
+      // Undefined and MissingDefinitions are recorded together: the
+      // class whose constructor it is (C's own, or a base's).
+      for (size_t I = 0; I < Ctor.MissingDefinitions.size() &&
+                         I < Ctor.Undefined.size();
+           ++I)
+        R.MissingDefinitions.push_back(
+            {Ctor.Undefined[I],
+             Finding(CheckId::UnresolvedKey, Ctor.MissingDefinitions[I].first,
+                     Ctor.MissingDefinitions[I].second +
+                         " (nor in any unit analysed); the keys it would "
+                         "register are not checked")});
+    }
+    if (Defined)
+      R.DefinedClasses.push_back(C.Name);
+  }
   if (!Opts.ProjectChecks)
     return R;
   for (Finding &F : checkAgainstProject(TU, Opts.Project, R.ProjectError))

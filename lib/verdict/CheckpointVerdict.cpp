@@ -247,10 +247,76 @@ std::vector<Finding> unjudgedFindings(const ModuleClass &Class,
 
 } // namespace
 
+namespace {
+/// The keys the errors of Fs leave unloadable (a rename, one cause, one).
+size_t unloadableKeys(const std::vector<Finding> &Fs) {
+  size_t N = 0;
+  for (const Finding &F : Fs)
+    if (F.Level == Severity::Error)
+      N += F.Check == CheckId::CheckpointRenamed
+               ? 1
+               : std::max<size_t>(1, F.Keys.size());
+  return N;
+}
+
+std::vector<Finding> checkWith(const RegistrationGraph &G,
+                               const ModuleClass &Class,
+                               const Configuration &Given, const Manifest &M,
+                               const CompareOptions &Opts,
+                               std::string &Problem);
+} // namespace
+
 std::vector<Finding>
 checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
                        const Configuration &Given, const Manifest &M,
                        const CompareOptions &Opts, std::string &Problem) {
+  // Several constructors take the defines (`NetImpl()` beside `NetImpl(
+  // Config const &)`, nothing defined): the checkpoint was saved by a model
+  // built with one of them, the one it fits best (first declared on ties).
+  std::vector<int> Taking;
+  if (Given.Constructor < 0)
+    for (size_t I = 0; I < Class.Constructors.size(); ++I)
+      if (takesDefines(Class.Constructors[I], Given))
+        Taking.push_back(int(I));
+  if (Taking.size() <= 1)
+    return checkWith(G, Class, Given, M, Opts, Problem);
+  std::vector<Finding> Best;
+  std::string BestProblem;
+  size_t BestErrors = SIZE_MAX;
+  // A constructor that registers nothing (the `NetImpl() {}` a holder's
+  // default construction needs) did not save a checkpoint with keys: the
+  // others are tried first, it only when they give no verdict.
+  if (!M.Keys.empty())
+    std::stable_partition(Taking.begin(), Taking.end(), [&](int I) {
+      Configuration With = Given;
+      With.Constructor = I;
+      return !deriveKeys(G, Class, With).Keys.empty();
+    });
+  for (int I : Taking) {
+    Configuration With = Given;
+    With.Constructor = I;
+    if (BestErrors < SIZE_MAX - 1 && !M.Keys.empty() &&
+        deriveKeys(G, Class, With).Keys.empty())
+      break;
+    std::string P;
+    std::vector<Finding> Fs = checkWith(G, Class, With, M, Opts, P);
+    size_t Errors = P.empty() ? unloadableKeys(Fs) : SIZE_MAX - 1;
+    if (Errors < BestErrors) {
+      BestErrors = Errors;
+      Best = std::move(Fs);
+      BestProblem = std::move(P);
+    }
+  }
+  Problem = std::move(BestProblem);
+  return Best;
+}
+
+namespace {
+std::vector<Finding> checkWith(const RegistrationGraph &G,
+                               const ModuleClass &Class,
+                               const Configuration &Given, const Manifest &M,
+                               const CompareOptions &Opts,
+                               std::string &Problem) {
   const Constructor *Ctor = constructorFor(Class, Given);
   const SourceLoc &At = Class.Loc;
   // Each derivation of a large model costs; take only those the verdict
@@ -337,5 +403,7 @@ checkAgainstCheckpoint(const RegistrationGraph &G, const ModuleClass &Class,
   Out.insert(Out.end(), Unjudged.begin(), Unjudged.end());
   return Out;
 }
+
+} // namespace
 
 } // namespace torchkc

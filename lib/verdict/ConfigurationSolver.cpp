@@ -26,7 +26,8 @@
 //     checkpoint's key names, and its sizes when there are no indices.
 // What stays open is enumerated: every combination is derived (with the
 // AST alive, so constructors are re-walked with the values known) and
-// compared, and the exact matches, or the closest (fewest errors), are the
+// compared, and the exact matches, or the closest (least cost: the fewest
+// keys left unloadable, compareWithCheckpoint says), are the
 // solution. Without a match, and when few enough, every combination is
 // tried again ignoring what the keys said, since the closest may take a
 // value they argue against. Knobs that cannot be enumerated (a string, a
@@ -220,7 +221,23 @@ public:
          const Configuration &Given, const Manifest &M,
          const CompareOptions &Opts)
       : G(G), Class(Class), Ctor(Ctor), Symbolic(Symbolic), Given(Given), M(M),
-        Opts(Opts) {}
+        Opts(Opts) {
+    // A struct parameter not given whole is searched field by field
+    // (`config.hiddenSize` read off a size, `config.numHiddenLayers` off
+    // the indices), each field a knob of its own type.
+    for (const ConstructorParam &P : Ctor.Params) {
+      if (P.Fields.empty() || P.definedIn(Given.Defines)) {
+        Params.push_back(P);
+        continue;
+      }
+      for (const auto &[Path, Type] : P.Fields) {
+        ConstructorParam F;
+        F.Name = P.Name + "." + Path;
+        F.Type = Type;
+        Params.push_back(std::move(F));
+      }
+    }
+  }
 
   Solution run() {
     readKnobs();
@@ -228,7 +245,7 @@ public:
     // Each knob's values: all of them, and those left after reading the
     // checkpoint.
     KnobValues All, Left;
-    for (const ConstructorParam &P : Ctor.Params) {
+    for (const ConstructorParam &P : Params) {
       if (!isKnob(P))
         continue;
       std::vector<SymExprPtr> V;
@@ -255,7 +272,7 @@ public:
         if (Left[K].size() > Left[Widest].size())
           Widest = K;
       const ConstructorParam *P = nullptr;
-      for (const ConstructorParam &Q : Ctor.Params)
+      for (const ConstructorParam &Q : Params)
         if (Q.Name == S.Knobs[Widest])
           P = &Q;
       S.LeftOut.push_back({S.Knobs[Widest],
@@ -316,7 +333,7 @@ private:
   /// each one decides, sizes the open keys give as exactly a parameter.
   void readCheckpoint() {
     bool ReadSizes = false;
-    for (const ConstructorParam &P : Ctor.Params) {
+    for (const ConstructorParam &P : Params) {
       if (!isKnob(P))
         continue;
       if (P.Type.find("bool") != std::string::npos)
@@ -365,15 +382,29 @@ private:
       integersIn(M, Sizes, Counts);
       Suggested = true;
     }
+    // A knob some size is exactly, that no key of the checkpoint read
+    // (its key is renamed there: `word_embeddings` for `wordEmbeddings`),
+    // may be any of the checkpoint's sizes.
     std::set<int64_t> Pool = Exact.empty() ? Counts : Exact;
-    if (Exact.empty() && Counts.size() <= 1)
+    if (Exact.empty() && (Counts.size() <= 1 || isWholeDimension(P.Name)))
       Pool.insert(Sizes.begin(), Sizes.end());
     for (int64_t N : Pool)
       V.push_back(SymExpr::makeInt(N));
     return true;
   }
 
-  /// Tries every combination of Values; keeps those with the fewest errors.
+  /// Whether some symbolic key has Name as a whole dimension.
+  bool isWholeDimension(const std::string &Name) {
+    if (WholeDimensions.empty())
+      for (const Key &K : Symbolic.Keys)
+        if (K.Shape)
+          for (const Dim &D : *K.Shape)
+            if (!D.Value && isIdentifier(D.Symbol))
+              WholeDimensions.insert(D.Symbol);
+    return WholeDimensions.count(Name) > 0;
+  }
+
+  /// Tries every combination of Values; keeps the closest (least cost).
   /// Partial: configurations whose keys are not all concrete are compared
   /// too, on the keys that are.
   void search(const KnobValues &Values, bool Partial) {
@@ -392,12 +423,12 @@ private:
           for (const Key &K : Keys.Keys)
             if (!isConcreteKey(K))
               C.Unjudged.push_back(K);
-        C.Findings = compareWithCheckpoint(Keys, M, Opts, &Symbolic);
+        C.Findings = compareWithCheckpoint(Keys, M, Opts, &Symbolic, &C.Cost);
         C.Errors = errorsIn(C.Findings);
-        if (C.Errors < Fewest)
+        if (C.Cost < Fewest)
           S.Best.clear();
-        if (C.Errors <= Fewest) {
-          Fewest = C.Errors;
+        if (C.Cost <= Fewest) {
+          Fewest = C.Cost;
           S.Best.push_back(std::move(C));
         }
       }
@@ -413,6 +444,8 @@ private:
   const RegistrationGraph &G;
   const ModuleClass &Class;
   const Constructor &Ctor;
+  /// Ctor's parameters, struct parameters replaced by their fields.
+  std::vector<ConstructorParam> Params;
   const ModelKeys &Symbolic;
   const Configuration &Given;
   const Manifest &M;
@@ -421,6 +454,7 @@ private:
   std::set<std::string> Read, Bools;
   std::map<std::string, std::map<int64_t, std::string>> SizeOf;
   std::set<int64_t> Sizes, Counts = {0};
+  std::set<std::string> WholeDimensions;
   bool Suggested = false;
 };
 

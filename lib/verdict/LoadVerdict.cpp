@@ -44,7 +44,7 @@ public:
            const CompareOptions &Opts, const ModelKeys *Symbolic)
       : Model(Model), M(M), Opts(Opts), Symbolic(Symbolic) {}
 
-  std::vector<Finding> run() {
+  std::vector<Finding> run(size_t *Cost) {
     const std::vector<ManifestKey> &Ckpt = stripPrefixes();
     // One lookup per key; everything after works on what it found.
     CkptByName.reserve(Ckpt.size());
@@ -76,7 +76,35 @@ public:
         compareTensor(K, *Found[I]);
     }
     parameterOrder(Ckpt);
+    if (Cost)
+      *Cost = cost();
     return std::move(Out);
+  }
+
+  /// compareWithCheckpoint's Cost of Out.
+  size_t cost() const {
+    std::map<size_t, unsigned> RenameTier;
+    for (const auto &[Cause, G] : RenameFindings)
+      RenameTier[G.Index] = G.Tier;
+    size_t C = 0;
+    for (size_t I = 0; I < Out.size(); ++I) {
+      if (Out[I].Level != Severity::Error)
+        continue;
+      auto Tier = RenameTier.find(I);
+      C += Tier != RenameTier.end() ? Tier->second
+                                    : std::max<size_t>(1, Out[I].Keys.size());
+    }
+    return C;
+  }
+
+  /// A name without case or separators: `LayerNorm`, `layer_norm` and
+  /// `layerNorm` are one name otherwise spelt.
+  static std::string folded(const std::string &Name) {
+    std::string R;
+    for (char C : Name)
+      if (C != '_' && C != '-')
+        R += char(std::tolower((unsigned char)C));
+    return R;
   }
 
 private:
@@ -505,8 +533,9 @@ private:
   }
 
   /// A module or tensor the checkpoint lacks and one the model lacks, at
-  /// the same place with the same keys and shapes and similar names: a
-  /// rename, with a fix-it on the registered name when it is a literal.
+  /// the same place with the same keys and shapes, and similar names or
+  /// no other alike on either side: a rename, with a fix-it on the
+  /// registered name when it is a literal.
   void renamed(const std::vector<ManifestKey> &Ckpt) {
     if (!AnyUnexpected || !anyMissing())
       return;
@@ -532,10 +561,24 @@ private:
       std::string Name =
           O.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
       size_t Best = closestName(Name, Parent, Candidates->second, Theirs, Taken);
+      // Names that share nothing (`layers` saved as `features`) are still a
+      // rename when nothing else at that place has those keys and shapes,
+      // on either side.
+      bool Unlike = false;
+      if (Best == SIZE_MAX && OursAlike[{Parent, O.Sig}] == 1) {
+        std::vector<size_t> Free;
+        for (size_t I : Candidates->second)
+          if (!Taken.count(I))
+            Free.push_back(I);
+        if (Free.size() == 1) {
+          Best = Free.front();
+          Unlike = true;
+        }
+      }
       if (Best == SIZE_MAX)
         continue;
       Taken.insert(Best);
-      reportRename(O, Theirs[Best], Parent);
+      reportRename(O, Theirs[Best], Parent, Unlike);
     }
   }
 
@@ -552,7 +595,7 @@ private:
   }
 
   void reportRename(const RenameSide &O, const RenameSide &T,
-                    const std::string &Parent) {
+                    const std::string &Parent, bool Unlike) {
     std::string Other = T.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
     std::string Name = O.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
     Explained.insert(O.Keys.begin(), O.Keys.end());
@@ -560,9 +603,10 @@ private:
     // One registration that made many instances (a block built in a loop)
     // is one cause: one finding, counting the instances.
     SourceLoc At = O.NameLength ? O.NameLoc : O.Loc;
+    unsigned Tier = Unlike ? 3 : folded(Name) == folded(Other) ? 1 : 2;
     auto [It, First] = RenameFindings.try_emplace(
-        At.str() + "|" + Name + "|" + Other, RenameGroup{Out.size(), O.Path,
-                                                         T.Path, 0});
+        At.str() + "|" + Name + "|" + Other,
+        RenameGroup{Out.size(), O.Path, T.Path, 0, Tier});
     RenameGroup &G = It->second;
     if (!First) {
       Finding &F = Out[G.Index];
@@ -574,6 +618,8 @@ private:
     }
     Finding &F = report(CheckId::CheckpointRenamed, At,
                         renameMessage(O.Path, T.Path, Name, 0));
+    if (Unlike)
+      F.Notes.push_back({At, UnlikeNamesNote});
     if (O.NameLength)
       F.Fixes.push_back({O.NameLoc, O.NameLength, "\"" + Other + "\""});
     F.Keys = O.Keys;
@@ -697,6 +743,7 @@ private:
     size_t Index;       ///< in Out
     std::string Ours, Theirs; ///< the first instance's paths
     size_t More;        ///< instances after the first
+    unsigned Tier;      ///< its cost: 1 same name, 2 similar, 3 unlike
   };
   /// Rename findings by cause: where, the old name, the new name.
   std::map<std::string, RenameGroup> RenameFindings;
@@ -727,8 +774,9 @@ bool isConcrete(const ModelKeys &Model) {
 std::vector<Finding> compareWithCheckpoint(const ModelKeys &Model,
                                            const Manifest &M,
                                            const CompareOptions &Opts,
-                                           const ModelKeys *Symbolic) {
-  return Comparer(Model, M, Opts, Symbolic).run();
+                                           const ModelKeys *Symbolic,
+                                           size_t *Cost) {
+  return Comparer(Model, M, Opts, Symbolic).run(Cost);
 }
 
 } // namespace torchkc

@@ -29,6 +29,10 @@ bool isConcreteKey(const Key &K) {
   return true;
 }
 
+const char *const UnlikeNamesNote =
+    "the names share nothing: it is the only one with these keys and "
+    "shapes here, on either side";
+
 std::string conditionText(const Key &K) {
   std::string R;
   const std::vector<std::string> &Conditions = K.conditions();
@@ -81,21 +85,39 @@ bool namesMatch(const std::string &Pattern, const std::string &Name) {
 }
 
 bool isIdentifier(const std::string &Text) {
-  return !Text.empty() && !std::isdigit((unsigned char)Text[0]) &&
-         std::all_of(Text.begin(), Text.end(), [](char C) {
-           return std::isalnum((unsigned char)C) || C == '_';
-         });
+  // A name, or a struct field's path (`config.hiddenSize`).
+  if (Text.empty() || Text.front() == '.' || Text.back() == '.' ||
+      Text.find("..") != std::string::npos)
+    return false;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    bool Start = I == 0 || Text[I - 1] == '.';
+    if (Start && std::isdigit((unsigned char)C))
+      return false;
+    if (!std::isalnum((unsigned char)C) && C != '_' && C != '.')
+      return false;
+  }
+  return true;
 }
 
 std::set<std::string> identifiers(const std::string &Text) {
   std::set<std::string> R;
   for (size_t I = 0; I < Text.size();) {
     if (std::isalpha((unsigned char)Text[I]) || Text[I] == '_') {
+      // A name and, when it is a struct's, each path through its fields
+      // (`config`, `config.hiddenSize`).
       size_t J = I;
-      while (J < Text.size() &&
-             (std::isalnum((unsigned char)Text[J]) || Text[J] == '_'))
-        ++J;
-      R.insert(Text.substr(I, J - I));
+      while (true) {
+        while (J < Text.size() &&
+               (std::isalnum((unsigned char)Text[J]) || Text[J] == '_'))
+          ++J;
+        R.insert(Text.substr(I, J - I));
+        if (J + 1 < Text.size() && Text[J] == '.' &&
+            (std::isalpha((unsigned char)Text[J + 1]) || Text[J + 1] == '_'))
+          ++J;
+        else
+          break;
+      }
       I = J;
     } else {
       ++I;
@@ -106,20 +128,32 @@ std::set<std::string> identifiers(const std::string &Text) {
 
 const Constructor *constructorFor(const ModuleClass &Class,
                                   const Configuration &Given) {
-  for (const Constructor &C : Class.Constructors) {
-    bool Covers = true;
-    for (const auto &D : Given.Defines)
-      Covers &= std::any_of(C.Params.begin(), C.Params.end(),
-                            [&](const auto &P) { return P.Name == D.first; });
-    if (Covers)
+  if (Given.Constructor >= 0 &&
+      size_t(Given.Constructor) < Class.Constructors.size())
+    return &Class.Constructors[size_t(Given.Constructor)];
+  for (const Constructor &C : Class.Constructors)
+    if (takesDefines(C, Given))
       return &C;
-  }
   return nullptr;
+}
+
+bool takesDefines(const Constructor &C, const Configuration &Given) {
+  return std::all_of(
+      Given.Defines.begin(), Given.Defines.end(), [&](const auto &D) {
+        return std::any_of(
+            C.Params.begin(), C.Params.end(), [&](const ConstructorParam &P) {
+              return P.Name == D.first ||
+                     std::find(P.OtherNames.begin(), P.OtherNames.end(),
+                               D.first) != P.OtherNames.end() ||
+                     P.fieldOwner(D.first);
+            });
+      });
 }
 
 ModelKeys symbolicKeys(const RegistrationGraph &G, const ModuleClass &Class,
                        const Constructor &Ctor) {
   Configuration Symbols;
+  Symbols.Constructor = int(&Ctor - Class.Constructors.data());
   for (const ConstructorParam &P : Ctor.Params)
     Symbols.Defines[P.Name] = SymExpr::makeParam(P.Name);
   return deriveKeys(G, Class, Symbols);

@@ -54,21 +54,33 @@ std::vector<int64_t> concreteShape(const Key &K);
 
 size_t errorsIn(const std::vector<Finding> &Fs);
 
+/// The note on a rename between names that share nothing, told apart
+/// only by being the one alike on each side.
+extern const char *const UnlikeNamesNote;
+
+
 bool isIntegralType(const std::string &T);
 
 /// Whether checkpoint key Name is an instance of Pattern, a key name whose
 /// `{...}` parts stand for indices (`blocks.{i}.weight`).
 bool namesMatch(const std::string &Pattern, const std::string &Name);
 
+/// Whether Text is a name, or a struct field's path (`config.hiddenSize`).
 bool isIdentifier(const std::string &Text);
 
-/// Identifiers in a symbolic size or name (`hidden * 2` reads `hidden`).
+/// Identifiers in a symbolic size or name (`hidden * 2` reads `hidden`),
+/// with the paths of struct fields (`config.hiddenSize * 3` reads `config`
+/// and `config.hiddenSize`).
 std::set<std::string> identifiers(const std::string &Text);
 
-/// The constructor deriveKeys would pick for Given (the first whose
-/// parameters cover the defines), or null.
+/// The constructor deriveKeys would pick for Given (Given.Constructor when
+/// set, else the first whose parameters cover the defines), or null.
 const Constructor *constructorFor(const ModuleClass &Class,
                                   const Configuration &Given);
+
+/// Whether every define of Given names a parameter of C (under any of its
+/// spellings) or a field of one.
+bool takesDefines(const Constructor &C, const Configuration &Given);
 
 /// Every parameter bound to itself: derivation keeps the sizes symbolic
 /// even where a default would decide them.

@@ -14,6 +14,10 @@ def cpp_value(v):
         if len(v) == 3 and v[0] == v[2] == "'":
             return v
         return json.dumps(v)
+    if isinstance(v, dict) and "cpp" in v:
+        # {"cpp": "oracle::EncoderConfig{8, 0.1f, 16, 2, 50}", "define":
+        # {"config.hidden": 8, ...}}: a struct, given field by field.
+        return v["cpp"]
     if isinstance(v, dict) and "enum" in v:
         # {"enum": "oracle::Width::Wide"}: an enumerator, spelt for C++ and
         # for --define alike unless "define" spells it as a user may
@@ -32,9 +36,14 @@ def main():
     inc, configs = [], []
     for i, case in enumerate(cases):
         name = f"case-{i}"
-        defines = {arg: value.get("define", value["enum"])
-                   if isinstance(value, dict) else value
-                   for arg, value in case["args"]}
+        defines = {}
+        for arg, value in case["args"]:
+            if not isinstance(value, dict):
+                defines[arg] = value
+            elif "cpp" in value:
+                defines.update(value["define"])
+            else:
+                defines[arg] = value.get("define", value["enum"])
         args = ", ".join(cpp_value(value) for _, value in case["args"])
         # A case is a class to construct or a function model to call.
         # "saves": a function that saves the model it builds

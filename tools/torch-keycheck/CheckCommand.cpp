@@ -101,6 +101,10 @@ struct UnitResult {
   bool NeedsLinking = false;
   /// Whole source: what the unit read, for the cache.
   std::vector<std::string> DependsOn;
+  /// Whole source: the classes the unit defines constructors of, and the
+  /// findings for constructors it lacks (UnitCheck), linked across units.
+  std::vector<std::string> DefinedClasses;
+  std::vector<std::pair<std::string, Finding>> MissingDefinitions;
 };
 
 /// The checkpoints the options name, read before anything is parsed, so
@@ -144,8 +148,15 @@ void judge(const RegistrationGraph &TU, const Checkpoints &C,
             C.Constructors.begin(), C.Constructors.end(),
             [](const Constructor &Ctor) { return !Ctor.Undefined.empty(); });
       });
-  R.NeedsLinking = UnitLacksDefinitions &&
-                   !deriveKeys(TU, *Class, Given).Undefined.empty();
+  // Any constructor the verdict may try (several take no define).
+  for (size_t I = 0; UnitLacksDefinitions && !R.NeedsLinking &&
+                     I < Class->Constructors.size();
+       ++I) {
+    Configuration With = Given;
+    if (Class->Constructors.size() > 1)
+      With.Constructor = int(I);
+    R.NeedsLinking = !deriveKeys(TU, *Class, With).Undefined.empty();
+  }
   if (!Checkpoint.empty()) {
     CompareOptions CO;
     CO.AllowUnexpected = AllowUnexpected;
@@ -189,6 +200,20 @@ UnitCacheHooks cacheHooks(ResultCache &Cache, CompilationDatabase &DB,
     if (!J.is_object())
       return false;
     Results[File].Found = findingsFromCacheJson(J.value("findings", "[]"));
+    const nlohmann::json &Defined = J["defined_classes"];
+    const nlohmann::json &MissingOf = J["missing_classes"];
+    std::vector<Finding> Missing =
+        findingsFromCacheJson(J.value("missing_definitions", "[]"));
+    if (!Defined.is_array() || !MissingOf.is_array() ||
+        MissingOf.size() != Missing.size())
+      return false;
+    for (const nlohmann::json &C : Defined)
+      if (C.is_string())
+        Results[File].DefinedClasses.push_back(C.get<std::string>());
+    for (size_t I = 0; I < Missing.size(); ++I)
+      if (MissingOf[I].is_string())
+        Results[File].MissingDefinitions.push_back(
+            {MissingOf[I].get<std::string>(), std::move(Missing[I])});
     Diagnostics = J.value("diagnostics", "");
     Status = J.value("status", 0);
     return true;
@@ -199,7 +224,16 @@ UnitCacheHooks cacheHooks(ResultCache &Cache, CompilationDatabase &DB,
     // A unit stopped by an unreadable checkpoint reports that, not a result.
     if (!R.SiteError.empty() || R.DependsOn.empty())
       return;
+    std::vector<Finding> Missing;
+    nlohmann::json MissingOf = nlohmann::json::array();
+    for (const auto &[Class, F] : R.MissingDefinitions) {
+      MissingOf.push_back(Class);
+      Missing.push_back(F);
+    }
     nlohmann::json J = {{"findings", findingsToCacheJson(R.Found)},
+                        {"defined_classes", R.DefinedClasses},
+                        {"missing_classes", MissingOf},
+                        {"missing_definitions", findingsToCacheJson(Missing)},
                         {"diagnostics", Diagnostics},
                         {"status", Status}};
     Cache.store(checkCacheKey(DB, Files[File], ProjectPath), R.DependsOn,
@@ -212,11 +246,19 @@ UnitCacheHooks cacheHooks(ResultCache &Cache, CompilationDatabase &DB,
 /// units once; an error (returned) when a unit's project checks stopped.
 int wholeSourceFindings(std::vector<UnitResult> &Results,
                         std::vector<Finding> &Found) {
+  // As a linker would: a constructor one unit declares and another
+  // defines is no finding; one that no unit defines is.
+  std::set<std::string> Defined;
+  for (const UnitResult &R : Results)
+    Defined.insert(R.DefinedClasses.begin(), R.DefinedClasses.end());
   for (UnitResult &R : Results) {
     if (!R.SiteError.empty())
       return error(R.SiteError);
     Found.insert(Found.end(), std::make_move_iterator(R.Found.begin()),
                  std::make_move_iterator(R.Found.end()));
+    for (auto &[Class, F] : R.MissingDefinitions)
+      if (!Defined.count(Class))
+        Found.push_back(std::move(F));
   }
   sortBySourceLocation(Found);
   std::set<std::tuple<CheckId, std::string, std::string>> Reported;
@@ -301,6 +343,27 @@ int gather(bool AgainstCheckpoints, std::vector<UnitResult> &Results,
     if (!C)
       return requestedNotFound(Graph);
     Found = lintClass(*C);
+    // Constructors it runs that no unit defines.
+    for (const Constructor &Ctor : C->Constructors)
+      for (size_t I = 0; I < Ctor.MissingDefinitions.size() &&
+                         I < Ctor.Undefined.size();
+           ++I) {
+        const ModuleClass *U = Graph.find(Ctor.Undefined[I]);
+        bool Linked =
+            U && std::any_of(U->Constructors.begin(), U->Constructors.end(),
+                             [&](const Constructor &Other) {
+                               return std::find(Other.Undefined.begin(),
+                                                Other.Undefined.end(),
+                                                U->Name) ==
+                                      Other.Undefined.end();
+                             });
+        if (!Linked)
+          Found.push_back({CheckId::UnresolvedKey,
+                           Ctor.MissingDefinitions[I].first,
+                           Ctor.MissingDefinitions[I].second +
+                               " (nor in any unit analysed); the keys it "
+                               "would register are not checked"});
+      }
   } else if (int Status = wholeSourceFindings(Results, Found)) {
     return Status;
   }
@@ -359,6 +422,8 @@ int runCheck(int Argc, const char **Argv) {
       R.Found = std::move(U.Findings);
       R.SiteError = std::move(U.ProjectError);
       R.DependsOn = std::move(U.DependsOn);
+      R.DefinedClasses = std::move(U.DefinedClasses);
+      R.MissingDefinitions = std::move(U.MissingDefinitions);
     }
     if (Ckpts.any())
       judge(TU, Ckpts, Given, R);

@@ -89,6 +89,10 @@ void deriveFrom(const RegistrationGraph &TU, const Configuration &CommandLine,
         for (const ConstructorParam &P : Ctor.Params)
           if (const SymExprPtr *Given = P.definedIn(CommandLine.Defines))
             Config.Defines[P.Name] = *Given;
+          else
+            for (const auto &D : CommandLine.Defines)
+              if (P.fieldOwner(D.first))
+                Config.Defines[D.first] = D.second;
       EveryModel.push_back(deriveKeys(TU, C, Config));
     }
     return;

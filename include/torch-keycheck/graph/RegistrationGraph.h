@@ -62,6 +62,26 @@ struct ConstructorParam {
   /// values: a define may name one (`--define width=Wide` or
   /// `width=Width::Wide`).
   std::vector<std::pair<std::string, int64_t>> Enumerators;
+  /// For a parameter of a struct type (a configuration read from a file),
+  /// the paths of its fields, nested structs' flattened
+  /// (`config.hiddenSize`), with their types: knobs a checkpoint can
+  /// decide one by one.
+  std::vector<std::pair<std::string, std::string>> Fields;
+
+  /// The spelling of this parameter a define of one of its fields uses
+  /// (`config` for `config.hiddenSize`), or null when Define is none.
+  const std::string *fieldOwner(const std::string &Define) const {
+    auto Starts = [&](const std::string &N) {
+      return Define.size() > N.size() + 1 && Define[N.size()] == '.' &&
+             Define.compare(0, N.size(), N) == 0;
+    };
+    if (Starts(Name))
+      return &Name;
+    for (const std::string &Other : OtherNames)
+      if (Starts(Other))
+        return &Other;
+    return nullptr;
+  }
 
   /// The value Defines gives this parameter under any of its spellings,
   /// or null.
@@ -106,6 +126,11 @@ struct Constructor {
   /// base's) with no definition in the translation unit: another unit may
   /// define it, and merging units links the class to that definition.
   std::vector<std::string> Undefined;
+  /// Where each of those constructors is declared, and what to say when no
+  /// unit defines it (kept apart from Unresolved: a definition in another
+  /// unit is how C++ projects are written, not something to report per
+  /// unit).
+  std::vector<std::pair<SourceLoc, std::string>> MissingDefinitions;
 };
 
 /// A register_* call in a member function that no constructor calls: its

@@ -82,6 +82,10 @@ struct ModuleInstance {
 struct Configuration {
   std::string Name; ///< optional label (`small`, `oracle-3`)
   Bindings Defines; ///< constructor parameter -> value
+  /// The constructor to build with (an index into the class's), when the
+  /// defines alone do not choose (`NetImpl()` beside `NetImpl(Config
+  /// const &)`, with no define given); -1: the one the defines choose.
+  int Constructor = -1;
 };
 
 struct ModelKeys {

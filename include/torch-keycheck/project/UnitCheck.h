@@ -35,6 +35,13 @@ struct UnitCheck {
   /// Every file the result depends on: the unit's sources and headers, and
   /// what the project checks read.
   std::vector<std::string> DependsOn;
+  /// The classes whose constructors the unit defines, and, per class, the
+  /// findings for constructors it declares but does not define. A front
+  /// end that sees several units reports the latter only for classes no
+  /// unit defines, as a linker would; one that sees a unit alone (the
+  /// plugins) does not report them: the definition is elsewhere.
+  std::vector<std::string> DefinedClasses;
+  std::vector<std::pair<std::string, Finding>> MissingDefinitions;
 };
 
 /// Checks TU, which must carry its ConstructorSource (call from a

@@ -21,6 +21,9 @@ struct Candidate {
   Configuration Config;
   std::vector<Finding> Findings;
   size_t Errors = 0;
+  /// How far from the checkpoint (compareWithCheckpoint's Cost): what
+  /// candidates are ranked by.
+  size_t Cost = 0;
   /// Keys of this configuration that are not concrete (a size or name the
   /// analyzer cannot compute, a condition over a knob not searched): the
   /// comparison judged every other key, and these not at all.
@@ -32,7 +35,7 @@ struct Solution {
   /// decide keys or sizes.
   std::vector<std::string> Knobs;
   /// Configurations with no error-level finding, or else the closest ones
-  /// (fewest errors), best first. When no configuration gives concrete
+  /// (least Cost), best first. When no configuration gives concrete
   /// keys, those whose concrete keys fit best (Unjudged names the rest).
   std::vector<Candidate> Best;
   /// A knob left out of the search: it keeps its default, or stays open.

@@ -31,10 +31,19 @@ struct CompareOptions {
 /// not judged: solve the configuration first. Symbolic, when given, is the
 /// same class derived with no values bound; its sizes name the parameters
 /// a mismatched dimension comes from.
+///
+/// Cost, when given, is how far the model is from the checkpoint, to rank
+/// configurations: per error, the keys it leaves unloadable (missing,
+/// unexpected, of another shape, reordered), a rename counting by how
+/// alike the names are (1 for the same name otherwise spelt, `layerNorm`
+/// for `LayerNorm`; 2 for similar names; 3 for names that share nothing).
+/// Fewer findings can be further: a configuration without the encoder is
+/// one finding for all of its keys. Zero exactly when there is no error.
 std::vector<Finding> compareWithCheckpoint(const ModelKeys &Model,
                                            const Manifest &M,
                                            const CompareOptions &Opts,
-                                           const ModelKeys *Symbolic = nullptr);
+                                           const ModelKeys *Symbolic = nullptr,
+                                           size_t *Cost = nullptr);
 
 /// Whether every key of Model is concrete: no condition, no pattern name,
 /// every size known.

@@ -21,7 +21,13 @@ def findings(path):
     return out
 
 
-a, b = findings(sys.argv[1]), findings(sys.argv[2])
+# The one difference by design: the CLI links the units it analyses and
+# reports a constructor that no unit defines; a plugin sees one unit at a
+# time, where a constructor defined in another .cpp is how C++ is written,
+# and reports nothing for it.
+LINKED = "(nor in any unit analysed)"
+a = [f for f in findings(sys.argv[1]) if LINKED not in f[4]]
+b = findings(sys.argv[2])
 if not a:
     sys.exit(f"{sys.argv[1]}: no findings: nothing was compared")
 if a != b:

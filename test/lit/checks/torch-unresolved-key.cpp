@@ -20,7 +20,7 @@ struct OpaqueImpl : torch::nn::Module {
 // A constructor defined in another translation unit.
 struct ElsewhereImpl : torch::nn::Module {
   ElsewhereImpl(int width);
-  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: the definition of constructor 'ElsewhereImpl::ElsewhereImpl' is not in this translation unit; the keys it would register are not checked [torch-unresolved-key]
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: the definition of constructor 'ElsewhereImpl::ElsewhereImpl' is not in this translation unit (nor in any unit analysed); the keys it would register are not checked [torch-unresolved-key]
 };
 
 struct SuppressedImpl : torch::nn::Module {

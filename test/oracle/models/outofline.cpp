@@ -54,4 +54,40 @@ OutOfLineNetImpl::OutOfLineNetImpl(int64_t w, int64_t n) {
   aux = register_module("aux", Head());
 }
 
+TokenEmbeddingsImpl::TokenEmbeddingsImpl() {}
+TokenEmbeddingsImpl::TokenEmbeddingsImpl(EncoderConfig const &config)
+    : words(torch::nn::EmbeddingOptions(config.vocab, config.hidden)
+                .padding_idx(0)),
+      positions(torch::nn::EmbeddingOptions(64, config.hidden)),
+      norm(torch::nn::LayerNormOptions({config.hidden}).eps(1e-12)),
+      dropout(torch::nn::Dropout(config.dropout)) {
+  register_module("words", words);
+  register_module("positions", positions);
+  register_module("norm", norm);
+  register_module("dropout", dropout);
+}
+
+EncoderLayerImpl::EncoderLayerImpl(const EncoderConfig &c)
+    : qkv(torch::nn::Linear(c.hidden, c.hidden * 3)),
+      up(torch::nn::Linear(c.hidden, c.intermediate)),
+      down(torch::nn::Linear(c.intermediate, c.hidden)),
+      norm(torch::nn::LayerNormOptions({c.hidden})) {
+  register_module("qkv", qkv);
+  register_module("up", up);
+  register_module("down", down);
+  register_module("norm", norm);
+}
+
+TaggerImpl::TaggerImpl(const TaggerOptions &o)
+    : embeddings(TokenEmbeddings(o.config)), options(o) {
+  register_module("embeddings", embeddings);
+  for (int i = 0; i < o.config.layers; i++)
+    layers->push_back(EncoderLayer(o.config));
+  register_module("layers", layers);
+  if (!o.token_level)
+    pool = register_module("pool",
+                           torch::nn::Linear(o.config.hidden, o.config.hidden));
+  head = register_module("head", torch::nn::Linear(o.config.hidden, o.labels));
+}
+
 } // namespace oracle

@@ -48,4 +48,47 @@ struct OutOfLineNetImpl : torch::nn::Module {
 };
 TORCH_MODULE(OutOfLineNet);
 
+// A transformer configured by a plain struct passed by const reference
+// to every constructor (as BERT ports read a config file into one), with
+// a task head whose options struct nests the model's: sizes are fields,
+// given to torch-keycheck as `--define config.hidden=8`.
+struct EncoderConfig {
+  int hidden;
+  float dropout;
+  int intermediate;
+  int layers;
+  int vocab;
+};
+
+struct TokenEmbeddingsImpl : torch::nn::Module {
+  TokenEmbeddingsImpl();
+  explicit TokenEmbeddingsImpl(EncoderConfig const &config);
+  torch::nn::Embedding words{nullptr}, positions{nullptr};
+  torch::nn::LayerNorm norm{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(TokenEmbeddings);
+
+struct EncoderLayerImpl : torch::nn::Module {
+  explicit EncoderLayerImpl(const EncoderConfig &cfg);
+  torch::nn::Linear qkv{nullptr}, up{nullptr}, down{nullptr};
+  torch::nn::LayerNorm norm{nullptr};
+};
+TORCH_MODULE(EncoderLayer);
+
+struct TaggerOptions {
+  EncoderConfig config;
+  int labels;
+  bool token_level;
+};
+
+struct TaggerImpl : torch::nn::Module {
+  explicit TaggerImpl(const TaggerOptions &options);
+  TokenEmbeddings embeddings{nullptr};
+  torch::nn::ModuleList layers;
+  torch::nn::Linear pool{nullptr}, head{nullptr};
+  TaggerOptions options;
+};
+TORCH_MODULE(Tagger);
+
 } // namespace oracle
