@@ -37,7 +37,8 @@ TORCH_LIBS = ["-ltorch", "-ltorch_cpu", "-lc10"]
 
 def argument_source(value):
     """C++ for one constructor argument: a value, or {"cpp": expression}
-    for an argument that has no --define spelling (a device, a pointer)."""
+    for an argument that has no --define spelling (a device, a pointer) or
+    a struct, whose fields a user gives as {"define": {"config.hidden": 8}}."""
     if isinstance(value, dict):
         return value["cpp"]
     return cpp_value(value)
@@ -78,15 +79,23 @@ def driver_source(project, checkout):
     """A LibTorch program that builds each configuration and prints its keys."""
     lines = [f'#include "{os.path.join(checkout, h)}"' for h in project["headers"]]
     lines += ['#include "DumpKeys.h"', "#include <functional>", "#include <memory>",
-              "#include <vector>", "int main() {",
+              "#include <type_traits>", "#include <vector>",
+              "// A module class, or a TORCH_MODULE holder as a user names it.",
+              "template <class T, class... A>",
+              "std::shared_ptr<torch::nn::Module> makeModel(A &&...Args) {",
+              "  if constexpr (std::is_base_of_v<torch::nn::Module, T>)",
+              "    return std::make_shared<T>(std::forward<A>(Args)...);",
+              "  else",
+              "    return T(std::forward<A>(Args)...).ptr();",
+              "}",
+              "int main() {",
               "  std::vector<std::function<std::shared_ptr<torch::nn::Module>()>> Make = {"]
     for c in project["configurations"]:
         args = ", ".join(argument_source(v) for _, v in c["args"])
         if "function" in c:
             lines.append(f"    [] {{ return asModule({c['function']}({args})); }},")
         else:
-            lines.append(f"    [] {{ return std::static_pointer_cast<torch::nn::Module>("
-                         f"std::make_shared<{c['class']}>({args})); }},")
+            lines.append(f"    [] {{ return makeModel<{c['class']}>({args}); }},")
     lines += ["  };", '  std::cout << "[";',
               "  for (size_t I = 0; I < Make.size(); ++I) {",
               '    std::cout << (I ? "," : "") << "\\n {\\"keys\\": [";',
@@ -129,10 +138,31 @@ def truth(project, checkout, work):
     return json.loads(proc.stdout)
 
 
+def configuration_defines(configuration):
+    """The --define values a user gives for a configuration: each argument
+    with a value, and the fields of a struct argument, by path."""
+    defines = {}
+    for name, value in configuration["args"]:
+        if not isinstance(value, dict):
+            defines[name] = value
+        else:
+            defines.update(value.get("define", {}))
+    return defines
+
+
+def define_text(value):
+    """A value as --define spells it."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def prediction(project, checkout, keycheck, work):
     configs = {"configurations": [
         {model_kind(c): c[model_kind(c)], "name": f"config-{i}",
-         "define": {a: v for a, v in c["args"] if not isinstance(v, dict)}}
+         "define": configuration_defines(c)}
         for i, c in enumerate(project["configurations"])]}
     path = os.path.join(work, "configurations.json")
     with open(path, "w") as f:
@@ -182,8 +212,8 @@ def judge_pair(project, tree, keycheck, pair, real, work, index, torch_python):
     kind = model_kind(c)
     cmd = ([keycheck, "check"] + (project["sources"] or project["headers"]) +
            [f"--{kind}", c[kind], "--checkpoint", path, "--no-cache"] +
-           [f"--define={a}={json.dumps(v) if isinstance(v, str) else v}"
-            for a, v in c["args"] if not isinstance(v, dict)] +
+           [f"--define={a}={define_text(v)}"
+            for a, v in configuration_defines(c).items()] +
            ["--", "-std=c++17", f"-I{TORCH_INCLUDE}"] + project.get("flags", []))
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tree)
     verdict = {0: "loads", 1: "mismatch"}.get(proc.returncode, "no verdict")
