@@ -118,6 +118,10 @@ private:
   /// std::function's converting constructor. Null when not known.
   static const LambdaExpr *lambdaOf(const Expr *Callee);
 
+  /// Runs Def's body in frame F (its parameters bound to Args), as a call
+  /// does, and returns the frame as the body left it.
+  Frame runBody(Frame F, const FunctionDecl *Def, ArrayRef<const Expr *> Args);
+
   /// Runs the body of a lambda's call operator inline.
   SymExprPtr inlineLambda(const CXXMethodDecl *CallOp,
                           ArrayRef<const Expr *> Args, SourceLocation CallLoc);

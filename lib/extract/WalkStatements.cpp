@@ -202,7 +202,13 @@ SymExprPtr ConstructorWalker::inlineCall(const FunctionDecl *FD,
     unresolved(CallLoc, "calls nested too deeply to follow");
     return nullptr;
   }
-  Frame F;
+  SymExprPtr R = runBody(Frame(), Def, Args).Return;
+  return R ? R : SymExpr::makeUnknown(FD->getNameAsString() + "(...)");
+}
+
+ConstructorWalker::Frame
+ConstructorWalker::runBody(Frame F, const FunctionDecl *Def,
+                           ArrayRef<const Expr *> Args) {
   for (unsigned I = 0; I < Def->getNumParams() && I < Args.size(); ++I)
     bindParameter(F, Def, I, translate(Args[I]));
   F.GuardDepth = Guards.size();
@@ -211,10 +217,10 @@ SymExprPtr ConstructorWalker::inlineCall(const FunctionDecl *FD,
   Pending = Flow::Normal;
   walk(Def->getBody());
   Pending = SavedPending;
-  SymExprPtr R = Frames.back().Return;
-  Guards.resize(Frames.back().GuardDepth);
+  Frame Done = std::move(Frames.back());
+  Guards.resize(Done.GuardDepth);
   Frames.pop_back();
-  return R ? R : SymExpr::makeUnknown(FD->getNameAsString() + "(...)");
+  return Done;
 }
 
 const LambdaExpr *ConstructorWalker::lambdaOf(const Expr *Callee) {
@@ -299,17 +305,7 @@ SymExprPtr ConstructorWalker::inlineLambda(const CXXMethodDecl *CallOp,
   for (const Frame &Outer : Frames)
     for (const auto &[D, V] : Outer.Vars)
       F.Vars[D] = V;
-  for (unsigned I = 0; I < CallOp->getNumParams() && I < Args.size(); ++I)
-    bindParameter(F, CallOp, I, translate(Args[I]));
-  F.GuardDepth = Guards.size();
-  Frames.push_back(std::move(F));
-  Flow SavedPending = Pending;
-  Pending = Flow::Normal;
-  walk(CallOp->getBody());
-  Pending = SavedPending;
-  Frame Done = std::move(Frames.back());
-  Guards.resize(Done.GuardDepth);
-  Frames.pop_back();
+  Frame Done = runBody(std::move(F), CallOp, Args);
   // What it captured by reference it changed in place.
   for (const LambdaCapture &C : CallOp->getParent()->captures())
     if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef)
