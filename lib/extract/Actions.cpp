@@ -18,6 +18,7 @@
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Sema/SemaConsumer.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 namespace torchkc {
 namespace extract {
@@ -105,13 +106,18 @@ class EveryDependency : public DependencyCollector {
 /// extraction skips them, the project's kept.
 class PreambleAction : public GeneratePCHAction {
 public:
-  PreambleAction(std::string Output, std::vector<std::string> &Read)
-      : Output(std::move(Output)), Read(Read) {}
+  PreambleAction(std::string MainFile, std::string Text, std::string Output,
+                 std::vector<std::string> &Read)
+      : MainFile(std::move(MainFile)), Text(std::move(Text)),
+        Output(std::move(Output)), Read(Read) {}
 
   bool BeginInvocation(CompilerInstance &CI) override {
     CI.getFrontendOpts().SkipFunctionBodies = true;
     CI.getFrontendOpts().OutputFile = Output;
     CI.getPreprocessorOpts().GeneratePreamble = true;
+    CI.getPreprocessorOpts().addRemappedFile(
+        MainFile, llvm::MemoryBuffer::getMemBufferCopy(Text, MainFile).release());
+    CI.getPreprocessorOpts().RetainRemappedFileBuffers = false;
     return GeneratePCHAction::BeginInvocation(CI);
   }
 
@@ -139,21 +145,23 @@ public:
   }
 
 private:
-  std::string Output;
+  std::string MainFile, Text, Output;
   std::vector<std::string> &Read;
   std::shared_ptr<DependencyCollector> Collector;
 };
 
 class PreambleActionFactory : public tooling::FrontendActionFactory {
 public:
-  PreambleActionFactory(std::string Output, std::vector<std::string> &Read)
-      : Output(std::move(Output)), Read(Read) {}
+  PreambleActionFactory(std::string MainFile, std::string Text,
+                        std::string Output, std::vector<std::string> &Read)
+      : MainFile(std::move(MainFile)), Text(std::move(Text)),
+        Output(std::move(Output)), Read(Read) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<PreambleAction>(Output, Read);
+    return std::make_unique<PreambleAction>(MainFile, Text, Output, Read);
   }
 
 private:
-  std::string Output;
+  std::string MainFile, Text, Output;
   std::vector<std::string> &Read;
 };
 
@@ -161,9 +169,12 @@ private:
 } // namespace extract
 
 std::unique_ptr<clang::tooling::FrontendActionFactory>
-newPreambleActionFactory(const std::string &Output,
+newPreambleActionFactory(const std::string &MainFile,
+                         const std::string &PreambleText,
+                         const std::string &Output,
                          std::vector<std::string> &Read) {
-  return std::make_unique<extract::PreambleActionFactory>(Output, Read);
+  return std::make_unique<extract::PreambleActionFactory>(
+      MainFile, PreambleText, Output, Read);
 }
 
 std::unique_ptr<clang::tooling::FrontendActionFactory>

@@ -107,10 +107,14 @@ bool PreambleCache::write(CompilationDatabase &DB, const std::string &File,
   int Status;
   {
     std::unique_ptr<ClangTool> Tool = newTool(DB, File);
-    Tool->mapVirtualFile(File, Text);
     clang::IgnoringDiagConsumer Quiet;
     Tool->setDiagnosticConsumer(&Quiet);
-    Status = Tool->run(newPreambleActionFactory(std::string(Temp), Read).get());
+    SmallString<256> Abs(File);
+    sys::fs::make_absolute(Abs);
+    Status = Tool->run(
+        newPreambleActionFactory(std::string(Abs), Text, std::string(Temp),
+                                 Read)
+            .get());
   }
   if (Status != 0 || sys::fs::rename(Temp, PCH)) {
     sys::fs::remove(Temp);

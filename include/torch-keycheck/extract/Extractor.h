@@ -52,13 +52,18 @@ std::unique_ptr<clang::tooling::FrontendActionFactory>
 newExtractionActionFactory(RegistrationGraph &G,
                            TranslationUnitCallback OnTU = nullptr);
 
-/// A frontend action factory that writes the PCH of each main file's
-/// preamble to Output (the tool maps the main file to its preamble text),
-/// skipping the same bodies as the extraction, and adds the files it read
-/// to Read. Parsing the whole file with the PCH and clang's
+/// A frontend action factory that writes the PCH of MainFile's preamble
+/// (PreambleText, its leading bytes) to Output, skipping the same bodies as
+/// the extraction, and adds the files it read to Read. The main file is
+/// given to clang as a remapped buffer, so the PCH records it as
+/// overridden: a later parse of the whole file, longer than the preamble,
+/// loads the PCH without clang refusing the file as "modified since the AST
+/// file was built". Parsing the whole file with the PCH and clang's
 /// `-preamble-bytes` gives the same AST the extraction sees without it.
 std::unique_ptr<clang::tooling::FrontendActionFactory>
-newPreambleActionFactory(const std::string &Output,
+newPreambleActionFactory(const std::string &MainFile,
+                         const std::string &PreambleText,
+                         const std::string &Output,
                          std::vector<std::string> &Read);
 
 } // namespace torchkc
