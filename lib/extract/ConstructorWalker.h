@@ -275,6 +275,19 @@ private:
   SymExprPtr optionsSetter(const MemberCall &C);
   SymExprPtr tensorMethod(const MemberCall &C);
 
+  // JSON configurations (JsonCalls.cpp).
+  /// `j.get<T>()`, conversions, `j.size()`, `j.at(key)`,
+  /// `j.value(key, default)` on a nlohmann::json.
+  SymExprPtr jsonAccess(const MemberCall &C);
+  /// `j[key]`.
+  SymExprPtr jsonSubscript(const CXXOperatorCallExpr *OC);
+  /// A JSON value constructed: from braces (nlohmann's object rule), or
+  /// from the one value given.
+  SymExprPtr jsonConstruct(const CXXConstructExpr *CE);
+  /// `json::parse("...")` or `"..."_json`: the text's value; null when
+  /// CE is neither.
+  SymExprPtr jsonText(const CallExpr *CE);
+
   SymExprPtr recordRegistration(const CXXMemberCallExpr *MC,
                                 Registration::Kind K);
 

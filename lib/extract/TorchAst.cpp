@@ -249,6 +249,23 @@ bool isStdContainer(QualType T) {
          N == "map" || N == "unordered_map";
 }
 
+bool isJson(QualType T) {
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->getIdentifier())
+    return false;
+  StringRef N = RD->getName();
+  if (N != "basic_json" && N != "json_ref")
+    return false;
+  // nlohmann's namespace is versioned (nlohmann::json_abi_v3_11_2) in
+  // recent releases: the outermost one decides.
+  const DeclContext *DC = RD->getDeclContext();
+  const NamespaceDecl *Outer = nullptr;
+  for (; DC && !DC->isTranslationUnit(); DC = DC->getParent())
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
+      Outer = NS;
+  return Outer && Outer->getName() == "nlohmann";
+}
+
 QualType elementType(QualType T) {
   const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
       T.getNonReferenceType()->getAsCXXRecordDecl());

@@ -100,6 +100,11 @@ bool literalShape(const Expr *E, std::vector<int64_t> &Dims,
 /// Whether T is std::vector, std::array or std::initializer_list.
 bool isStdContainer(QualType T);
 
+/// Whether T is a JSON value of nlohmann's (`nlohmann::json`, its
+/// `ordered_json`, or a `json_ref` in a braced initialiser), a reference
+/// to one included.
+bool isJson(QualType T);
+
 /// The first template argument of a class template specialization
 /// (a std::vector's element type), or null.
 QualType elementType(QualType T);

@@ -63,10 +63,12 @@ SymExprPtr ConstructorWalker::translateMemberCall(const CXXMemberCallExpr *MC) {
   C.Method = M;
   if (const Expr *Obj = MC->getImplicitObjectArgument())
     C.Object = Obj->IgnoreParenImpCasts();
-  C.Name = M->getName();
+  // Conversion functions and operators have no simple name.
+  C.Name = M->getIdentifier() ? M->getName() : StringRef();
   // In order: the first row whose handler answers decides.
   static const MemberCallRule Rules[] = {
       {Receiver::Any, {}, &ConstructorWalker::registration},
+      {Receiver::Object, {}, &ConstructorWalker::jsonAccess},
       {Receiver::Value, {"is_empty"}, &ConstructorWalker::holderState},
       {Receiver::Object, {}, &ConstructorWalker::holderConversion},
       {Receiver::StdContainer, {"size", "at"}, &ConstructorWalker::tableAccess},

@@ -249,6 +249,8 @@ SymExprPtr ConstructorWalker::translateConstruct(const CXXConstructExpr *CE) {
   std::string Q = RD->getQualifiedNameAsString();
   if (Ctor->isCopyOrMoveConstructor() && CE->getNumArgs() >= 1)
     return translate(CE->getArg(0));
+  if (isJson(T))
+    return jsonConstruct(CE);
   if (Q == "c10::Scalar" && CE->getNumArgs() == 1)
     return translate(CE->getArg(0));
   if (StringRef(Q).ends_with("basic_string"))
@@ -355,6 +357,9 @@ ConstructorWalker::translateOperatorCall(const CXXOperatorCallExpr *OC) {
        sharedPtrPointee(OC->getArg(0)->getType())))
     return translate(OC->getArg(0));
   if (Op == OO_Subscript && OC->getNumArgs() == 2 &&
+      isJson(OC->getArg(0)->getType()))
+    return jsonSubscript(OC);
+  if (Op == OO_Subscript && OC->getNumArgs() == 2 &&
       isStdContainer(OC->getArg(0)->getType()))
     return fold(SymExpr::makeCall(
                     "at", {translate(OC->getArg(0)), translate(OC->getArg(1))}),
@@ -448,6 +453,8 @@ SymExprPtr ConstructorWalker::translateCall(const CallExpr *CE) {
       return callThrough(CE->getCallee(), args(CE), CE);
     return unknown(CE);
   }
+  if (SymExprPtr J = jsonText(CE))
+    return J;
   StringRef Name = FD->getName();
   std::string Q = FD->getQualifiedNameAsString();
   // std::make_shared<SomeImpl>(args): a module held by shared_ptr.

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <type_traits>
 
+#include <nlohmann/json.hpp>
+
 namespace torchkc {
 
 const std::string &FileName::none() {
@@ -163,8 +165,13 @@ std::string SymExpr::str() const {
     return operand(Args[0]) + " ? " + operand(Args[1]) + " : " +
            operand(Args[2]);
   case Kind::Call:
-    if (Name == "field" && Args.size() == 3)
+    // A struct's field, or a JSON object's member (`params[name]`, with
+    // a value's default when read by `value(key, default)`).
+    if (Name == "field" && (Args.size() == 3 || Args.size() == 4)) {
+      if (Args[2]->K != Kind::String)
+        return operand(Args[0]) + "[" + Args[2]->str() + "]";
       return operand(Args[0]) + "." + Args[2]->Name;
+    }
     if (Name == "record") {
       // `config{hidden=8, layers=2}`: every field given, so that two
       // records print (and specialize) alike only when they are alike.
@@ -429,10 +436,15 @@ static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
       if (Known && P->K == SymExpr::Kind::List && P->Args.size() == 2 &&
           P->Args[0]->K == Key->K && P->Args[0]->str() == Key->str())
         return P->Args[1];
-  } else if (E.Name == "field" && Args.size() == 3) {
+  } else if (E.Name == "field" && (Args.size() == 3 || Args.size() == 4)) {
     // A struct's field (`config.hiddenSize`): its value in a braced row,
-    // its define in a record, else a parameter named by its path.
+    // its define in a record, else a parameter named by its path. A JSON
+    // member (`params[name]["layers"]`, index -1) is looked up once its
+    // key is known; a record from a JSON literal lacking it has none, a
+    // `value(key, default)` read gives the default.
     auto I = Args[1]->asInt();
+    if (Args[2]->K != SymExpr::Kind::String)
+      return SymExpr::makeCall(E.Name, std::move(Args));
     const std::string &Field = Args[2]->Name;
     if (Args[0]->K == SymExpr::Kind::List && I && *I >= 0 &&
         size_t(*I) < Args[0]->Args.size())
@@ -443,6 +455,10 @@ static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
             P->Args[0]->K == SymExpr::Kind::String &&
             P->Args[0]->Name == Field)
           return P->Args[1];
+      if (Args.size() == 4)
+        return Args[3];
+      if (Args[0]->Text.empty())
+        return SymExpr::makeUnknown(Args[0]->str() + "." + Field);
       return SymExpr::makeParam(Args[0]->Text + "." + Field);
     }
     if (Args[0]->K == SymExpr::Kind::Param)
@@ -501,6 +517,13 @@ static SymExprPtr foldCall(const SymExpr &E, const Bindings &B) {
     if (auto X = asNumber(*Args[0]))
       if (auto R = applyUnaryMath(E.Name, *X))
         return R;
+  }
+  if (E.Name == "record") {
+    // A record keeps its path (`params.big`): members it lacks are named
+    // by it.
+    auto R = std::make_shared<SymExpr>(E);
+    R->Args = std::move(Args);
+    return R;
   }
   return SymExpr::makeCall(E.Name, std::move(Args));
 }
@@ -589,7 +612,98 @@ void collectParams(const SymExprPtr &E, std::vector<std::string> &Out) {
     collectParams(S.second, Out);
 }
 
+namespace {
+
+/// Converts a parsed JSON value, counting what it converts against the
+/// bounds parseJsonValue states.
+struct JsonConverter {
+  size_t Values = 0;
+  bool TooBig = false;
+
+  SymExprPtr convert(const nlohmann::json &J, int Depth) {
+    if (++Values > 100000 || Depth > 64) {
+      TooBig = true;
+      return SymExpr::makeUnknown("json");
+    }
+    switch (J.type()) {
+    case nlohmann::json::value_t::object: {
+      auto R = std::make_shared<SymExpr>();
+      R->K = SymExpr::Kind::Call;
+      R->Name = "record";
+      for (const auto &[Key, Value] : J.items())
+        R->Args.push_back(SymExpr::makeList(
+            {SymExpr::makeString(Key), convert(Value, Depth + 1)}));
+      return R;
+    }
+    case nlohmann::json::value_t::array: {
+      std::vector<SymExprPtr> Elems;
+      for (const auto &Value : J)
+        Elems.push_back(convert(Value, Depth + 1));
+      return SymExpr::makeList(std::move(Elems));
+    }
+    case nlohmann::json::value_t::string:
+      return SymExpr::makeString(J.get<std::string>());
+    case nlohmann::json::value_t::boolean:
+      return SymExpr::makeBool(J.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+      return SymExpr::makeInt(J.get<int64_t>());
+    case nlohmann::json::value_t::number_unsigned: {
+      uint64_t U = J.get<uint64_t>();
+      if (U > uint64_t(INT64_MAX))
+        return SymExpr::makeUnknown(std::to_string(U));
+      return SymExpr::makeInt(int64_t(U));
+    }
+    case nlohmann::json::value_t::number_float:
+      return SymExpr::makeFloat(J.get<double>());
+    default:
+      return SymExpr::makeUnknown("null");
+    }
+  }
+};
+
+/// Whether Text's brackets nest deeper than Limit (counted on the text,
+/// before the parser builds anything).
+bool nestsDeeperThan(const std::string &Text, int Limit) {
+  int Depth = 0;
+  bool InString = false;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    if (InString) {
+      if (C == '\\')
+        ++I;
+      else if (C == '"')
+        InString = false;
+    } else if (C == '"') {
+      InString = true;
+    } else if (C == '[' || C == '{') {
+      if (++Depth > Limit)
+        return true;
+    } else if (C == ']' || C == '}') {
+      --Depth;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+SymExprPtr parseJsonValue(const std::string &Text) {
+  if (Text.size() > (16u << 20) || nestsDeeperThan(Text, 64))
+    return nullptr;
+  nlohmann::json J = nlohmann::json::parse(Text, nullptr,
+                                           /*allow_exceptions=*/false);
+  if (J.is_discarded())
+    return nullptr;
+  JsonConverter C;
+  SymExprPtr R = C.convert(J, 0);
+  return C.TooBig ? nullptr : R;
+}
+
 SymExprPtr parseDefineValue(const std::string &Text) {
+  // `{"layers": [2, 2]}`: a JSON object, for nlohmann::json parameters.
+  if (Text.size() >= 2 && Text.front() == '{' && Text.back() == '}')
+    if (SymExprPtr J = parseJsonValue(Text))
+      return J;
   // `[2, 2, 2, 2]`: a list, for std::vector parameters.
   if (Text.size() >= 2 && Text.front() == '[' && Text.back() == ']') {
     std::vector<SymExprPtr> Elems;

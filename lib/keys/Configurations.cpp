@@ -36,6 +36,10 @@ static bool jsonValue(const nlohmann::json &J, SymExprPtr &Out) {
       Elems.push_back(V);
     }
     Out = SymExpr::makeList(std::move(Elems));
+  } else if (J.is_object()) {
+    // A nlohmann::json parameter's whole value: a record.
+    Out = parseJsonValue(J.dump());
+    return Out != nullptr;
   } else
     return false;
   return true;

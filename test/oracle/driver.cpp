@@ -9,6 +9,7 @@
 #include "models/builtins.h"
 #include "models/control.h"
 #include "models/holders.h"
+#include "models/jsonconfig.h"
 #include "models/options.h"
 #include "models/outofline.h"
 #include "models/regressions.h"

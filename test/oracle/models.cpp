@@ -5,6 +5,7 @@
 #include "models/structure.h"
 #include "models/control.h"
 #include "models/holders.h"
+#include "models/jsonconfig.h"
 #include "models/options.h"
 #include "models/regressions.h"
 #include "models/tables.h"

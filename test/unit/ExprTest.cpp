@@ -81,6 +81,54 @@ TEST(ExprTest, DefineValuesParseByShape) {
   EXPECT_EQ(parseDefineValue("")->asString(), "");
 }
 
+TEST(ExprTest, JsonValuesAreRecordsAndLookUpByKey) {
+  SymExprPtr Params =
+      parseDefineValue(R"({"r18": {"layers": [2, 2], "in": 3}, "big": 1})");
+  ASSERT_EQ(Params->K, SymExpr::Kind::Call);
+  EXPECT_EQ(Params->Name, "record");
+  auto Member = [](SymExprPtr Of, const char *Key) {
+    return fold(SymExpr::makeCall("field", {Of, SymExpr::makeInt(-1),
+                                            SymExpr::makeString(Key)}),
+                {});
+  };
+  EXPECT_EQ(Member(Member(Params, "r18"), "layers")->str(), "[2, 2]");
+  EXPECT_EQ(Member(Member(Params, "r18"), "in")->asInt(), 3);
+  // A key not yet known stays a lookup; once bound, it is looked up.
+  SymExprPtr ByName =
+      SymExpr::makeCall("field", {Params, SymExpr::makeInt(-1),
+                                  SymExpr::makeParam("name")});
+  EXPECT_EQ(fold(ByName, {})->K, SymExpr::Kind::Call);
+  EXPECT_EQ(fold(ByName, {{"name", SymExpr::makeString("big")}})->asInt(), 1);
+  // An open JSON parameter names its members by path.
+  EXPECT_EQ(Member(Member(SymExpr::makeParam("params"), "r18"), "in")->str(),
+            "params.r18.in");
+  // value(key, default): the default where the object lacks the key.
+  EXPECT_EQ(fold(SymExpr::makeCall("field", {Params, SymExpr::makeInt(-1),
+                                             SymExpr::makeString("groups"),
+                                             SymExpr::makeInt(1)}),
+                 {})
+                ->asInt(),
+            1);
+}
+
+TEST(ExprTest, JsonTextIsBounded) {
+  EXPECT_EQ(parseJsonValue("{\"a\": [1, 2"), nullptr);
+  EXPECT_EQ(parseJsonValue(std::string(100, '[') + std::string(100, ']')),
+            nullptr);
+  std::string Wide = "[";
+  for (int I = 0; I < 200000; ++I)
+    Wide += I ? ",0" : "0";
+  EXPECT_EQ(parseJsonValue(Wide + "]"), nullptr);
+  EXPECT_NE(parseJsonValue(std::string(60, '[') + std::string(60, ']')),
+            nullptr);
+  // Brackets inside strings do not count as nesting.
+  EXPECT_NE(parseJsonValue("{\"k\": \"" + std::string(100, '[') + "\"}"),
+            nullptr);
+  // Numbers beyond int64 are not wrapped round.
+  EXPECT_EQ(parseJsonValue("[18446744073709551615]")->Args[0]->K,
+            SymExpr::Kind::Unknown);
+}
+
 } // namespace
 
 namespace {

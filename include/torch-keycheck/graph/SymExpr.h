@@ -157,8 +157,17 @@ bool containsUnknown(const SymExprPtr &E);
 /// loop variable, a pattern: `"layer" + to_string(i + 1)` is `layer{i + 1}`.
 std::string namePattern(const SymExprPtr &Name);
 
-/// Parses a `--define` value: integers, floats, true/false, else a string.
+/// Parses a `--define` value: integers, floats, true/false, a list
+/// (`[2, 2]`), a JSON object (`{"layers": [2, 2]}`, a record), else a
+/// string.
 SymExprPtr parseDefineValue(const std::string &Text);
+
+/// The value of a JSON text (a configuration written in the source, as
+/// `R"({...})"_json` or `json::parse("...")`): objects are records, arrays
+/// lists, numbers, strings and booleans themselves, null unknown. Null
+/// when the text is not JSON, or nests or holds more than an analysis
+/// follows (64 levels, 100,000 values).
+SymExprPtr parseJsonValue(const std::string &Text);
 
 } // namespace torchkc
 
