@@ -156,6 +156,12 @@ private:
   void symbolicLoop(const Stmt *Loop, const Stmt *Init, const Expr *CondE,
                     const Expr *Inc, const Stmt *Body);
 
+  /// The variables a symbolic loop's body set, after the loop (Before:
+  /// each one's value before it).
+  void afterSymbolicLoop(
+      const std::string &Var, const SymExprPtr &Begin, const SymExprPtr &End,
+      const Stmt *Body,
+      const std::vector<std::pair<const ValueDecl *, SymExprPtr>> &Before);
   void beginSymbolicLoop(const Stmt *Loop, const std::string &Var,
                          SymExprPtr Begin, SymExprPtr End, const Stmt *Body);
 

@@ -525,18 +525,68 @@ void ConstructorWalker::symbolicLoop(const Stmt *Loop, const Stmt *Init,
                     Body);
 }
 
+/// Whether a loop body has a break, return or goto anywhere in it (the
+/// last iteration run may then not be the last of the range).
+static bool mayLeaveEarly(const Stmt *S) {
+  if (!S)
+    return false;
+  if (isa<BreakStmt>(S) || isa<ReturnStmt>(S) || isa<GotoStmt>(S) ||
+      isa<CXXThrowExpr>(S))
+    return true;
+  for (const Stmt *C : S->children())
+    if (mayLeaveEarly(C))
+      return true;
+  return false;
+}
+
+void ConstructorWalker::afterSymbolicLoop(
+    const std::string &Var, const SymExprPtr &Begin, const SymExprPtr &End,
+    const Stmt *Body,
+    const std::vector<std::pair<const ValueDecl *, SymExprPtr>> &Before) {
+  // A variable the body sets from the loop variable alone (`in =
+  // widths[i]`) holds, after the loop, what the last iteration set, or
+  // its old value when the loop did not run; one set from its own
+  // earlier value (or conditionally) stays unknown. The loop variable
+  // itself never leaks out of the loop.
+  SymExprPtr Last = fold(SymExpr::makeBinary("-", End, SymExpr::makeInt(1)), {});
+  SymExprPtr Ran = SymExpr::makeBinary(">", End, Begin);
+  bool Bounded = !containsUnknown(Ran) && !mayLeaveEarly(Body);
+  for (const auto &[D, Old] : Before) {
+    auto It = Frames.back().Vars.find(D);
+    if (It == Frames.back().Vars.end())
+      continue;
+    std::vector<std::string> Uses;
+    collectParams(It->second, Uses);
+    if (std::find(Uses.begin(), Uses.end(), Var) == Uses.end() &&
+        !containsUnknown(It->second))
+      continue; // the same value every iteration
+    if (containsUnknown(It->second) || !Bounded) {
+      It->second = SymExpr::makeUnknown(
+          "'" + D->getNameAsString() +
+          "' as changed by a loop whose count is not known");
+      continue;
+    }
+    It->second = fold(SymExpr::makeConditional(
+                          Ran, fold(It->second, {{Var, Last}}), Old),
+                      {});
+  }
+}
+
 void ConstructorWalker::beginSymbolicLoop(const Stmt *Loop,
                                           const std::string &Var,
                                           SymExprPtr Begin, SymExprPtr End,
                                           const Stmt *Body) {
   // Values the body changes are carried from one iteration to the next,
   // which a single symbolic walk cannot follow: they become unknown.
+  std::vector<std::pair<const ValueDecl *, SymExprPtr>> Before;
   for (const ValueDecl *D : assignedIn(Body)) {
     auto It = Frames.back().Vars.find(D);
-    if (It != Frames.back().Vars.end())
+    if (It != Frames.back().Vars.end()) {
+      Before.push_back({D, It->second});
       It->second = SymExpr::makeUnknown("'" + D->getNameAsString() +
                                         "' as changed by earlier iterations of "
                                         "a loop whose count is not known");
+    }
     if (const auto *F = dyn_cast<FieldDecl>(D))
       if (Members.count(F) &&
           (!Members[F] || Members[F]->K != SymExpr::Kind::Module))
@@ -558,6 +608,7 @@ void ConstructorWalker::beginSymbolicLoop(const Stmt *Loop,
   SelfIndex = SymExpr::makeInt(0);
   runBody(Body);
   ActiveLoops.pop_back();
+  afterSymbolicLoop(Var, Begin, End, Body, Before);
   SymExprPtr PerIteration = SelfIndex;
   std::vector<std::string> Depends;
   collectParams(PerIteration, Depends);

@@ -20,6 +20,8 @@
 // RUN: %torch-keycheck keys %s --class Encoder --define name=r18 -- %libtorch | FileCheck %s --check-prefix=OPEN
 // OPEN: which keys exist depends on 'params.r18.head', 'params.r18.layers'
 // OPEN-NEXT: stages.{width_index}.weight {{ *}}parameter  [at(params.r18.layers, width_index), {{.*}}]
+// After the loop, 'in' is the last width (or the input's when there is none):
+// OPEN: head.weight {{ *}}parameter  [params.r18.classes, (size(params.r18.layers) > 0) ? at(params.r18.layers, size(params.r18.layers) - 1) : params.r18.in]
 //
 // RUN: %torch-keycheck keys %s --class Literal -- %libtorch | FileCheck %s --check-prefix=LITERAL
 // LITERAL: LiteralImpl ({{.*}}): 3 keys
