@@ -121,10 +121,26 @@ private:
   /// Runs Def's body in frame F (its parameters bound to Args), as a call
   /// does, and returns the frame as the body left it.
   Frame runBody(Frame F, const FunctionDecl *Def, ArrayRef<const Expr *> Args);
+  /// The same with the arguments' values.
+  Frame runBody(Frame F, const FunctionDecl *Def,
+                ArrayRef<SymExprPtr> Values);
 
   /// Runs the body of a lambda's call operator inline.
   SymExprPtr inlineLambda(const CXXMethodDecl *CallOp,
-                          ArrayRef<const Expr *> Args, SourceLocation CallLoc);
+                          ArrayRef<SymExprPtr> Values, SourceLocation CallLoc);
+
+  /// Calls the callable Fn names (a lambda, a function, a pointer to one)
+  /// with values, as a std algorithm calls what it is given; null when
+  /// what it calls is not known.
+  SymExprPtr callWithValues(const Expr *Fn, ArrayRef<SymExprPtr> Values,
+                            SourceLocation CallLoc);
+
+  /// std algorithms over whole tables (`std::transform(v.begin(), v.end(),
+  /// w.begin(), f)`, iota, fill, copy, reverse, sort): the tables they
+  /// write get their new elements. A mutating algorithm the walk cannot
+  /// follow leaves the tables it is given unknown, never silently as they
+  /// were. Null when FD is not such an algorithm.
+  SymExprPtr stdAlgorithm(const FunctionDecl *FD, const CallExpr *CE);
 
   /// How the last statement left the enclosing loop body.
   enum class Flow { Normal, Break, Continue };

@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "ConstructorWalker.h"
 
+#include "llvm/ADT/StringSet.h"
+
 namespace torchkc {
 namespace extract {
 
@@ -445,6 +447,182 @@ static const Expr *wholeRange(const Expr *First, const Expr *Last) {
   return From;
 }
 
+/// The container an iterator expression names and how: `X.begin()`,
+/// `std::begin(X)` ("begin"), their end ("end"), `std::back_inserter(X)`
+/// ("back_inserter"); null otherwise.
+static const Expr *iteratorOf(const Expr *E, StringRef &How) {
+  E = E->IgnoreParenImpCasts();
+  for (int I = 0; I < 4; ++I) {
+    if (const auto *C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs())
+      E = C->getArg(0)->IgnoreParenImpCasts();
+    else if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = M->getSubExpr()->IgnoreParenImpCasts();
+    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = B->getSubExpr()->IgnoreParenImpCasts();
+    else
+      break;
+  }
+  auto Kind = [&](StringRef N) {
+    if (N == "begin" || N == "cbegin")
+      How = "begin";
+    else if (N == "end" || N == "cend")
+      How = "end";
+    else if (N == "back_inserter")
+      How = "back_inserter";
+    else
+      return false;
+    return true;
+  };
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+    if (const CXXMethodDecl *M = MC->getMethodDecl();
+        M && M->getIdentifier() && MC->getNumArgs() == 0 && Kind(M->getName()))
+      return MC->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  if (const auto *C = dyn_cast<CallExpr>(E); C && C->getNumArgs() == 1)
+    if (const FunctionDecl *F = C->getDirectCallee();
+        F && F->isInStdNamespace() && F->getIdentifier() && Kind(F->getName()))
+      return C->getArg(0)->IgnoreParenImpCasts();
+  return nullptr;
+}
+
+SymExprPtr ConstructorWalker::stdAlgorithm(const FunctionDecl *FD,
+                                           const CallExpr *CE) {
+  static const llvm::StringSet<> Mutating = {
+      "transform", "iota",     "fill",     "fill_n",  "copy",
+      "copy_n",    "reverse",  "sort",     "stable_sort", "shuffle",
+      "rotate",    "generate", "generate_n", "replace", "replace_if",
+      "remove",    "remove_if", "unique",  "swap",    "partial_sum",
+      "adjacent_difference", "iter_swap", "partition", "nth_element"};
+  if (!FD->isInStdNamespace() || !FD->getIdentifier() ||
+      !Mutating.contains(FD->getName()))
+    return nullptr;
+  StringRef Name = FD->getName();
+  unsigned N = CE->getNumArgs();
+  // The whole table [X.begin(), X.end()), as a list, with its slot.
+  auto Whole = [&](unsigned First) -> std::pair<SymExprPtr *, SymExprPtr> {
+    if (First + 1 >= N)
+      return {nullptr, nullptr};
+    StringRef H1, H2;
+    const Expr *A = iteratorOf(CE->getArg(First), H1);
+    const Expr *B = iteratorOf(CE->getArg(First + 1), H2);
+    if (!A || !B || H1 != "begin" || H2 != "end" ||
+        text(A) != text(B))
+      return {nullptr, nullptr};
+    // The value first: slot() makes an entry for a variable the frame
+    // lacks (a file-level table), which must hold a value.
+    SymExprPtr V = fold(translate(A), {});
+    if (V->K != SymExpr::Kind::List)
+      return {nullptr, nullptr};
+    SymExprPtr *Slot = slot(A);
+    if (!Slot)
+      return {nullptr, nullptr};
+    *Slot = V;
+    return {Slot, V};
+  };
+  // Where an output iterator writes: over a table from its start, or
+  // appended to it.
+  auto Output = [&](unsigned I, bool &Append) -> SymExprPtr * {
+    StringRef How;
+    const Expr *C = I < N ? iteratorOf(CE->getArg(I), How) : nullptr;
+    if (!C || How == "end")
+      return nullptr;
+    Append = How == "back_inserter";
+    SymExprPtr V = fold(translate(C), {});
+    if (V->K != SymExpr::Kind::List)
+      return nullptr;
+    SymExprPtr *Slot = slot(C);
+    if (Slot)
+      *Slot = V;
+    return Slot;
+  };
+  auto Write = [&](SymExprPtr *Out, bool Append,
+                   std::vector<SymExprPtr> Elems) {
+    std::vector<SymExprPtr> Now = (*Out)->Args;
+    if (Append)
+      Now.insert(Now.end(), Elems.begin(), Elems.end());
+    else if (Elems.size() > Now.size())
+      return false; // past the end: undefined, not followed
+    else
+      std::copy(Elems.begin(), Elems.end(), Now.begin());
+    *Out = SymExpr::makeList(std::move(Now));
+    return true;
+  };
+  bool Done = false;
+  if ((Name == "transform" && N == 4) || (Name == "copy" && N == 3)) {
+    auto [In, List] = Whole(0);
+    bool Append = false;
+    SymExprPtr *Out = Output(2, Append);
+    if (In && Out) {
+      std::vector<SymExprPtr> Elems;
+      bool Known = true;
+      for (const SymExprPtr &E : List->Args) {
+        SymExprPtr R = E;
+        if (Name == "transform")
+          R = callWithValues(CE->getArg(3), {E}, CE->getExprLoc());
+        if (!R) {
+          Known = false;
+          break;
+        }
+        Elems.push_back(fold(R, {}));
+      }
+      Done = Known && Write(Out, Append, std::move(Elems));
+    }
+  } else if ((Name == "iota" || Name == "fill") && N == 3) {
+    auto [Slot, List] = Whole(0);
+    if (Slot) {
+      SymExprPtr V = translate(CE->getArg(2));
+      std::vector<SymExprPtr> Elems;
+      for (size_t I = 0; I < List->Args.size(); ++I)
+        Elems.push_back(
+            Name == "fill"
+                ? V
+                : fold(SymExpr::makeBinary("+", V,
+                                           SymExpr::makeInt(int64_t(I))),
+                       {}));
+      *Slot = SymExpr::makeList(std::move(Elems));
+      Done = true;
+    }
+  } else if (Name == "reverse" && N == 2) {
+    auto [Slot, List] = Whole(0);
+    if (Slot) {
+      std::vector<SymExprPtr> Elems(List->Args.rbegin(), List->Args.rend());
+      *Slot = SymExpr::makeList(std::move(Elems));
+      Done = true;
+    }
+  } else if ((Name == "sort" || Name == "stable_sort") && N == 2) {
+    auto [Slot, List] = Whole(0);
+    if (Slot) {
+      std::vector<std::pair<double, SymExprPtr>> Keyed;
+      for (const SymExprPtr &E : List->Args)
+        if (auto X = E->asInt())
+          Keyed.push_back({double(*X), E});
+        else if (E->K == SymExpr::Kind::Float)
+          Keyed.push_back({E->FloatVal, E});
+      if (Keyed.size() == List->Args.size()) {
+        std::stable_sort(Keyed.begin(), Keyed.end(),
+                         [](const auto &A, const auto &B) {
+                           return A.first < B.first;
+                         });
+        std::vector<SymExprPtr> Elems;
+        for (auto &K : Keyed)
+          Elems.push_back(K.second);
+        *Slot = SymExpr::makeList(std::move(Elems));
+        Done = true;
+      }
+    }
+  }
+  if (Done)
+    return SymExpr::makeUnknown(text(CE));
+  // Not followed: every table it is handed may have changed.
+  for (unsigned I = 0; I < N; ++I) {
+    StringRef How;
+    if (const Expr *C = iteratorOf(CE->getArg(I), How))
+      if (SymExprPtr *Slot = slot(C))
+        *Slot = SymExpr::makeUnknown("'" + text(C) + "' as changed by std::" +
+                                     Name.str() + ", which is not followed");
+  }
+  return unknown(CE);
+}
+
 SymExprPtr ConstructorWalker::translateCall(const CallExpr *CE) {
   const FunctionDecl *FD = CE->getDirectCallee();
   if (!FD) {
@@ -470,6 +648,9 @@ SymExprPtr ConstructorWalker::translateCall(const CallExpr *CE) {
       CE->getNumArgs() == 2)
     return SymExpr::makeCall(
         Name.str(), {translate(CE->getArg(0)), translate(CE->getArg(1))});
+  if (InStd)
+    if (SymExprPtr R = stdAlgorithm(FD, CE))
+      return R;
   // std::accumulate(v.begin(), v.end(), init): the sum of a whole table.
   if (InStd && Name == "accumulate" && CE->getNumArgs() == 3)
     if (const Expr *Range = wholeRange(CE->getArg(0), CE->getArg(1)))

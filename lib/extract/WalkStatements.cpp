@@ -209,8 +209,17 @@ SymExprPtr ConstructorWalker::inlineCall(const FunctionDecl *FD,
 ConstructorWalker::Frame
 ConstructorWalker::runBody(Frame F, const FunctionDecl *Def,
                            ArrayRef<const Expr *> Args) {
+  std::vector<SymExprPtr> Values;
   for (unsigned I = 0; I < Def->getNumParams() && I < Args.size(); ++I)
-    bindParameter(F, Def, I, translate(Args[I]));
+    Values.push_back(translate(Args[I]));
+  return runBody(std::move(F), Def, Values);
+}
+
+ConstructorWalker::Frame
+ConstructorWalker::runBody(Frame F, const FunctionDecl *Def,
+                           ArrayRef<SymExprPtr> Values) {
+  for (unsigned I = 0; I < Def->getNumParams() && I < Values.size(); ++I)
+    bindParameter(F, Def, I, Values[I]);
   F.GuardDepth = Guards.size();
   Frames.push_back(std::move(F));
   Flow SavedPending = Pending;
@@ -273,11 +282,11 @@ SymExprPtr ConstructorWalker::callThrough(const Expr *Callee,
     if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Call))
       if (const auto *CallOp = dyn_cast_or_null<CXXMethodDecl>(
               OC->getDirectCallee()))
-        return inlineLambda(CallOp, Args, Call->getExprLoc());
+        return inlineLambda(CallOp, translateArgs(Args), Call->getExprLoc());
   if (const LambdaExpr *L = lambdaOf(Callee)) {
     const CXXMethodDecl *CallOp = L->getCallOperator();
     if (!L->isGenericLambda() && CallOp->getNumParams() == Args.size())
-      return inlineLambda(CallOp, Args, Call->getExprLoc());
+      return inlineLambda(CallOp, translateArgs(Args), Call->getExprLoc());
   }
   if (const FunctionDecl *FD = pointedFunction(Callee))
     if (SymExprPtr R = inlineCall(FD, Args, Call->getExprLoc()))
@@ -290,8 +299,31 @@ SymExprPtr ConstructorWalker::callThrough(const Expr *Callee,
   return unknown(Call);
 }
 
+SymExprPtr ConstructorWalker::callWithValues(const Expr *Fn,
+                                             ArrayRef<SymExprPtr> Values,
+                                             SourceLocation CallLoc) {
+  if (const LambdaExpr *L = lambdaOf(Fn)) {
+    const CXXMethodDecl *CallOp = L->getCallOperator();
+    if (L->isGenericLambda() || CallOp->getNumParams() != Values.size())
+      return nullptr;
+    return inlineLambda(CallOp, Values, CallLoc);
+  }
+  if (const FunctionDecl *FD = pointedFunction(Fn)) {
+    const FunctionDecl *Def = nullptr;
+    if (!FD->hasBody(Def) || isLibraryLocation(SM, Def->getLocation()) ||
+        Def->getNumParams() != Values.size())
+      return nullptr;
+    if (Frames.size() > MaxInlineDepth) {
+      unresolved(CallLoc, "calls nested too deeply to follow");
+      return nullptr;
+    }
+    return runBody(Frame(), Def, Values).Return;
+  }
+  return nullptr;
+}
+
 SymExprPtr ConstructorWalker::inlineLambda(const CXXMethodDecl *CallOp,
-                                           ArrayRef<const Expr *> Args,
+                                           ArrayRef<SymExprPtr> Args,
                                            SourceLocation CallLoc) {
   if (!CallOp->hasBody())
     return nullptr;
@@ -469,20 +501,45 @@ void ConstructorWalker::walkRangeFor(const CXXForRangeStmt *RF) {
   const VarDecl *Var = RF->getLoopVariable();
   SymExprPtr Range = translate(RF->getRangeInit());
   if (Range->K == SymExpr::Kind::List) {
-    for (const SymExprPtr &Elem : Range->Args) {
+    // `for (auto &d : depths) d = round(d * alpha);` writes each element
+    // back into the table it names.
+    QualType VT = Var->getType();
+    bool WritesBack = VT->isLValueReferenceType() &&
+                      !VT.getNonReferenceType().isConstQualified();
+    std::vector<SymExprPtr> Elems = Range->Args;
+    auto Finish = [&] {
+      if (!WritesBack)
+        return;
+      if (SymExprPtr *Table = slot(RF->getRangeInit()))
+        *Table = SymExpr::makeList(Elems);
+    };
+    for (size_t I = 0; I < Elems.size(); ++I) {
       if (++Unrolled > MaxUnrolledIterations) {
         unresolved(RF->getBeginLoc(),
                    "loops run too many iterations to follow");
-        return;
+        return Finish();
       }
-      Frames.back().Vars[Var] = Elem;
-      if (!runBody(RF->getBody()))
-        return;
+      Frames.back().Vars[Var] = Elems[I];
+      bool Go = runBody(RF->getBody());
+      if (WritesBack)
+        if (auto It = Frames.back().Vars.find(Var);
+            It != Frames.back().Vars.end() && It->second)
+          Elems[I] = It->second;
+      if (!Go)
+        return Finish();
     }
-    return;
+    return Finish();
   }
   // A range whose elements are not known (a std::vector parameter):
-  // iterate an index over its size.
+  // iterate an index over its size. Elements the body writes through a
+  // reference leave the table unknown after the loop.
+  if (Var->getType()->isLValueReferenceType() &&
+      !Var->getType().getNonReferenceType().isConstQualified() &&
+      llvm::is_contained(assignedIn(RF->getBody()), Var))
+    if (SymExprPtr *Table = slot(RF->getRangeInit()))
+      *Table = SymExpr::makeUnknown("'" + text(RF->getRangeInit()) +
+                                    "' as changed by a loop whose count is "
+                                    "not known");
   std::string Index = loopVariableName(Var->getNameAsString() + "_index");
   Frames.back().Vars[Var] =
       SymExpr::makeCall("at", {Range, SymExpr::makeParam(Index)});

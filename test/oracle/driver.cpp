@@ -16,6 +16,7 @@
 #include "models/structure.h"
 #include "models/tables.h"
 #include "models/arith.h"
+#include "models/algorithms.h"
 #include "models/functions.h"
 #include "models/callables.h"
 

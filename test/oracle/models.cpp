@@ -10,5 +10,6 @@
 #include "models/regressions.h"
 #include "models/tables.h"
 #include "models/arith.h"
+#include "models/algorithms.h"
 #include "models/functions.h"
 #include "models/callables.h"
