@@ -2,8 +2,11 @@
 #include "torch-keycheck/graph/SymExpr.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 #include <type_traits>
 
@@ -213,21 +216,49 @@ static SymExprPtr applyNumeric(const std::string &Op, T X, T Y) {
     else
       return SymExpr::makeFloat(V);
   };
-  if (Op == "+")
-    return Num(X + Y);
-  if (Op == "-")
-    return Num(X - Y);
-  if (Op == "*")
-    return Num(X * Y);
-  if (Op == "/" && Y != 0)
-    return Num(X / Y);
   if constexpr (std::is_integral_v<T>) {
-    if (Op == "%" && Y != 0)
-      return Num(X % Y);
-    if (Op == "<<" && Y >= 0 && Y < 63)
+    // What C++ leaves undefined (a result int64_t cannot hold) is not
+    // wrapped round into a plausible size: it stays an expression saying
+    // so, at the key that uses it.
+    auto Overflow = [&] {
+      return SymExpr::makeUnknown("'" + std::to_string(X) + " " + Op + " " +
+                                  std::to_string(Y) + "' overflows int64_t");
+    };
+    T R;
+    if (Op == "+")
+      return __builtin_add_overflow(X, Y, &R) ? Overflow() : Num(R);
+    if (Op == "-")
+      return __builtin_sub_overflow(X, Y, &R) ? Overflow() : Num(R);
+    if (Op == "*")
+      return __builtin_mul_overflow(X, Y, &R) ? Overflow() : Num(R);
+    if ((Op == "/" || Op == "%") && Y != 0) {
+      if (X == std::numeric_limits<T>::min() && Y == -1)
+        return Overflow();
+      return Num(Op == "/" ? X / Y : X % Y);
+    }
+    if (Op == "<<" && Y >= 0 && Y < 63) {
+      if (X < 0 || X > (std::numeric_limits<T>::max() >> Y))
+        return Overflow();
       return Num(X << Y);
+    }
     if (Op == ">>" && Y >= 0 && Y < 63)
       return Num(X >> Y);
+  } else {
+    auto Finite = [&](double R) {
+      if (!std::isfinite(R))
+        return SymExpr::makeUnknown("'" + SymExpr::makeFloat(X)->str() + " " +
+                                    Op + " " + SymExpr::makeFloat(Y)->str() +
+                                    "' is not a finite number");
+      return Num(R);
+    };
+    if (Op == "+")
+      return Finite(X + Y);
+    if (Op == "-")
+      return Finite(X - Y);
+    if (Op == "*")
+      return Finite(X * Y);
+    if (Op == "/" && Y != 0)
+      return Finite(X / Y);
   }
   if (Op == "<")
     return SymExpr::makeBool(X < Y);
@@ -300,7 +331,7 @@ static SymExprPtr foldUnary(const SymExpr &E, const Bindings &B) {
     if (A->K == SymExpr::Kind::Unary && A->Name == "!")
       return A->Args[0];
   } else if (E.Name == "-") {
-    if (A->K == SymExpr::Kind::Int)
+    if (A->K == SymExpr::Kind::Int && A->IntVal != INT64_MIN)
       return SymExpr::makeInt(-A->IntVal);
     if (A->K == SymExpr::Kind::Float)
       return SymExpr::makeFloat(-A->FloatVal);
@@ -722,7 +753,9 @@ SymExprPtr parseDefineValue(const std::string &Text) {
         break;
       Start = Comma + 1;
     }
-    return SymExpr::makeList(std::move(Elems));
+    auto R = std::make_shared<SymExpr>(*SymExpr::makeList(std::move(Elems)));
+    R->Text = Text; // as written, for messages
+    return R;
   }
   // `'A'`: a character, for char parameters (`ResNet(char version)`).
   if (Text.size() == 3 && Text.front() == '\'' && Text.back() == '\'')
@@ -731,14 +764,25 @@ SymExprPtr parseDefineValue(const std::string &Text) {
     return SymExpr::makeBool(true);
   if (Text == "false")
     return SymExpr::makeBool(false);
-  if (!Text.empty()) {
+  if (!Text.empty() && !std::isspace(static_cast<unsigned char>(Text[0]))) {
+    // A whole number int64_t cannot hold is not clamped to its limit:
+    // it reads as the (large) floating value it is, which a parameter's
+    // type then refuses.
     char *End = nullptr;
+    errno = 0;
     long long I = std::strtoll(Text.c_str(), &End, 0);
-    if (*End == '\0')
-      return SymExpr::makeInt(I);
+    // The text is kept: a string parameter given `18` is "18".
+    auto Spelled = [&](SymExprPtr V) {
+      auto R = std::make_shared<SymExpr>(*V);
+      R->Text = Text;
+      return SymExprPtr(R);
+    };
+    if (*End == '\0' && errno != ERANGE)
+      return Spelled(SymExpr::makeInt(I));
+    errno = 0;
     double D = std::strtod(Text.c_str(), &End);
     if (*End == '\0')
-      return SymExpr::makeFloat(D);
+      return Spelled(SymExpr::makeFloat(D)); // inf for 1e999: refused by type
   }
   return SymExpr::makeString(Text);
 }

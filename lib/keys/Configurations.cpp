@@ -90,7 +90,7 @@ bool classConfigurationFromJson(const nlohmann::json &C,
       SymExprPtr E;
       if (!jsonValue(V, E)) {
         Error = Where + ": define '" + K +
-                "' must be a number, bool, string or a list of them";
+                "' must be a number, bool, string, a list of them or an object";
         return false;
       }
       CC.Config.Defines[K] = E;

@@ -4,6 +4,7 @@
 #include "torch-keycheck/keys/BuiltinModules.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <string_view>
@@ -203,7 +204,7 @@ public:
   void reportNegativeSize(const Key &K) {
     if (!K.Shape)
       return;
-    for (const Dim &D : *K.Shape)
+    for (const Dim &D : *K.Shape) {
       if (D.Value && *D.Value < 0) {
         Out.Unresolved.push_back(
             {K.Loc, "'" + K.Name + "' of " + K.Origin + " would have size " +
@@ -211,6 +212,17 @@ public:
                         "; LibTorch throws on a negative dimension"});
         return;
       }
+      // Arithmetic C++ leaves undefined (SymExpr's folding says so).
+      if (!D.Value && (D.Symbol.find("' overflows int64_t") !=
+                           std::string::npos ||
+                       D.Symbol.find("' is not a finite number") !=
+                           std::string::npos)) {
+        Out.Unresolved.push_back(
+            {K.Loc, "the size of '" + K.Name + "' of " + K.Origin +
+                        " is arithmetic that overflows: " + D.Symbol});
+        return;
+      }
+    }
   }
 
   /// The tensors and children a LibTorch module registers, as keys under
@@ -604,8 +616,209 @@ std::string shapeText(const std::vector<Dim> &Shape) {
 /// quoted as C++ spells it, given to a `char` parameter (`"version": "A"`
 /// in a configurations file) is that character, as the code compares it
 /// (`cfgs['A']`).
+namespace {
+
+/// A parameter's type as the analysis tells values apart.
+enum class ValueType { Integer, Unsigned, Floating, Boolean, Character,
+                       Text, NumberList, Other };
+
+/// Classifies a type as printed (`const int64_t &`, `std::vector<long>`).
+ValueType valueTypeOf(std::string T, int &Bits) {
+  Bits = 64;
+  auto Strip = [&](const std::string &W) {
+    for (size_t At; (At = T.find(W)) != std::string::npos;)
+      T.erase(At, W.size());
+  };
+  Strip("const ");
+  Strip("&");
+  Strip("std::");
+  Strip("__cxx11::");
+  while (!T.empty() && T.back() == ' ')
+    T.pop_back();
+  while (!T.empty() && T.front() == ' ')
+    T.erase(0, 1);
+  static const std::pair<const char *, int> Signed[] = {
+      {"int64_t", 64}, {"long", 64}, {"long long", 64}, {"ptrdiff_t", 64},
+      {"int", 32},     {"int32_t", 32}, {"short", 16},  {"int16_t", 16},
+      {"int8_t", 8},   {"signed char", 8}, {"ssize_t", 64}};
+  static const std::pair<const char *, int> UnsignedTypes[] = {
+      {"size_t", 64},      {"uint64_t", 64},      {"unsigned long", 64},
+      {"unsigned long long", 64}, {"unsigned int", 32}, {"unsigned", 32},
+      {"uint32_t", 32},    {"unsigned short", 16}, {"uint16_t", 16},
+      {"uint8_t", 8}};
+  for (const auto &[N, B] : Signed)
+    if (T == N) {
+      Bits = B;
+      return ValueType::Integer;
+    }
+  for (const auto &[N, B] : UnsignedTypes)
+    if (T == N) {
+      Bits = B;
+      return ValueType::Unsigned;
+    }
+  if (T == "double" || T == "float" || T == "long double")
+    return ValueType::Floating;
+  if (T == "bool")
+    return ValueType::Boolean;
+  if (T == "char" || T == "unsigned char")
+    return ValueType::Character;
+  if (T == "string" || T == "basic_string<char>" || T == "char *" ||
+      T == "string_view" || T == "c10::string_view")
+    return ValueType::Text;
+  for (const char *List : {"vector<int64_t", "vector<long", "vector<int",
+                           "vector<double", "vector<float", "vector<size_t",
+                           "c10::IntArrayRef", "IntArrayRef", "at::IntArrayRef",
+                           "c10::ArrayRef<int64_t>", "ArrayRef<long>"})
+    if (T.rfind(List, 0) == 0)
+      return ValueType::NumberList;
+  return ValueType::Other;
+}
+
+std::string numberProblem(ValueType VT, int Bits, const SymExpr &V) {
+  switch (VT) {
+  case ValueType::Integer:
+  case ValueType::Unsigned: {
+    std::optional<int64_t> I =
+        V.K == SymExpr::Kind::Int ? std::optional<int64_t>(V.IntVal)
+                                  : std::nullopt;
+    // A whole number past int64_t reads as a float: out of range too.
+    bool TooBig = V.K == SymExpr::Kind::Float && std::isfinite(V.FloatVal) &&
+                  std::floor(V.FloatVal) == V.FloatVal;
+    int64_t Max = Bits >= 64 ? INT64_MAX : (int64_t(1) << (Bits - 1)) - 1;
+    int64_t Min = VT == ValueType::Unsigned ? 0
+                  : Bits >= 64              ? INT64_MIN
+                                            : -(int64_t(1) << (Bits - 1));
+    if (VT == ValueType::Unsigned && Bits < 64)
+      Max = (int64_t(1) << Bits) - 1;
+    if (!I && !TooBig)
+      return "a whole number";
+    if (!I || *I < Min || *I > Max)
+      return "a whole number from " + std::to_string(Min) + " to " +
+             std::to_string(Max);
+    return "";
+  }
+  case ValueType::Floating:
+    if (V.K == SymExpr::Kind::Int ||
+        (V.K == SymExpr::Kind::Float && std::isfinite(V.FloatVal)))
+      return "";
+    return "a finite number";
+  default:
+    return "";
+  }
+}
+
+} // namespace
+
+/// A define's value as the user wrote it.
+static std::string spelled(const SymExprPtr &V) {
+  if (!V->Text.empty())
+    return V->Text;
+  if (V->K == SymExpr::Kind::String)
+    return V->Name;
+  return V->str();
+}
+
+std::string defineProblem(const ConstructorParam &P, const std::string &Define,
+                          const SymExprPtr &V) {
+  std::string Type = P.Type;
+  std::string What = "'" + Define + "' is " + P.Type;
+  if (Define != P.Name &&
+      std::find(P.OtherNames.begin(), P.OtherNames.end(), Define) ==
+          P.OtherNames.end()) {
+    // A field of a struct parameter: its type from the struct, when the
+    // struct is one the analysis lists.
+    if (P.Fields.empty())
+      return ""; // a JSON object or another open record
+    const std::string *Owner = P.fieldOwner(Define);
+    std::string Path = Owner ? Define.substr(Owner->size() + 1) : Define;
+    auto F = std::find_if(P.Fields.begin(), P.Fields.end(),
+                          [&](const auto &X) { return X.first == Path; });
+    if (F == P.Fields.end()) {
+      std::string Known;
+      for (size_t I = 0; I < P.Fields.size() && I < 12; ++I)
+        Known += (I ? ", " : "") + P.Fields[I].first;
+      std::string Struct = P.Type;
+      if (Struct.rfind("const ", 0) == 0)
+        Struct.erase(0, 6);
+      while (!Struct.empty() && (Struct.back() == '&' || Struct.back() == ' '))
+        Struct.pop_back();
+      return "'" + Struct + "' has no field '" + Path + "' (it has " + Known +
+             (P.Fields.size() > 12 ? ", ..." : "") + ")";
+    }
+    Type = F->second;
+    What = "'" + Define + "' is " + Type;
+  } else if (!P.Fields.empty()) {
+    return "'" + Define + "' is a struct (" + P.Type +
+           "): give its fields by path (" + Define + "." +
+           P.Fields.front().first + "=...)";
+  }
+  if (!P.Enumerators.empty()) {
+    std::string Names;
+    for (const auto &[Name, Value] : P.Enumerators) {
+      Names += (Names.empty() ? "" : ", ") + Name;
+      if (V->K == SymExpr::Kind::Int && V->IntVal == Value)
+        return "";
+    }
+    if (V->K == SymExpr::Kind::String) {
+      std::string Last = V->Name.substr(
+          V->Name.rfind(':') == std::string::npos ? 0
+                                                  : V->Name.rfind(':') + 1);
+      for (const auto &[Name, Value] : P.Enumerators)
+        if (Name == Last)
+          return "";
+    }
+    return What + ", whose enumerators are " + Names;
+  }
+  int Bits = 64;
+  ValueType VT = valueTypeOf(Type, Bits);
+  switch (VT) {
+  case ValueType::Integer:
+  case ValueType::Unsigned:
+  case ValueType::Floating:
+    if (std::string Need = numberProblem(VT, Bits, *V); !Need.empty())
+      return What + ": give " + Need;
+    return "";
+  case ValueType::Boolean:
+    if (V->K == SymExpr::Kind::Bool ||
+        (V->K == SymExpr::Kind::Int && (V->IntVal == 0 || V->IntVal == 1)))
+      return "";
+    return What + ": give true or false";
+  case ValueType::Character:
+    if ((V->K == SymExpr::Kind::String && V->Name.size() == 1) ||
+        (V->K == SymExpr::Kind::String && V->Name.size() == 3 &&
+         V->Name.front() == '\'' && V->Name.back() == '\'') ||
+        (V->K == SymExpr::Kind::Int && V->IntVal >= -128 && V->IntVal < 256))
+      return "";
+    return What + ": give one character ('A')";
+  case ValueType::NumberList: {
+    if (V->K != SymExpr::Kind::List)
+      return What + ": give a list ([2, 2])";
+    bool Whole = Type.find("double") == std::string::npos &&
+                 Type.find("float") == std::string::npos;
+    for (const SymExprPtr &E : V->Args)
+      if (!numberProblem(Whole ? ValueType::Integer : ValueType::Floating, 64,
+                         *E)
+               .empty())
+        return What + ": give a list of " +
+               (Whole ? "whole numbers" : "numbers") + " ([2, 2])";
+    return "";
+  }
+  case ValueType::Text:
+  case ValueType::Other:
+    return "";
+  }
+  return "";
+}
+
 static SymExprPtr asParameterValue(const ConstructorParam &P,
                                    const SymExprPtr &V) {
+  // A string parameter given what reads as a number (`--define name=18`)
+  // is that text.
+  int Bits;
+  if (valueTypeOf(P.Type, Bits) == ValueType::Text &&
+      (V->K == SymExpr::Kind::Int || V->K == SymExpr::Kind::Float ||
+       V->K == SymExpr::Kind::Bool))
+    return SymExpr::makeString(V->Text.empty() ? V->str() : V->Text);
   // An enumerator, named as the code spells it (`Wide`, `Width::Wide`,
   // `net::Width::Wide`), is its value.
   if (!P.Enumerators.empty() && V->K == SymExpr::Kind::String) {
@@ -724,10 +937,21 @@ ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
     if (const SymExprPtr *Given = P.definedIn(Config.Defines)) {
       B[P.Name] = asParameterValue(P, *Given);
       for (const auto &D : Config.Defines)
-        if (&D.second == Given)
+        if (&D.second == Given) {
           Used.insert(D.first);
+          if (std::string Why = defineProblem(P, D.first, D.second);
+              !Why.empty())
+            Out.InvalidDefines.push_back("define '" + D.first + "=" +
+                                         spelled(D.second) + "': " + Why);
+        }
       continue;
     }
+    for (const auto &D : Config.Defines)
+      if (P.fieldOwner(D.first))
+        if (std::string Why = defineProblem(P, D.first, D.second);
+            !Why.empty())
+          Out.InvalidDefines.push_back("define '" + D.first + "=" +
+                                       spelled(D.second) + "': " + Why);
     const std::string *Spelled = nullptr;
     for (const auto &D : Config.Defines)
       if ((Spelled = P.fieldOwner(D.first)))

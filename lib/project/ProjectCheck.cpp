@@ -19,6 +19,8 @@ std::string goldenModelProblem(const Project &P, size_t I,
   if (!Keys.UnusedDefines.empty())
     return Where + ": no constructor parameter is named '" +
            Keys.UnusedDefines.front() + "'";
+  if (!Keys.InvalidDefines.empty())
+    return Where + ": " + Keys.InvalidDefines.front();
   if (isConcrete(Keys))
     return "";
   std::string Knobs;

@@ -81,6 +81,40 @@ TEST(ExprTest, DefineValuesParseByShape) {
   EXPECT_EQ(parseDefineValue("")->asString(), "");
 }
 
+TEST(ExprTest, OverflowIsNotWrappedRound) {
+  auto Fold = [](const char *Op, int64_t A, int64_t B) {
+    return fold(SymExpr::makeBinary(Op, SymExpr::makeInt(A),
+                                    SymExpr::makeInt(B)),
+                {});
+  };
+  EXPECT_EQ(Fold("*", INT64_MAX, 4)->K, SymExpr::Kind::Unknown);
+  EXPECT_EQ(Fold("*", INT64_MAX, 4)->str(),
+            "'9223372036854775807 * 4' overflows int64_t");
+  EXPECT_EQ(Fold("+", INT64_MAX, 1)->K, SymExpr::Kind::Unknown);
+  EXPECT_EQ(Fold("-", INT64_MIN, 1)->K, SymExpr::Kind::Unknown);
+  EXPECT_EQ(Fold("/", INT64_MIN, -1)->K, SymExpr::Kind::Unknown);
+  EXPECT_EQ(Fold("%", INT64_MIN, -1)->K, SymExpr::Kind::Unknown);
+  EXPECT_EQ(Fold("<<", 1, 62)->asInt(), int64_t(1) << 62);
+  EXPECT_EQ(Fold("<<", 4, 62)->K, SymExpr::Kind::Unknown);
+  EXPECT_EQ(Fold("*", 3, 4)->asInt(), 12);
+  EXPECT_EQ(fold(SymExpr::makeUnary("-", SymExpr::makeInt(INT64_MIN)), {})
+                ->K,
+            SymExpr::Kind::Unary);
+  EXPECT_EQ(fold(SymExpr::makeBinary("*", SymExpr::makeFloat(1e308),
+                                     SymExpr::makeFloat(10)),
+                 {})
+                ->K,
+            SymExpr::Kind::Unknown);
+}
+
+TEST(ExprTest, DefineNumbersAreNotClamped) {
+  SymExprPtr Huge = parseDefineValue("99999999999999999999999");
+  EXPECT_EQ(Huge->K, SymExpr::Kind::Float);
+  EXPECT_EQ(Huge->Text, "99999999999999999999999");
+  EXPECT_EQ(parseDefineValue("9223372036854775807")->asInt(), INT64_MAX);
+  EXPECT_EQ(parseDefineValue("[1,")->K, SymExpr::Kind::String);
+}
+
 TEST(ExprTest, JsonValuesAreRecordsAndLookUpByKey) {
   SymExprPtr Params =
       parseDefineValue(R"({"r18": {"layers": [2, 2], "in": 3}, "big": 1})");

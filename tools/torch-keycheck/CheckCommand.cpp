@@ -157,6 +157,13 @@ void judge(const RegistrationGraph &TU, const Checkpoints &C,
       With.Constructor = int(I);
     R.NeedsLinking = !deriveKeys(TU, *Class, With).Undefined.empty();
   }
+  if (!Given.Defines.empty()) {
+    ModelKeys Probe = deriveKeys(TU, *Class, Given);
+    if (!Probe.InvalidDefines.empty()) {
+      R.Problem = Probe.InvalidDefines.front();
+      return;
+    }
+  }
   if (!Checkpoint.empty()) {
     CompareOptions CO;
     CO.AllowUnexpected = AllowUnexpected;

@@ -133,6 +133,8 @@ int collect(DerivedPerFile &Derived, const RegistrationGraph &Graph,
       return error("'" + Results[I]->Class +
                    "' has no constructor parameter named '" +
                    Results[I]->UnusedDefines.front() + "'");
+    if (!Results[I]->InvalidDefines.empty())
+      return error(Results[I]->InvalidDefines.front());
     Models.push_back(std::move(*Results[I]));
   }
   if (Requests.empty())

@@ -104,6 +104,10 @@ struct ModelKeys {
   std::vector<std::string> Undefined;
   /// Defines that name no parameter of the chosen constructor.
   std::vector<std::string> UnusedDefines;
+  /// Defines whose values the parameter's type cannot take, each a
+  /// sentence naming the define and why (`define 'x=2.5': 'x' is int64_t:
+  /// give a whole number`).
+  std::vector<std::string> InvalidDefines;
   /// Every parameter some key depends on: the knobs that change which keys
   /// the checkpoint has. Sorted.
   std::vector<std::string> Knobs;
@@ -111,6 +115,15 @@ struct ModelKeys {
 
 /// Derives the keys of Class under Config. Parameters without a define or
 /// a default stay symbolic.
+/// Why the value V cannot be given to parameter P (or to its field at
+/// Path, for a define of a struct's field: `config.hiddenSize`), or empty
+/// when it can: the define's value checked against the parameter's type
+/// (a whole number in the type's range for integers, a finite number for
+/// floating point, true/false for bool, an enumerator for an enum, a list
+/// of numbers for a std::vector, a field the struct has).
+std::string defineProblem(const ConstructorParam &P, const std::string &Define,
+                          const SymExprPtr &V);
+
 ModelKeys deriveKeys(const RegistrationGraph &G, const ModuleClass &Class,
                      const Configuration &Config);
 
