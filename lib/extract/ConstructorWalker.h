@@ -13,16 +13,19 @@
 
 #include "TorchAst.h"
 
+#include "torch-keycheck/extract/Extractor.h"
 #include "torch-keycheck/keys/BuiltinModules.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/StmtCXX.h"
 
+#include <chrono>
 #include <deque>
 #include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace torchkc {
@@ -49,7 +52,10 @@ public:
   /// inlines (canonical declarations).
   ConstructorWalker(ASTContext &Ctx, Constructor &Out,
                     std::set<const FunctionDecl *> *Called = nullptr)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out), Called(Called) {}
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out), Called(Called),
+        Budget(interpreterBudget()),
+        Deadline(std::chrono::steady_clock::now() +
+                 std::chrono::seconds(Budget.Seconds)) {}
 
   /// Walks Ctor with the parameters in Values bound to them and the others
   /// symbolic.
@@ -146,8 +152,15 @@ private:
   enum class Flow { Normal, Break, Continue };
 
   bool stopped() const {
-    return Frames.back().Returned || Pending != Flow::Normal;
+    return Exhausted || Frames.back().Returned || Pending != Flow::Normal;
   }
+
+  /// Counts one statement run against the budget; false once it is spent
+  /// (the walk then unwinds, and an unresolved line at L says which budget
+  /// ended it).
+  bool spend(SourceLocation L);
+  /// Ends the walk at L: Why names the budget.
+  void exhaust(SourceLocation L, const std::string &Why);
 
   void walk(const Stmt *S);
 
@@ -348,7 +361,10 @@ private:
   SymExprPtr rangeTensor(const CallExpr *CE);
 
   static constexpr size_t MaxInlineDepth = 32;
-  static constexpr size_t MaxUnrolledIterations = 100000;
+  const InterpreterBudget Budget;
+  const std::chrono::steady_clock::time_point Deadline;
+  uint64_t Steps = 0;
+  bool Exhausted = false;
 
   ASTContext &Ctx;
   const SourceManager &SM;
@@ -359,6 +375,8 @@ private:
   std::deque<Frame> Frames;
   std::vector<SymExprPtr> Guards;
   std::unordered_map<const FieldDecl *, SymExprPtr> Members;
+  /// The unresolved and configuration-dependent lines already reported.
+  std::unordered_set<std::string> Reported;
   Flow Pending = Flow::Normal;
   size_t LoopGuardDepth = 0; ///< Guards in force where the loop body began
   size_t Unrolled = 0;

@@ -109,6 +109,11 @@ extractRegistrationGraph(clang::ASTContext &Ctx,
   return G;
 }
 
+InterpreterBudget &interpreterBudget() {
+  static InterpreterBudget Budget;
+  return Budget;
+}
+
 clang::SourceLocation toClangLocation(const clang::SourceManager &SM,
                                       const SourceLoc &L) {
   if (!L.valid())

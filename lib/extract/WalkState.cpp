@@ -12,15 +12,21 @@ namespace torchkc {
 namespace extract {
 
 void ConstructorWalker::unresolved(SourceLocation L, std::string Why) {
-  Out.Unresolved.push_back({toLoc(SM, L), std::move(Why)});
+  // Once per place and reason, however many iterations reach it.
+  SourceLoc Loc = toLoc(SM, L);
+  if (Reported.insert("U" + Loc.str() + "\n" + Why).second)
+    Out.Unresolved.push_back({Loc, std::move(Why)});
 }
 
 void ConstructorWalker::undecided(SourceLocation L, const SymExprPtr &Cond,
                                   std::string ByConfig, std::string ByRunTime) {
-  if (containsUnknown(Cond))
+  if (containsUnknown(Cond)) {
     unresolved(L, std::move(ByRunTime));
-  else
-    Out.ConfigurationDependent.push_back({toLoc(SM, L), std::move(ByConfig)});
+    return;
+  }
+  SourceLoc Loc = toLoc(SM, L);
+  if (Reported.insert("C" + Loc.str() + "\n" + ByConfig).second)
+    Out.ConfigurationDependent.push_back({Loc, std::move(ByConfig)});
 }
 
 std::string ConstructorWalker::text(const Expr *E) {

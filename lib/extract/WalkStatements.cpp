@@ -351,8 +351,31 @@ SymExprPtr ConstructorWalker::inlineLambda(const CXXMethodDecl *CallOp,
   return Done.Return ? Done.Return : SymExpr::makeUnknown("lambda(...)");
 }
 
+bool ConstructorWalker::spend(SourceLocation L) {
+  if (Exhausted)
+    return false;
+  if (++Steps > Budget.Steps) {
+    exhaust(L, "the constructor runs more than " +
+                   std::to_string(Budget.Steps) +
+                   " statements (--max-steps)");
+    return false;
+  }
+  if (Steps % 1024 == 0 && std::chrono::steady_clock::now() > Deadline) {
+    exhaust(L, "the constructor runs longer than " +
+                   std::to_string(Budget.Seconds) + " s (--max-seconds)");
+    return false;
+  }
+  return true;
+}
+
+void ConstructorWalker::exhaust(SourceLocation L, const std::string &Why) {
+  Exhausted = true;
+  unresolved(L, Why + "; what it does from here is not followed, and keys "
+                      "it would register are missing");
+}
+
 void ConstructorWalker::walk(const Stmt *S) {
-  if (!S || stopped())
+  if (!S || stopped() || !spend(S->getBeginLoc()))
     return;
   if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
     for (const Stmt *C : CS->body())
@@ -473,11 +496,10 @@ void ConstructorWalker::walkLoop(const Stmt *Loop, const Stmt *Init,
           return;
       }
     }
-    if (++Unrolled > MaxUnrolledIterations) {
-      unresolved(Loop->getBeginLoc(),
-                 "loops run more than " +
-                     std::to_string(MaxUnrolledIterations) +
-                     " iterations in all; the rest are not followed");
+    if (++Unrolled > Budget.Iterations) {
+      exhaust(Loop->getBeginLoc(),
+              "loops run more than " + std::to_string(Budget.Iterations) +
+                  " iterations in all (--max-iterations)");
       return;
     }
     if (!runBody(Body))
@@ -494,7 +516,7 @@ bool ConstructorWalker::runBody(const Stmt *Body) {
   LoopGuardDepth = SavedDepth;
   Flow F = Pending;
   Pending = Flow::Normal;
-  return F != Flow::Break && !Frames.back().Returned;
+  return F != Flow::Break && !Frames.back().Returned && !Exhausted;
 }
 
 void ConstructorWalker::walkRangeFor(const CXXForRangeStmt *RF) {
@@ -514,9 +536,10 @@ void ConstructorWalker::walkRangeFor(const CXXForRangeStmt *RF) {
         *Table = SymExpr::makeList(Elems);
     };
     for (size_t I = 0; I < Elems.size(); ++I) {
-      if (++Unrolled > MaxUnrolledIterations) {
-        unresolved(RF->getBeginLoc(),
-                   "loops run too many iterations to follow");
+      if (++Unrolled > Budget.Iterations) {
+        exhaust(RF->getBeginLoc(),
+                "loops run more than " + std::to_string(Budget.Iterations) +
+                    " iterations in all (--max-iterations)");
         return Finish();
       }
       Frames.back().Vars[Var] = Elems[I];

@@ -93,6 +93,11 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
     error("-j needs at least 1");
     return nullptr;
   }
+  if (MaxIterations == 0 || MaxSteps == 0 || MaxSeconds == 0) {
+    error("--max-iterations, --max-steps and --max-seconds need at least 1");
+    return nullptr;
+  }
+  interpreterBudget() = {MaxIterations, MaxSteps, MaxSeconds};
   if (Sources.empty() && BuildPath.empty()) {
     error("no source files given (name them, or give -p DIR to analyse "
           "every file of DIR/compile_commands.json)");
@@ -165,8 +170,13 @@ std::string unitCacheKey(CompilationDatabase &DB, const std::string &File,
                          const char *Kind) {
   SmallString<256> Abs(File);
   sys::fs::make_absolute(Abs);
+  // What the interpreter may spend changes what it finds.
+  const InterpreterBudget &B = interpreterBudget();
   std::string Key = "torch-keycheck " TORCHKC_VERSION " " + analyzerDigest() +
-                    "\n" + Kind + "\n" + std::string(Abs) + "\n";
+                    "\n" + Kind + "\n" + std::string(Abs) + "\nbudget " +
+                    std::to_string(B.Iterations) + " " +
+                    std::to_string(B.Steps) + " " +
+                    std::to_string(B.Seconds) + "\n";
   for (const CompileCommand &C : DB.getCompileCommands(File)) {
     Key += C.Directory + "\n";
     for (const std::string &A : C.CommandLine)

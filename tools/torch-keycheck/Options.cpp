@@ -1,6 +1,8 @@
 //===- Options.cpp - The options of the analysis commands -----------------===//
 #include "Options.h"
 
+#include "torch-keycheck/extract/Extractor.h"
+
 #include "torch-keycheck/project/Project.h"
 
 using namespace llvm;
@@ -36,6 +38,24 @@ cl::opt<std::string> ConfigurationsFile(
 cl::opt<unsigned>
     Jobs("j", cl::desc("Translation units to parse at a time (default: 1)"),
          cl::value_desc("n"), cl::init(1), cl::cat(Category));
+cl::opt<uint64_t> MaxIterations(
+    "max-iterations",
+    cl::desc("Loop iterations the interpreter runs per constructor before "
+             "it stops with an unresolved line (default: 100000)"),
+    cl::value_desc("n"), cl::init(InterpreterBudget().Iterations),
+    cl::cat(Category));
+cl::opt<uint64_t> MaxSteps(
+    "max-steps",
+    cl::desc("Statements (calls included) the interpreter runs per "
+             "constructor before it stops (default: 500000)"),
+    cl::value_desc("n"), cl::init(InterpreterBudget().Steps),
+    cl::cat(Category));
+cl::opt<unsigned> MaxSeconds(
+    "max-seconds",
+    cl::desc("Wall time the interpreter spends per constructor before it "
+             "stops (default: 20)"),
+    cl::value_desc("s"), cl::init(InterpreterBudget().Seconds),
+    cl::cat(Category));
 cl::opt<std::string>
     ProjectFile("project",
                 // cl::desc keeps a StringRef: the text must outlive it.

@@ -9,6 +9,7 @@
 
 #include "torch-keycheck/graph/RegistrationGraph.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,6 +39,19 @@ using TranslationUnitCallback = std::function<void(RegistrationGraph &TU)>;
 RegistrationGraph
 extractRegistrationGraph(clang::ASTContext &Ctx,
                          const TranslationUnitCallback &OnTU = nullptr);
+
+/// What the constructor interpreter may spend on one walk (a constructor,
+/// a function model) before it stops and reports where: loop iterations
+/// run, statements run (calls included, so recursion counts), and wall
+/// time. Past any of them, what follows is not followed and an
+/// `unresolved:` line says which budget ended it. Set by the CLI's
+/// --max-iterations, --max-steps and --max-seconds before any parse.
+struct InterpreterBudget {
+  uint64_t Iterations = 100000;
+  uint64_t Steps = 500000;
+  unsigned Seconds = 20;
+};
+InterpreterBudget &interpreterBudget();
 
 /// A location of ours back in Clang's terms, for front ends that report
 /// through Clang's diagnostics; invalid when the file is not part of SM's

@@ -38,4 +38,4 @@ struct RangedImpl : torch::nn::Module {
 // FINE-NOT: unresolved
 
 // RANGE: RangedImpl ({{.*}}) with hi=9223372036854775807, lo=-9223372036854775807: 200000 keys
-// RANGE: unresolved: {{.*}}program-sizes.cpp:26:5: loops run more than 100000 iterations in all; the rest are not followed
+// RANGE: unresolved: {{.*}}program-sizes.cpp:26:5: loops run more than 100000 iterations in all (--max-iterations); what it does from here is not followed, and keys it would register are missing
