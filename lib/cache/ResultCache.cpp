@@ -74,10 +74,10 @@ std::optional<std::string> ResultCache::lookup(const std::string &Key) const {
   Json Entry = Json::parse((*Buf)->getBuffer().begin(),
                            (*Buf)->getBuffer().end(), nullptr,
                            /*allow_exceptions=*/false);
-  // A damaged or foreign entry, or another key with the same hash, is a
-  // miss.
-  if (!Entry.is_object() || Entry.value("version", 0) != 1 ||
-      !Entry.contains("key") || Entry["key"] != Key ||
+  // A damaged or foreign entry, one whose fields have other types, or
+  // another key with the same hash, is a miss.
+  if (!Entry.is_object() || !Entry.contains("version") ||
+      Entry["version"] != 1 || !Entry.contains("key") || Entry["key"] != Key ||
       !Entry.contains("files") || !Entry["files"].is_object() ||
       !Entry.contains("result") || !Entry["result"].is_string())
     return std::nullopt;

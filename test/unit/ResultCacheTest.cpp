@@ -61,6 +61,29 @@ TEST_F(ResultCacheTest, DamagedEntriesAreMisses) {
   EXPECT_FALSE(Cache.lookup("key"));
 }
 
+TEST_F(ResultCacheTest, EntriesOfTheWrongShapeAreMisses) {
+  // Valid JSON whose fields have other types (once an uncaught
+  // nlohmann type_error that aborted the run).
+  for (const char *Entry :
+       {R"({"version": "1", "key": "key", "files": {}, "result": "r"})",
+        R"({"version": 1, "key": 7, "files": {}, "result": "r"})",
+        R"({"version": 1, "key": "key", "files": [1], "result": "r"})",
+        R"({"version": 1, "key": "key", "files": {"a": 3}, "result": "r"})",
+        R"([1, 2, 3])", R"("text")", R"(null)"}) {
+    ResultCache Cache(Dir + "/cache");
+    Cache.store("key", {}, "result");
+    std::error_code EC;
+    for (llvm::sys::fs::directory_iterator It(Dir + "/cache", EC), End;
+         It != End && !EC; It.increment(EC))
+      std::ofstream(It->path()) << Entry;
+    EXPECT_FALSE(Cache.lookup("key")) << Entry;
+  }
+  // Findings of the wrong shape are an exception the caller turns into a
+  // miss, never an abort.
+  EXPECT_ANY_THROW(findingsFromCacheJson(R"([{"check": 3}])"));
+  EXPECT_ANY_THROW(findingsFromCacheJson("[{"));
+}
+
 TEST_F(ResultCacheTest, NoDirectoryNoCache) {
   ResultCache Cache("");
   Cache.store("key", {}, "result");

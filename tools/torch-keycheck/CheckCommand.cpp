@@ -197,13 +197,9 @@ UnitCacheHooks cacheHooks(ResultCache &Cache, CompilationDatabase &DB,
                           const std::string &ProjectPath,
                           std::vector<UnitResult> &Results) {
   UnitCacheHooks Hooks;
-  Hooks.Restore = [&, ProjectPath](size_t File, std::string &Diagnostics,
-                                   int &Status) {
-    std::optional<std::string> Text =
-        Cache.lookup(checkCacheKey(DB, Files[File], ProjectPath));
-    if (!Text)
-      return false;
-    nlohmann::json J = nlohmann::json::parse(*Text, nullptr, false);
+  auto restore = [&](size_t File, const std::string &Text,
+                     std::string &Diagnostics, int &Status) {
+    nlohmann::json J = nlohmann::json::parse(Text, nullptr, false);
     if (!J.is_object())
       return false;
     Results[File].Found = findingsFromCacheJson(J.value("findings", "[]"));
@@ -224,6 +220,23 @@ UnitCacheHooks cacheHooks(ResultCache &Cache, CompilationDatabase &DB,
     Diagnostics = J.value("diagnostics", "");
     Status = J.value("status", 0);
     return true;
+  };
+  Hooks.Restore = [&, ProjectPath, restore](size_t File,
+                                            std::string &Diagnostics,
+                                            int &Status) {
+    std::optional<std::string> Text =
+        Cache.lookup(checkCacheKey(DB, Files[File], ProjectPath));
+    if (!Text)
+      return false;
+    // An entry of another shape is a miss (its fields are read with the
+    // types this build writes; anything else throws here).
+    try {
+      if (restore(File, *Text, Diagnostics, Status))
+        return true;
+    } catch (const nlohmann::json::exception &) {
+    }
+    Results[File] = UnitResult();
+    return false;
   };
   Hooks.Parsed = [&, ProjectPath](size_t File, const std::string &Diagnostics,
                                   int Status) {

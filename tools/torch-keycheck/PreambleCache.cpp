@@ -57,7 +57,12 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
 
   if (std::optional<std::string> Entry = Results.lookup(Key)) {
     nlohmann::json J = nlohmann::json::parse(*Entry, nullptr, false);
-    if (J.is_object() && J["pch"].is_string() && J["files"].is_array() &&
+    bool Strings = J.is_object() && J["files"].is_array() &&
+                   std::all_of(J["files"].begin(), J["files"].end(),
+                               [](const nlohmann::json &F) {
+                                 return F.is_string();
+                               });
+    if (Strings && J["pch"].is_string() &&
         sys::fs::exists(J["pch"].get<std::string>())) {
       std::string PCH = J["pch"];
       ::utime(PCH.c_str(), nullptr); // used now: pruned last
