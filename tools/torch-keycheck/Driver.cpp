@@ -43,8 +43,21 @@ compilationDatabase(std::unique_ptr<FixedCompilationDatabase> Fixed,
   if (!BuildPath.empty()) {
     std::string Detail;
     auto DB = CompilationDatabase::loadFromDirectory(BuildPath, Detail);
-    if (!DB)
-      Error = "no compile_commands.json in '" + BuildPath + "'";
+    if (!DB) {
+      // A database that is there but does not parse says why.
+      SmallString<256> Path(BuildPath);
+      sys::path::append(Path, "compile_commands.json");
+      // The JSON reader's own word, of those of every format tried.
+      StringRef Why = Detail;
+      size_t At = Why.find("json-compilation-database: ");
+      if (At != StringRef::npos)
+        Why = Why.substr(At + strlen("json-compilation-database: "));
+      Why = Why.take_until([](char C) { return C == '\n'; });
+      Error = sys::fs::exists(Path)
+                  ? std::string(Path) + ": not a compilation database: " +
+                        Why.str()
+                  : "no compile_commands.json in '" + BuildPath + "'";
+    }
     return DB;
   }
   SmallString<256> Abs(Sources.front());
@@ -122,6 +135,24 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
       error("'" + BuildPath + "/compile_commands.json' lists no files");
       return nullptr;
     }
+  }
+  // Every file must have a command, run from a directory that exists
+  // (clang's tooling would skip the file, or end the process with "LLVM
+  // ERROR: Cannot chdir").
+  for (const std::string &F : Files) {
+    std::vector<CompileCommand> Commands = DB->getCompileCommands(F);
+    if (Commands.empty()) {
+      error(F + ": not in " +
+            (BuildPath.empty() ? std::string("the compilation database")
+                               : "'" + BuildPath + "/compile_commands.json'"));
+      return nullptr;
+    }
+    for (const CompileCommand &C : Commands)
+      if (!C.Directory.empty() && !sys::fs::is_directory(C.Directory)) {
+        error(F + ": its compile command runs in '" + C.Directory +
+              "', which is not a directory");
+        return nullptr;
+      }
   }
   return DB;
 }
