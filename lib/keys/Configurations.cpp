@@ -72,6 +72,10 @@ bool classConfigurationFromJson(const nlohmann::json &C,
                     "for a function model)";
     return false;
   }
+  if (C[Field].get<std::string>().empty()) {
+    Error = Where + ": \"" + Field + "\" is empty";
+    return false;
+  }
   CC.Class = C[Field].get<std::string>();
   CC.Function = IsFunction;
   if (C.contains("name")) {

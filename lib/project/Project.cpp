@@ -24,6 +24,27 @@ std::string absoluteIn(const std::string &Dir, const std::string &Path) {
 
 } // namespace
 
+bool isInsideProject(const std::string &ProjectDir, const std::string &Path) {
+  auto Under = [](llvm::StringRef Root, llvm::StringRef P) {
+    return P.size() > Root.size() && P.starts_with(Root) &&
+           llvm::sys::path::is_separator(P[Root.size()]);
+  };
+  llvm::SmallString<256> Dir(ProjectDir);
+  llvm::sys::path::remove_dots(Dir, /*remove_dot_dot=*/true);
+  if (!Under(Dir, Path))
+    return false;
+  // The nearest existing ancestor (or the file itself), resolved.
+  llvm::SmallString<256> RealDir, Existing(Path), Real;
+  if (llvm::sys::fs::real_path(Dir, RealDir))
+    return false;
+  while (!llvm::sys::fs::exists(Existing) &&
+         llvm::sys::path::has_parent_path(Existing))
+    llvm::sys::path::remove_filename(Existing);
+  if (llvm::sys::fs::real_path(Existing, Real))
+    return false;
+  return Real == RealDir || Under(RealDir, Real);
+}
+
 std::optional<std::string> findProjectFile(const std::string &Start) {
   llvm::SmallString<256> Dir(Start);
   llvm::sys::fs::make_absolute(Dir);
@@ -111,6 +132,7 @@ bool loadProject(const std::string &Path, Project &Out, std::string &Error) {
         return Fail(Where + ": needs a \"golden\" path");
       PM.GoldenWritten = M["golden"].get<std::string>();
       PM.Golden = absoluteIn(Out.Dir, PM.GoldenWritten);
+
       // Two configurations writing one golden would overwrite each other.
       if (!Goldens.insert(PM.Golden).second)
         return Fail(Where + ": golden '" + PM.GoldenWritten +

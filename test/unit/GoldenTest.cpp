@@ -199,6 +199,8 @@ TEST_F(ProjectTest, ProblemsAreNamed) {
   EXPECT_EQ(error(R"({"version": 1, "models": [{"golden": "g.json"}]})"),
             "models[0]: needs a \"class\" string (or a \"function\" "
             "string for a function model)");
+  EXPECT_EQ(error(R"({"version": 1, "models": [{"class": "", "golden": "g.json"}]})"),
+            "models[0]: \"class\" is empty");
   EXPECT_EQ(error(R"({"version": 1, "models": [
       {"class": "A", "golden": "g.json"}, {"class": "B", "golden": "g.json"}]})"),
             "models[1]: golden 'g.json' is already another model's");

@@ -15,8 +15,11 @@
 #include "torch-keycheck/project/ProjectCheck.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <optional>
@@ -70,6 +73,31 @@ std::string counted(const ModelKeys &Keys) {
 }
 
 /// Writes PM's golden from Keys when its text changed.
+/// Why `golden --update` must not write PM's golden, or empty: a project
+/// file (one a cloned repository brings) may have it write only inside its
+/// project, and only over a golden manifest.
+std::string refusedGolden(const Project &P, const ProjectModel &PM) {
+  if (!isInsideProject(P.Dir, PM.Golden))
+    return "golden '" + PM.GoldenWritten + "' is outside the project (" +
+           P.Dir + "); golden --update writes only inside it";
+  sys::fs::file_status St;
+  if (sys::fs::status(PM.Golden, St))
+    return ""; // not there yet
+  if (!sys::fs::is_regular_file(St))
+    return shownPath(PM.Golden) + ": not a regular file; golden --update "
+                                  "overwrites only golden manifests";
+  auto Old = MemoryBuffer::getFile(PM.Golden, /*IsText=*/true);
+  nlohmann::json J =
+      Old && (*Old)->getBufferSize() < (64u << 20)
+          ? nlohmann::json::parse((*Old)->getBuffer(), nullptr, false)
+          : nlohmann::json();
+  if (!J.is_object() || !J.contains("keys") || !J["keys"].is_array())
+    return shownPath(PM.Golden) + ": exists and is not a golden manifest; "
+                                  "golden --update overwrites only golden "
+                                  "manifests";
+  return "";
+}
+
 int update(const ProjectModel &PM, const ModelKeys &Keys) {
   std::string Shown = shownPath(PM.Golden);
   std::string Text = goldenToJson(goldenManifest(Keys));
@@ -166,6 +194,10 @@ int runGolden(int Argc, const char **Argv) {
   std::optional<Project> P = goldenProject(Status);
   if (!P)
     return Status;
+  // Before anything is parsed or written.
+  for (size_t I = 0; Update && I < P->Models.size(); ++I)
+    if (std::string Why = refusedGolden(*P, P->Models[I]); !Why.empty())
+      return error(P->File + ": models[" + std::to_string(I) + "]: " + Why);
 
   std::vector<ModelsOfFile> PerFile(Files.size(),
                                     ModelsOfFile(P->Models.size()));

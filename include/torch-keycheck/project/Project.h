@@ -51,6 +51,11 @@ struct Project {
   std::string checkpointFor(const std::string &Expression) const;
 };
 
+/// Whether Path (absolute) is inside the project directory ProjectDir,
+/// lexically and once symbolic links in what exists of it are resolved:
+/// the only places `golden --update` writes.
+bool isInsideProject(const std::string &ProjectDir, const std::string &Path);
+
 /// The project file in Dir or the nearest directory above it, if any.
 std::optional<std::string> findProjectFile(const std::string &Dir);
 
