@@ -48,7 +48,7 @@ SymExprPtr ConstructorWalker::jsonAccess(const MemberCall &C) {
   const CXXMemberCallExpr *MC = C.Call;
   // `j.get<std::vector<int64_t>>()`, `(int64_t)j`: the value itself.
   if (isa<CXXConversionDecl>(C.Method) ||
-      ((C.Name == "get" || C.Name == "template get") && MC->getNumArgs() == 0))
+      (C.Name == "get" && MC->getNumArgs() == 0))
     return translate(C.Object);
   if (C.Name == "size" && MC->getNumArgs() == 0)
     return fold(SymExpr::makeCall("size", {translate(C.Object)}), {});
