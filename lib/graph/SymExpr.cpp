@@ -725,6 +725,10 @@ SymExprPtr parseJsonValue(const std::string &Text) {
                                            /*allow_exceptions=*/false);
   if (J.is_discarded())
     return nullptr;
+  return jsonToSymExpr(J);
+}
+
+SymExprPtr jsonToSymExpr(const nlohmann::json &J) {
   JsonConverter C;
   SymExprPtr R = C.convert(J, 0);
   return C.TooBig ? nullptr : R;

@@ -18,31 +18,12 @@ bool parseDefine(const std::string &Text, std::string &Name,
   return true;
 }
 
+/// A define's value from a configurations file: numbers, booleans,
+/// strings, lists of them, objects (a nlohmann::json parameter's value);
+/// nothing holding a null.
 static bool jsonValue(const nlohmann::json &J, SymExprPtr &Out) {
-  if (J.is_boolean())
-    Out = SymExpr::makeBool(J.get<bool>());
-  else if (J.is_number_integer())
-    Out = SymExpr::makeInt(J.get<int64_t>());
-  else if (J.is_number())
-    Out = SymExpr::makeFloat(J.get<double>());
-  else if (J.is_string())
-    Out = SymExpr::makeString(J.get<std::string>());
-  else if (J.is_array()) {
-    std::vector<SymExprPtr> Elems;
-    for (const auto &E : J) {
-      SymExprPtr V;
-      if (!jsonValue(E, V))
-        return false;
-      Elems.push_back(V);
-    }
-    Out = SymExpr::makeList(std::move(Elems));
-  } else if (J.is_object()) {
-    // A nlohmann::json parameter's whole value: a record.
-    Out = parseJsonValue(J.dump());
-    return Out != nullptr;
-  } else
-    return false;
-  return true;
+  Out = jsonToSymExpr(J);
+  return Out && !containsUnknown(Out);
 }
 
 bool readJsonFile(const std::string &Path, const char *What,

@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace torchkc {
 
 /// A file's name, copied by reference: every key, module and finding made
@@ -168,6 +170,10 @@ SymExprPtr parseDefineValue(const std::string &Text);
 /// when the text is not JSON, or nests or holds more than an analysis
 /// follows (64 levels, 100,000 values).
 SymExprPtr parseJsonValue(const std::string &Text);
+
+/// The same for a JSON value already parsed (a define in a configurations
+/// file): null when it nests or holds more than the bounds above.
+SymExprPtr jsonToSymExpr(const nlohmann::json &J);
 
 } // namespace torchkc
 
