@@ -7,6 +7,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
+#include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -106,7 +107,7 @@ void ResultCache::store(const std::string &Key,
     return;
   {
     llvm::raw_fd_ostream Out(FD, /*shouldClose=*/true);
-    Out << Entry.dump();
+    Out << dumpJson(Entry);
     if (Out.has_error()) {
       Out.clear_error();
       llvm::sys::fs::remove(Tmp);
@@ -136,7 +137,7 @@ std::string findingsToCacheJson(const std::vector<Finding> &Fs) {
                  {"keys", F.Keys},
                  {"configuration", Config}});
   }
-  return A.dump();
+  return dumpJson(A);
 }
 
 std::vector<Finding> findingsFromCacheJson(const std::string &Text) {

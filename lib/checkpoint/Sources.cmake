@@ -1,4 +1,5 @@
-# The checkpoint readers' sources, listed once: the core builds them as
+# The checkpoint readers' sources (and the file opening every reader of
+# input uses), listed once: the core builds them as
 # torchkc_manifest, the fuzz build again with sanitizers.
 set(TORCHKC_MANIFEST_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/Checkpoint.cpp
@@ -8,4 +9,5 @@ set(TORCHKC_MANIFEST_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/Safetensors.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TorchSave.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TorchScriptArchive.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/../support/Files.cpp
 )

@@ -1,6 +1,8 @@
 //===- SymExpr.cpp - Folding and spelling symbolic values -----------------===//
 #include "torch-keycheck/graph/SymExpr.h"
 
+#include "torch-keycheck/support/Json.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -692,34 +694,10 @@ struct JsonConverter {
   }
 };
 
-/// Whether Text's brackets nest deeper than Limit (counted on the text,
-/// before the parser builds anything).
-bool nestsDeeperThan(const std::string &Text, int Limit) {
-  int Depth = 0;
-  bool InString = false;
-  for (size_t I = 0; I < Text.size(); ++I) {
-    char C = Text[I];
-    if (InString) {
-      if (C == '\\')
-        ++I;
-      else if (C == '"')
-        InString = false;
-    } else if (C == '"') {
-      InString = true;
-    } else if (C == '[' || C == '{') {
-      if (++Depth > Limit)
-        return true;
-    } else if (C == ']' || C == '}') {
-      --Depth;
-    }
-  }
-  return false;
-}
-
 } // namespace
 
 SymExprPtr parseJsonValue(const std::string &Text) {
-  if (Text.size() > (16u << 20) || nestsDeeperThan(Text, 64))
+  if (Text.size() > (16u << 20) || !jsonDepthProblem(Text, 64).empty())
     return nullptr;
   nlohmann::json J = nlohmann::json::parse(Text, nullptr,
                                            /*allow_exceptions=*/false);

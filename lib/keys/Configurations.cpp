@@ -1,9 +1,11 @@
 //===- Configurations.cpp - Model configurations --------------------------===//
 #include "torch-keycheck/keys/Configurations.h"
 
+#include "torch-keycheck/support/Files.h"
+#include "torch-keycheck/support/Json.h"
+
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <sstream>
 
 namespace torchkc {
@@ -28,15 +30,20 @@ static bool jsonValue(const nlohmann::json &J, SymExprPtr &Out) {
 
 bool readJsonFile(const std::string &Path, const char *What,
                   nlohmann::json &Doc, std::string &Error) {
-  std::ifstream In(Path);
-  if (!In) {
-    Error = Path + ": cannot open " + What;
+  std::string Text;
+  try {
+    Text = readRegularFile(Path, MaxInputJsonBytes);
+  } catch (const FileError &E) {
+    Error = Path + ": cannot read the " + What + ": " + E.what();
     return false;
   }
-  try {
-    Doc = nlohmann::json::parse(In);
-  } catch (const nlohmann::json::exception &E) {
-    Error = Path + ": not valid JSON: " + E.what();
+  if (Text.size() == MaxInputJsonBytes) {
+    Error = Path + ": a " + What + " of " +
+            std::to_string(MaxInputJsonBytes >> 20) + " MiB or more";
+    return false;
+  }
+  if (!parseJson(Text, Doc, Error)) {
+    Error = Path + ": " + Error;
     return false;
   }
   return true;

@@ -1,5 +1,6 @@
 //===- FindingsOutput.cpp - Suppressing and printing findings -------------===//
 #include "torch-keycheck/output/FindingsOutput.h"
+#include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -249,7 +250,7 @@ std::string renderFindingsJson(const std::vector<Finding> &Fs,
                {{"warnings", Warnings},
                 {"errors", Errors},
                 {"suppressed", Suppressed}}}};
-  return Doc.dump(2) + "\n";
+  return dumpJson(Doc, 2) + "\n";
 }
 
 /// A URI reference for Path: percent-encodes what may not appear raw.
@@ -349,7 +350,7 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
   Json Log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},
               {"runs", Json::array({Run})}};
-  return Log.dump(2) + "\n";
+  return dumpJson(Log, 2) + "\n";
 }
 
 /// The byte offset of L in its file, or -1 when the file or line is not

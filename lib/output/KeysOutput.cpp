@@ -1,5 +1,6 @@
 //===- KeysOutput.cpp - Rendering derived keys ----------------------------===//
 #include "torch-keycheck/output/KeysOutput.h"
+#include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -145,7 +146,7 @@ std::string renderKeysJson(const std::vector<ModelKeys> &Models) {
     }
     Doc["models"].push_back(J);
   }
-  return Doc.dump(2) + "\n";
+  return dumpJson(Doc, 2) + "\n";
 }
 
 } // namespace torchkc

@@ -1,5 +1,7 @@
 //===- Golden.cpp - Golden manifests and key drift ------------------------===//
 #include "torch-keycheck/project/Golden.h"
+#include "torch-keycheck/support/Files.h"
+#include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -60,8 +62,10 @@ std::string description(const std::vector<int64_t> &Shape,
 /// --update` or `manifest --format json`); invalid otherwise.
 SourceLoc whereGoldenLists(const std::string &GoldenFile,
                            const std::string &Key) {
+  if (!regularFileProblem(GoldenFile).empty())
+    return SourceLoc();
   std::ifstream In(GoldenFile);
-  std::string Needle = "\"name\": " + nlohmann::json(Key).dump();
+  std::string Needle = "\"name\": " + dumpJson(nlohmann::json(Key));
   std::string Line;
   for (unsigned N = 1; std::getline(In, Line); ++N) {
     if (N == 1 && Line.rfind("{", 0) != 0)
@@ -96,14 +100,14 @@ std::string goldenToJson(const Manifest &M) {
   using nlohmann::json;
   std::ostringstream OS;
   OS << "{\n  \"version\": " << M.Version
-     << ",\n  \"format\": " << json(M.Format).dump()
-     << ",\n  \"source\": " << json(M.Source).dump() << ",\n  \"keys\": [";
+     << ",\n  \"format\": " << dumpJson(json(M.Format))
+     << ",\n  \"source\": " << dumpJson(json(M.Source)) << ",\n  \"keys\": [";
   for (size_t I = 0; I < M.Keys.size(); ++I) {
     const ManifestKey &K = M.Keys[I];
     // Field order as docs/manifest.md lists them, one key per line.
-    OS << (I ? ",\n" : "\n") << "    {\"name\": " << json(K.Name).dump()
+    OS << (I ? ",\n" : "\n") << "    {\"name\": " << dumpJson(json(K.Name))
        << ", \"shape\": " << shapeText(K.Shape)
-       << ", \"dtype\": " << json(K.DType).dump() << ", \"kind\": \""
+       << ", \"dtype\": " << dumpJson(json(K.DType)) << ", \"kind\": \""
        << kindName(K.K) << "\"}";
   }
   OS << (M.Keys.empty() ? "]\n}\n" : "\n  ]\n}\n");

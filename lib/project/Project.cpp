@@ -52,7 +52,10 @@ std::optional<std::string> findProjectFile(const std::string &Start) {
   for (;;) {
     llvm::SmallString<256> Candidate(Dir);
     llvm::sys::path::append(Candidate, ProjectFileName);
-    if (llvm::sys::fs::is_regular_file(Candidate))
+    // Whatever has the name is the project file: one that is not a
+    // regular file is reported when it is read, not skipped.
+    if (llvm::sys::fs::exists(Candidate) ||
+        llvm::sys::fs::is_symlink_file(Candidate))
       return std::string(Candidate);
     llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
     if (Parent.empty() || Parent == Dir)

@@ -72,8 +72,9 @@ std::vector<Finding> checkLoadSite(const RegistrationGraph &G,
       S.ConstructionLoc,
       "'" + S.Variable + "' is constructed here" +
           (Args.empty() ? std::string(" with the defaults") : " with " + Args)};
-  std::ifstream Probe(Path);
-  if (!Probe) {
+  // Only whether it is there: opening a FIFO to see would block; what
+  // is there and cannot be read is an error of readCheckpoint's.
+  if (!llvm::sys::fs::exists(Path)) {
     Found.push_back({CheckId::CheckpointConfiguration, S.Loc,
                      "'" + S.Checkpoint + "' is not checked: there is no " +
                          Path +

@@ -25,6 +25,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
+#include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -257,7 +258,7 @@ UnitCacheHooks cacheHooks(ResultCache &Cache, CompilationDatabase &DB,
                         {"diagnostics", Diagnostics},
                         {"status", Status}};
     Cache.store(checkCacheKey(DB, Files[File], ProjectPath), R.DependsOn,
-                J.dump());
+                dumpJson(J));
   };
   return Hooks;
 }

@@ -6,6 +6,7 @@
 #include "torch-keycheck/cache/ResultCache.h"
 #include "torch-keycheck/extract/Extractor.h"
 #include "torch-keycheck/keys/Configurations.h"
+#include "torch-keycheck/support/Files.h"
 
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
@@ -40,7 +41,25 @@ compilationDatabase(std::unique_ptr<FixedCompilationDatabase> Fixed,
                     std::string &Error) {
   if (Fixed)
     return Fixed;
+  // Clang's loaders read whatever has the name, and a FIFO blocks them
+  // forever: a database file that is there must be a regular file.
+  auto NotRegular = [&](StringRef Dir) {
+    for (const char *Name : {"compile_commands.json", "compile_flags.txt"}) {
+      SmallString<256> Path(Dir);
+      sys::path::append(Path, Name);
+      if (!sys::fs::exists(Path))
+        continue;
+      std::string Problem = regularFileProblem(std::string(Path));
+      if (!Problem.empty()) {
+        Error = std::string(Path) + ": " + Problem;
+        return true;
+      }
+    }
+    return false;
+  };
   if (!BuildPath.empty()) {
+    if (NotRegular(BuildPath))
+      return nullptr;
     std::string Detail;
     auto DB = CompilationDatabase::loadFromDirectory(BuildPath, Detail);
     if (!DB) {
@@ -62,6 +81,10 @@ compilationDatabase(std::unique_ptr<FixedCompilationDatabase> Fixed,
   }
   SmallString<256> Abs(Sources.front());
   sys::fs::make_absolute(Abs);
+  for (StringRef Dir = sys::path::parent_path(Abs); !Dir.empty();
+       Dir = sys::path::parent_path(Dir))
+    if (NotRegular(Dir))
+      return nullptr;
   std::string Ignored;
   if (auto DB = CompilationDatabase::autoDetectFromSource(Abs, Ignored))
     return DB;

@@ -10,6 +10,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -96,7 +97,7 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
   }
   std::vector<std::string> List(Files.begin(), Files.end());
   Results.store(Key, List,
-                nlohmann::json{{"pch", PCH}, {"files", List}}.dump());
+                dumpJson(nlohmann::json{{"pch", PCH}, {"files", List}}));
   prune();
   return Use{PCH, ArgsFor(PCH), List};
 }

@@ -36,9 +36,14 @@ inline const ModuleClass *findModel(const RegistrationGraph &G,
 /// Parses `NAME=VALUE`; returns false when there is no `=` or no name.
 bool parseDefine(const std::string &Text, std::string &Name, SymExprPtr &Value);
 
+/// Project and configurations files are small; a larger one is refused
+/// before it is parsed.
+constexpr size_t MaxInputJsonBytes = 64u << 20;
+
 /// Parses the JSON file at Path into Doc; on failure returns false and sets
 /// Error to a message naming the file (`What`: "project file", ...) and the
-/// problem.
+/// problem. Only a regular file is read (a FIFO would block), and only a
+/// document nested at most MaxJsonDepth deep is parsed.
 bool readJsonFile(const std::string &Path, const char *What,
                   nlohmann::json &Doc, std::string &Error);
 /// One configuration object of a JSON file (`{"class": ..., "name": ...,
