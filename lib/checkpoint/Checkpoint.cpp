@@ -11,8 +11,9 @@
 //===----------------------------------------------------------------------===//
 #include "Readers.h"
 
+#include "torch-keycheck/support/Files.h"
+
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 
 namespace torchkc {
@@ -44,18 +45,33 @@ enum class Format {
   Unknown
 };
 
-Format sniff(const std::string &Name, const std::string &Head) {
+/// A safetensors file: an 8-byte little-endian header length within the
+/// format's limit and the file, then the header's '{'. (The first byte of
+/// the length may itself be '{': 123, 379, ... are valid lengths.)
+bool looksLikeSafetensors(const std::string &Head, uint64_t FileSize) {
+  if (Head.size() < 9 || Head[8] != '{')
+    return false;
+  uint64_t N = 0;
+  for (int I = 0; I < 8; ++I)
+    N |= uint64_t(uint8_t(Head[I])) << (8 * I);
+  return N <= MaxSafetensorsHeader && N <= FileSize - 8;
+}
+
+Format sniff(const std::string &Name, const std::string &Head,
+             uint64_t FileSize) {
   if (Head.size() >= 4 && Head.compare(0, 4, "PK\x03\x04") == 0)
     return Format::Zip;
   if (isLegacyTorchSave(Head))
     return Format::Legacy;
   if (endsWith(Name, ".safetensors.index.json"))
     return Format::SafetensorsIndex;
+  // Before JSON: a valid header length can start with '{'. Text JSON's
+  // first eight bytes, read as a length, are far beyond the limit.
+  if (looksLikeSafetensors(Head, FileSize) || endsWith(Name, ".safetensors"))
+    return Format::Safetensors;
   size_t First = Head.find_first_not_of(" \t\r\n");
   if (First != std::string::npos && Head[First] == '{')
     return Format::JsonManifest;
-  if (Head.size() >= 9 && Head[8] == '{')
-    return Format::Safetensors;
   return Format::Unknown;
 }
 
@@ -77,6 +93,7 @@ void readZip(Manifest &M, const ZipArchive &Z, const ReadOptions &Opts) {
   bool TorchScript = std::find(Names.begin(), Names.end(),
                                Prefix + "constants.pkl") != Names.end();
   PickleDocument Doc = unpickle(Z.read(Pickle, MaxPickleBytes));
+  checkStorages(Z, Prefix, Doc);
   const PV *Root = Doc.Root;
   if (!TorchScript) {
     M.Format = "torch.save";
@@ -91,7 +108,7 @@ Manifest readBytes(const std::string &Name, const std::string &Head,
                    const ZipArchive *OpenZip) {
   Manifest M;
   M.Source = Name;
-  switch (sniff(Name, Head)) {
+  switch (sniff(Name, Head, FileSize)) {
   case Format::Zip: {
     if (OpenZip) {
       readZip(M, *OpenZip, Opts);
@@ -110,6 +127,7 @@ Manifest readBytes(const std::string &Name, const std::string &Head,
     break;
   case Format::JsonManifest:
     M = manifestFromJson(Head);
+    M.Source = Name;
     break;
   case Format::Legacy:
     throw CheckpointError("the legacy (before torch 1.6) torch.save format is "
@@ -130,18 +148,11 @@ Manifest readBytes(const std::string &Name, const std::string &Head,
 
 std::string readFile(const std::string &Path, uint64_t Limit,
                      uint64_t *FullSize) {
-  std::ifstream In(Path, std::ios::binary | std::ios::ate);
-  if (!In)
-    throw CheckpointError("cannot open the file");
-  uint64_t Size = uint64_t(In.tellg());
-  if (FullSize)
-    *FullSize = Size;
-  In.seekg(0);
-  std::string Bytes(std::min(Size, Limit), '\0');
-  In.read(Bytes.data(), std::streamsize(Bytes.size()));
-  if (!In)
-    throw CheckpointError("cannot read the file");
-  return Bytes;
+  try {
+    return readRegularFile(Path, Limit, FullSize);
+  } catch (const FileError &E) {
+    throw CheckpointError(E.what());
+  }
 }
 
 } // namespace checkpoint
@@ -191,7 +202,7 @@ Manifest readCheckpoint(const std::string &Path, const ReadOptions &Opts) {
     // a safetensors file's header only.
     uint64_t Size = 0;
     std::string Head = readFile(Path, 64 << 10, &Size);
-    switch (sniff(Path, Head)) {
+    switch (sniff(Path, Head, Size)) {
     case Format::Zip: {
       ZipArchive Z(Path.c_str());
       return readBytes(Path, Head, Size, Opts, &Z);

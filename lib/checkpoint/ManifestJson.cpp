@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "Readers.h"
 
+#include "torch-keycheck/support/Json.h"
+
 #include <nlohmann/json.hpp>
 
 namespace torchkc {
@@ -62,16 +64,14 @@ std::string manifestToJson(const Manifest &M) {
     }
     J["optimizer"] = O;
   }
-  return J.dump(2) + "\n";
+  return dumpJson(J, 2) + "\n";
 }
 
 Manifest manifestFromJson(const std::string &Text) {
   Json J;
-  try {
-    J = Json::parse(Text);
-  } catch (const Json::exception &E) {
-    throw CheckpointError(std::string("not valid JSON: ") + E.what());
-  }
+  std::string Error;
+  if (!parseJson(Text, J, Error))
+    throw CheckpointError(Error);
   auto need = [&](bool Ok, const std::string &What) {
     if (!Ok)
       throw CheckpointError("not a torch-keycheck manifest: " + What);
@@ -79,10 +79,10 @@ Manifest manifestFromJson(const std::string &Text) {
   need(J.is_object(), "expected a JSON object");
   need(J.contains("version") && J["version"].is_number_integer(),
        "no integer \"version\"");
-  int Version = J["version"].get<int>();
-  if (Version != 1)
+  // Compared as the number written: 4294967297 is not 1 in any width.
+  if (!J["version"].is_number_unsigned() || J["version"].get<uint64_t>() != 1)
     throw CheckpointError(
-        "manifest version " + std::to_string(Version) +
+        "manifest version " + dumpJson(J["version"]) +
         " is not supported (this torch-keycheck reads version 1)");
   need(J.contains("keys") && J["keys"].is_array(), "no \"keys\" array");
   Manifest M;
@@ -103,6 +103,9 @@ Manifest manifestFromJson(const std::string &Text) {
     for (const auto &D : K["shape"]) {
       need(D.is_number_unsigned(),
            Where + " shape holds a non-negative integer per dimension");
+      need(D.get<uint64_t>() <= uint64_t(INT64_MAX),
+           Where + " has dimension " + std::to_string(D.get<uint64_t>()) +
+               ", 2^63 or more");
       Key.Shape.push_back(D.get<int64_t>());
     }
     need(K.contains("dtype") && K["dtype"].is_string(),

@@ -21,20 +21,25 @@
 namespace torchkc {
 namespace {
 
-const std::map<std::string, std::string> &storageDTypes() {
-  static const std::map<std::string, std::string> M = {
-      {"FloatStorage", "float32"},
-      {"DoubleStorage", "float64"},
-      {"HalfStorage", "float16"},
-      {"BFloat16Storage", "bfloat16"},
-      {"LongStorage", "int64"},
-      {"IntStorage", "int32"},
-      {"ShortStorage", "int16"},
-      {"CharStorage", "int8"},
-      {"ByteStorage", "uint8"},
-      {"BoolStorage", "bool"},
-      {"ComplexFloatStorage", "complex64"},
-      {"ComplexDoubleStorage", "complex128"},
+struct StorageType {
+  const char *DType;
+  size_t ItemSize;
+};
+
+const std::map<std::string, StorageType> &storageDTypes() {
+  static const std::map<std::string, StorageType> M = {
+      {"FloatStorage", {"float32", 4}},
+      {"DoubleStorage", {"float64", 8}},
+      {"HalfStorage", {"float16", 2}},
+      {"BFloat16Storage", {"bfloat16", 2}},
+      {"LongStorage", {"int64", 8}},
+      {"IntStorage", {"int32", 4}},
+      {"ShortStorage", {"int16", 2}},
+      {"CharStorage", {"int8", 1}},
+      {"ByteStorage", {"uint8", 1}},
+      {"BoolStorage", {"bool", 1}},
+      {"ComplexFloatStorage", {"complex64", 8}},
+      {"ComplexDoubleStorage", {"complex128", 16}},
   };
   return M;
 }
@@ -80,17 +85,32 @@ private:
   }
   std::string line(size_t At) {
     size_t End = Data.find('\n', Pos);
-    if (End == std::string_view::npos || End - Pos > 4096)
+    if (End == std::string_view::npos)
+      fail("the pickle ends inside a GLOBAL (truncated?)", At);
+    if (End - Pos > 4096)
       fail("GLOBAL without a line end", At);
     std::string R(Data.substr(Pos, End - Pos));
     Pos = End + 1;
     return R;
   }
 
+  /// Counts Bytes of memory against the pickle's budget.
+  void charge(size_t Bytes) {
+    Used += Bytes;
+    if (Used > L.MaxBytes)
+      throw CheckpointError("the pickle's values need more than " +
+                            std::to_string(L.MaxBytes >> 20) +
+                            " MiB of memory; refusing to read further");
+  }
+  /// A container grows by N references (8 bytes each, pairs 16).
+  void chargeRefs(size_t N) { charge(N * sizeof(PickleRef)); }
+
   PickleRef make(PickleValue::Kind K) {
     if (Doc.Values.size() >= L.MaxValues)
       throw CheckpointError("pickle creates more than " +
                             std::to_string(L.MaxValues) + " values");
+    // The value, its owning pointer and the allocator's overhead.
+    charge(sizeof(PickleValue) + 2 * sizeof(void *));
     Doc.Values.push_back(std::make_unique<PickleValue>());
     Doc.Values.back()->K = K;
     return Doc.Values.back().get();
@@ -119,11 +139,15 @@ private:
     Marks.pop_back();
     std::vector<PickleRef> R(Stack.begin() + M, Stack.end());
     Stack.resize(M);
+    chargeRefs(R.size());
     return R;
   }
   void memoPut(uint64_t Key, size_t At) {
-    if (Memo.size() >= L.MaxMemo && !Memo.count(Key))
-      fail("memo larger than " + std::to_string(L.MaxMemo), At);
+    if (!Memo.count(Key)) {
+      if (Memo.size() >= L.MaxMemo)
+        fail("memo larger than " + std::to_string(L.MaxMemo), At);
+      charge(6 * sizeof(void *)); // a hash node and its bucket
+    }
     Memo[Key] = top(At);
   }
   void memoGet(uint64_t Key, size_t At) {
@@ -136,6 +160,7 @@ private:
     if (N > L.MaxStringBytes)
       fail("a string of " + std::to_string(N) + " bytes", At);
     auto V = make(PickleValue::Kind::String);
+    charge(N);
     V->Str = std::string(take(N, At));
     push(V, At);
   }
@@ -146,6 +171,7 @@ private:
   }
   PickleRef tuple(std::vector<PickleRef> Items) {
     auto T = make(PickleValue::Kind::Tuple);
+    chargeRefs(Items.size());
     T->Items = std::move(Items);
     return T;
   }
@@ -184,7 +210,7 @@ private:
     G->Name = Name;
     auto S = storageDTypes().find(Name);
     if (Module == "torch" && S != storageDTypes().end())
-      G->DType = S->second;
+      G->DType = S->second.DType;
     push(G, At);
   }
 
@@ -210,6 +236,43 @@ private:
     return S;
   }
 
+  /// A tensor view (offset, size, stride) lies inside its storage's
+  /// elements, as torch's set_() requires; counted without overflow.
+  void checkExtent(const std::vector<int64_t> &Shape,
+                   const std::vector<PickleRef> &A, size_t At) {
+    const PickleRef &Storage = A[0], &Offset = A[1], &Stride = A[3];
+    if (Offset->K != PickleValue::Kind::Int || Offset->Int < 0)
+      fail("a tensor offset that is not a non-negative integer", At);
+    if (Stride->K != PickleValue::Kind::Tuple ||
+        Stride->Items.size() != Shape.size())
+      fail("a tensor stride that does not match its size", At);
+    unsigned __int128 Needed = 0;
+    bool Empty = false;
+    for (size_t I = 0; I < Shape.size(); ++I) {
+      const PickleRef &S = Stride->Items[I];
+      if (S->K != PickleValue::Kind::Int || S->Int < 0)
+        fail("a tensor stride that is not a non-negative integer", At);
+      if (Shape[I] == 0)
+        Empty = true;
+      else
+        Needed += (unsigned __int128)(Shape[I] - 1) * uint64_t(S->Int);
+    }
+    if (Empty)
+      return;
+    Needed += uint64_t(Offset->Int) + 1;
+    if (Needed > (unsigned __int128)uint64_t(Storage->Int)) {
+      std::string Size = "[";
+      for (size_t I = 0; I < Shape.size(); ++I)
+        Size += (I ? ", " : "") + std::to_string(Shape[I]);
+      throw CheckpointError(
+          "a tensor of size " + Size + "] at offset " +
+          std::to_string(Offset->Int) + " reaches past the " +
+          std::to_string(Storage->Int) + " elements of its storage '" +
+          Storage->Str + "' (torch.load refuses it; byte " +
+          std::to_string(At) + " of the pickle)");
+    }
+  }
+
   /// REDUCE: "call" an allowlisted global with a tuple of arguments.
   void reduce(size_t At) {
     PickleRef Args = pop(At), Fn = pop(At);
@@ -221,8 +284,10 @@ private:
       // OrderedDict([(k, v), ...]) as well as OrderedDict().
       if (A.size() == 1 && A[0]->K == PickleValue::Kind::List)
         for (const auto &Pair : A[0]->Items)
-          if (Pair->K == PickleValue::Kind::Tuple && Pair->Items.size() == 2)
+          if (Pair->K == PickleValue::Kind::Tuple && Pair->Items.size() == 2) {
+            chargeRefs(2);
             D->Entries.push_back({Pair->Items[0], Pair->Items[1]});
+          }
       push(D, At);
       return;
     }
@@ -233,6 +298,7 @@ private:
       auto T = make(PickleValue::Kind::Tensor);
       T->DType = A[0]->DType;
       T->Shape = shapeOf(A[2], At);
+      checkExtent(T->Shape, A, At);
       push(T, At);
       return;
     }
@@ -382,11 +448,17 @@ private:
     }
     case 'Q': { // BINPERSID: ('storage', StorageType, key, location, numel)
       PickleRef Pid = pop(At);
-      if (Pid->K != K::Tuple || Pid->Items.size() < 2 ||
-          Pid->Items[1]->K != K::Global || Pid->Items[1]->DType.empty())
-        fail("a persistent id that is not a typed storage", At);
+      if (Pid->K != K::Tuple || Pid->Items.size() != 5 ||
+          Pid->Items[1]->K != K::Global || Pid->Items[1]->DType.empty() ||
+          Pid->Items[2]->K != K::String || Pid->Items[4]->K != K::Int ||
+          Pid->Items[4]->Int < 0)
+        fail("a persistent id that is not ('storage', type, key, location, "
+             "size)",
+             At);
       auto S = make(K::Storage);
       S->DType = Pid->Items[1]->DType;
+      S->Str = Pid->Items[2]->Str;
+      S->Int = Pid->Items[4]->Int;
       push(S, At);
       return;
     }
@@ -413,6 +485,7 @@ private:
       if (Target->K == K::Object) {
         if (State->K != K::Dict)
           fail("BUILD of an object with a state that is not a dict", At);
+        chargeRefs(2 * State->Entries.size());
         for (auto &E : State->Entries)
           Target->Entries.push_back(E);
       }
@@ -423,6 +496,7 @@ private:
       PickleRef D = top(At);
       if (D->K != K::Dict)
         fail("SETITEM on something that is not a dict", At);
+      chargeRefs(2);
       D->Entries.push_back({Key, V});
       return;
     }
@@ -440,6 +514,7 @@ private:
       PickleRef Lst = top(At);
       if (Lst->K != K::List)
         fail("APPEND to something that is not a list", At);
+      chargeRefs(1);
       Lst->Items.push_back(V);
       return;
     }
@@ -482,9 +557,17 @@ private:
   std::vector<PickleRef> Stack;
   std::vector<size_t> Marks;
   std::unordered_map<uint64_t, PickleRef> Memo;
+  size_t Used = 0; ///< bytes charged against L.MaxBytes
 };
 
 } // namespace
+
+size_t dtypeItemSize(const std::string &DType) {
+  for (const auto &[Name, T] : storageDTypes())
+    if (DType == T.DType)
+      return T.ItemSize;
+  return 0;
+}
 
 PickleDocument unpickle(std::string_view Data, const PickleLimits &Limits) {
   return Unpickler(Data, Limits).run();

@@ -25,9 +25,16 @@ namespace checkpoint {
 /// sizes (zip bombs).
 constexpr uint64_t MaxPickleBytes = 128ull << 20;
 constexpr uint64_t MaxCodeBytes = 16ull << 20;
-/// The safetensors reference reader's own limit.
-constexpr uint64_t MaxSafetensorsHeader = 100ull << 20;
+/// The safetensors format's own limit on its header (the reference reader
+/// refuses larger ones).
+constexpr uint64_t MaxSafetensorsHeader = 100'000'000;
 constexpr uint64_t MaxJsonBytes = 256ull << 20;
+/// Keys one manifest may list: real checkpoints hold thousands; a pickle
+/// that shares one module or state a billion times is refused.
+constexpr size_t MaxManifestKeys = 1'000'000;
+/// Values a walk over one pickle may visit in all (shared references and
+/// cycles make a small pickle a huge tree).
+constexpr size_t MaxWalkSteps = 10'000'000;
 /// How deep a nested training checkpoint is searched for state dicts.
 constexpr int MaxSearchDepth = 8;
 /// How deep module objects may nest in a TorchScript archive.
@@ -36,6 +43,21 @@ constexpr int MaxModuleDepth = 256;
 // --- Pickled values (PickleValues.cpp)
 
 using PV = PickleValue;
+
+/// Bounds one walk over unpickled values, whose references can be shared
+/// and cyclic: every value visited is a step, every key listed counts, and
+/// either going over its limit ends the read with an error naming it.
+class WalkBudget {
+public:
+  explicit WalkBudget(const char *What) : What(What) {}
+  void step(size_t N = 1);
+  /// Before adding a key to a manifest already holding Keys keys.
+  void key(size_t Keys) const;
+
+private:
+  const char *What;
+  size_t Steps = 0;
+};
 
 bool isTensor(const PV *V);
 /// Python's optimizer.state_dict(): a dict with "state" and "param_groups".
@@ -49,6 +71,11 @@ const PV *dictGet(const PV *D, const std::string &Key);
 ManifestKey keyOf(const std::string &Name, const PV *T, ManifestKey::Kind K);
 /// Adds each tensor of a state dict, in its order.
 void addKeys(Manifest &M, const PV *Dict);
+/// Every storage the pickle's tensors use is in the zip, under
+/// `<Prefix>data/<key>`, and holds what they need (torch.load refuses a
+/// missing one; a short one gives garbage).
+void checkStorages(const ZipArchive &Z, const std::string &Prefix,
+                   const PickleDocument &Doc);
 /// The optimizer a param group's option names belong to.
 std::string optimizerKind(const std::set<std::string> &Options);
 
@@ -77,8 +104,8 @@ void readSafetensorsFile(Manifest &M, const std::string &Path);
 Manifest readShardedSafetensors(const std::string &IndexPath,
                                 const std::string &Text);
 
-/// Up to Limit bytes of the file at Path; FullSize, when given, gets its
-/// size.
+/// Up to Limit bytes of the regular file at Path (never a FIFO or a
+/// device); FullSize, when given, gets its size. Throws CheckpointError.
 std::string readFile(const std::string &Path, uint64_t Limit,
                      uint64_t *FullSize);
 

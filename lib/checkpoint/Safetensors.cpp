@@ -1,6 +1,8 @@
 //===- Safetensors.cpp - safetensors headers and sharded indexes ----------===//
 #include "Readers.h"
 
+#include "torch-keycheck/support/Json.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -9,7 +11,9 @@
 namespace torchkc {
 namespace checkpoint {
 
-using Json = nlohmann::ordered_json;
+/// Plain json (sorted objects), with the file's key order kept aside:
+/// ordered_json's objects are quadratic to build (see JsonKeyOrder).
+using Json = nlohmann::json;
 
 namespace {
 
@@ -62,9 +66,14 @@ std::pair<uint64_t, uint64_t> readTensorEntry(const std::string &Name,
   K.Name = Name;
   K.DType = torchDType(DType);
   unsigned __int128 Bytes = Item;
+  if (T["shape"].size() > 64)
+    throw Bad("more than 64 dimensions");
   for (const auto &D : T["shape"]) {
     if (!D.is_number_unsigned())
       throw Bad("shape is not a list of non-negative integers");
+    if (D.get<uint64_t>() > uint64_t(INT64_MAX))
+      throw Bad("dimension " + std::to_string(D.get<uint64_t>()) +
+                " is 2^63 or more, which no tensor has");
     K.Shape.push_back(int64_t(D.get<uint64_t>()));
     Bytes *= D.get<uint64_t>();
     if (Bytes > DataSize)
@@ -97,21 +106,24 @@ void readSafetensors(Manifest &M, const std::string &Head, uint64_t FileSize) {
     N |= uint64_t(uint8_t(Head[I])) << (8 * I);
   if (N > MaxSafetensorsHeader)
     throw CheckpointError("safetensors header of " + std::to_string(N) +
-                          " bytes is over the 100 MB limit");
+                          " bytes is over the format's limit of " +
+                          std::to_string(MaxSafetensorsHeader) + " bytes");
   if (8 + N > FileSize || Head.size() < 8 + N)
     throw CheckpointError("safetensors header runs past the end of the file");
   Json H;
-  try {
-    H = Json::parse(Head.begin() + 8, Head.begin() + 8 + N);
-  } catch (const Json::exception &E) {
-    throw CheckpointError(
-        std::string("safetensors header is not valid JSON: ") + E.what());
-  }
+  std::string Error;
+  JsonKeyOrder Order;
+  if (!parseJson(std::string_view(Head).substr(8, N), H, Error, &Order))
+    throw CheckpointError("safetensors header: " + Error);
   if (!H.is_object())
     throw CheckpointError("safetensors header is not a JSON object");
+  if (!Order.Repeated.empty() && Order.Repeated.find('/') == std::string::npos)
+    throw CheckpointError("safetensors header names tensor '" +
+                          Order.Repeated + "' twice");
   uint64_t DataSize = FileSize - 8 - N;
   std::vector<std::pair<uint64_t, uint64_t>> Ranges;
-  for (auto &[Name, T] : H.items()) {
+  for (const std::string &Name : Order.Top) {
+    const Json &T = H[Name];
     if (Name == "__metadata__") {
       if (!T.is_object())
         throw CheckpointError("safetensors __metadata__ is not an object");
@@ -154,12 +166,10 @@ void readSafetensorsFile(Manifest &M, const std::string &Path) {
 Manifest readShardedSafetensors(const std::string &IndexPath,
                                 const std::string &Text) {
   Json J;
-  try {
-    J = Json::parse(Text);
-  } catch (const Json::exception &E) {
-    throw CheckpointError(std::string("safetensors index is not valid JSON: ") +
-                          E.what());
-  }
+  std::string Error;
+  JsonKeyOrder Order;
+  if (!parseJson(Text, J, Error, &Order))
+    throw CheckpointError("safetensors index: " + Error);
   if (!J.is_object() || !J.contains("weight_map") ||
       !J["weight_map"].is_object())
     throw CheckpointError("safetensors index without a weight_map object");
@@ -168,13 +178,23 @@ Manifest readShardedSafetensors(const std::string &IndexPath,
   M.Source = IndexPath;
   if (J.contains("metadata") && J["metadata"].is_object())
     for (auto &[K, V] : J["metadata"].items())
-      M.Metadata[K] = V.is_string() ? V.get<std::string>() : V.dump();
+      M.Metadata[K] = V.is_string() ? V.get<std::string>() : dumpJson(V);
   std::map<std::string, std::map<std::string, ManifestKey>> Shards;
-  for (auto &[Key, File] : J["weight_map"].items()) {
+  if (Order.Repeated.rfind("weight_map/", 0) == 0)
+    throw CheckpointError("weight_map names '" + Order.Repeated.substr(11) +
+                          "' twice");
+  const Json &Map = J["weight_map"];
+  for (const std::string &Key : Order.Member["weight_map"]) {
+    const Json &File = Map[Key];
     if (!File.is_string())
       throw CheckpointError("weight_map entry '" + Key +
                             "' is not a file name");
     std::string Shard = File.get<std::string>();
+    size_t Nul = Shard.find('\0');
+    if (Nul != std::string::npos)
+      throw CheckpointError("weight_map names shard '" + Shard.substr(0, Nul) +
+                            "\\u0000" + Shard.substr(Nul + 1) +
+                            "' with a NUL byte, which no file name has");
     if (Shard.empty() || Shard.find('/') != std::string::npos || Shard == "..")
       throw CheckpointError("weight_map names shard '" + Shard +
                             "' outside the index's directory");

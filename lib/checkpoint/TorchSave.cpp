@@ -25,7 +25,9 @@ OptimizerManifest pythonOptimizer(const PV *D) {
   if (Groups->K != PV::Kind::List || State->K != PV::Kind::Dict)
     throw CheckpointError("optimizer state dict without a list of param_groups "
                           "and a dict of state");
+  WalkBudget Budget("the optimizer state");
   std::map<int64_t, const PV *> ByIndex;
+  Budget.step(State->Entries.size());
   for (const auto &[K, V] : State->Entries)
     if (K->K == PV::Kind::Int)
       ByIndex[K->Int] = V;
@@ -41,13 +43,20 @@ OptimizerManifest pythonOptimizer(const PV *D) {
           OptionNames.insert(K->Str).second && O.GroupSizes.empty())
         O.OptionNames.push_back(K->Str);
     O.GroupSizes.push_back(Params->Items.size());
+    size_t Listed = 0;
     for (const PV *P : Params->Items) {
+      Budget.step();
+      Budget.key(O.ParamState.size());
       std::vector<ManifestKey> Entries;
       auto It = P->K == PV::Kind::Int ? ByIndex.find(P->Int) : ByIndex.end();
       if (It != ByIndex.end() && It->second->K == PV::Kind::Dict)
-        for (const auto &[K, V] : It->second->Entries)
-          if (K->K == PV::Kind::String && isTensor(V))
+        for (const auto &[K, V] : It->second->Entries) {
+          Budget.step();
+          if (K->K == PV::Kind::String && isTensor(V)) {
+            Budget.key(Listed++);
             Entries.push_back(keyOf(K->Str, V, ManifestKey::Kind::Unknown));
+          }
+        }
       O.ParamState.push_back(std::move(Entries));
     }
   }
@@ -61,11 +70,18 @@ struct Candidate {
   bool Optimizer;
 };
 
-/// State dicts and optimizer state dicts inside a nested checkpoint.
+/// State dicts and optimizer state dicts inside a nested checkpoint. A
+/// state dict is listed at every path that names it (two names for one
+/// dict still ask for --entry); any other dict is searched once, by the
+/// first path that reaches it, so a dict shared by many keys (or holding
+/// itself) is not searched again.
 void findCandidates(const PV *V, const std::string &Path, int Depth,
-                    std::vector<Candidate> &Out) {
+                    std::vector<Candidate> &Out, std::set<const PV *> &Seen,
+                    WalkBudget &Budget) {
+  Budget.step();
   if (Depth > MaxSearchDepth || V->K != PV::Kind::Dict)
     return;
+  Budget.step(V->Entries.size()); // what telling its kind costs
   if (isTensorDict(V)) {
     Out.push_back({Path, V, false});
     return;
@@ -74,10 +90,12 @@ void findCandidates(const PV *V, const std::string &Path, int Depth,
     Out.push_back({Path, V, true});
     return;
   }
+  if (!Seen.insert(V).second)
+    return;
   for (const auto &[K, Child] : V->Entries)
     if (K->K == PV::Kind::String)
       findCandidates(Child, Path.empty() ? K->Str : Path + "/" + K->Str,
-                     Depth + 1, Out);
+                     Depth + 1, Out, Seen, Budget);
 }
 
 } // namespace
@@ -97,7 +115,9 @@ void fromPythonPickle(Manifest &M, const PV *Root, const ReadOptions &Opts) {
     M.Entry = Opts.Entry;
   } else if (!isTensorDict(Root) && !isOptimizerStateDict(Root)) {
     std::vector<Candidate> Found;
-    findCandidates(Root, "", 0, Found);
+    std::set<const PV *> Seen;
+    WalkBudget Budget("the search for state dicts");
+    findCandidates(Root, "", 0, Found, Seen, Budget);
     std::vector<Candidate> Models;
     for (const auto &C : Found)
       if (!C.Optimizer)

@@ -64,13 +64,17 @@ Declarations readDeclarations(const ZipArchive &Z, const std::string &Prefix) {
   return D;
 }
 
+/// A module shared by two attributes is listed under both names, as
+/// LibTorch's named_parameters() does; the budget bounds how often.
 void walkModule(Manifest &M, const PV *Obj, const std::string &Prefix,
-                const Declarations &Decls, int Depth) {
+                const Declarations &Decls, int Depth, WalkBudget &Budget) {
   if (Depth > MaxModuleDepth)
     throw CheckpointError("modules nested deeper than " +
                           std::to_string(MaxModuleDepth) + " levels");
+  Budget.step();
   auto It = Decls.find(Obj->Str + "." + Obj->Name);
   for (const auto &[K, V] : Obj->Entries) {
+    Budget.step();
     if (K->K != PV::Kind::String)
       continue;
     if (isTensor(V)) {
@@ -83,9 +87,10 @@ void walkModule(Manifest &M, const PV *Obj, const std::string &Prefix,
         else
           continue; // a tensor attribute that is neither is not in state_dict
       }
+      Budget.key(M.Keys.size());
       M.Keys.push_back(keyOf(Prefix + K->Str, V, Kind));
     } else if (V->K == PV::Kind::Object) {
-      walkModule(M, V, Prefix + K->Str + ".", Decls, Depth + 1);
+      walkModule(M, V, Prefix + K->Str + ".", Decls, Depth + 1, Budget);
     }
   }
 }
@@ -101,13 +106,24 @@ OptimizerManifest cppOptimizer(const PV *Root) {
       Groups->K != PV::Kind::Object)
     throw CheckpointError(
         "optimizer archive without state and param_groups objects");
+  // Per-parameter state by the parameter's address, indexed once (a
+  // lookup per parameter would be quadratic).
+  WalkBudget Budget("the optimizer archive");
+  std::map<std::string, const PV *> StateOf;
+  Budget.step(State->Entries.size());
+  for (const auto &[K, V] : State->Entries)
+    if (K->K == PV::Kind::String)
+      StateOf.emplace(K->Str, V);
+  size_t Listed = 0;
   std::set<std::string> OptionNames;
   for (const auto &[K, G] : Groups->Entries) {
+    Budget.step();
     if (K->K != PV::Kind::String || K->Str.rfind("param_groups/", 0) != 0 ||
         G->K != PV::Kind::Object)
       continue;
     size_t Count = 0;
     for (const auto &[PK, PV_] : G->Entries) {
+      Budget.step();
       if (PK->K != PV::Kind::String)
         continue;
       if (PK->Str == "options" && PV_->K == PV::Kind::Object) {
@@ -121,10 +137,16 @@ OptimizerManifest cppOptimizer(const PV *Root) {
         continue;
       ++Count;
       std::vector<ManifestKey> Entries;
-      if (const PV *S = dictGet(State, PV_->Str))
-        for (const auto &[SK, SV] : S->Entries)
-          if (SK->K == PV::Kind::String && isTensor(SV))
+      auto S = StateOf.find(PV_->Str);
+      if (S != StateOf.end() && (S->second->K == PV::Kind::Object ||
+                                 S->second->K == PV::Kind::Dict))
+        for (const auto &[SK, SV] : S->second->Entries) {
+          Budget.step();
+          if (SK->K == PV::Kind::String && isTensor(SV)) {
+            Budget.key(Listed++);
             Entries.push_back(keyOf(SK->Str, SV, ManifestKey::Kind::Unknown));
+          }
+        }
       O.ParamState.push_back(std::move(Entries));
     }
     O.GroupSizes.push_back(Count);
@@ -150,7 +172,8 @@ void readTorchScriptArchive(Manifest &M, const ZipArchive &Z,
     throw CheckpointError(
         "--entry selects inside Python checkpoints; this is a "
         "torch::save module archive");
-  walkModule(M, Root, "", readDeclarations(Z, Prefix), 0);
+  WalkBudget Budget("the module archive");
+  walkModule(M, Root, "", readDeclarations(Z, Prefix), 0, Budget);
 }
 
 } // namespace checkpoint

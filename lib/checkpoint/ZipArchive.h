@@ -1,7 +1,8 @@
 //===- ZipArchive.h - A zip read through libzip ----------------*- C++ -*-===//
 //
-// Entries of a checkpoint's zip, read with a size limit each (a zip can lie
-// about sizes), never its storages.
+// Entries of a checkpoint's zip, read with a size limit each and a limit on
+// all of them together (a zip can lie about sizes, and many entries under
+// their limit can still decompress to gigabytes), never its storages.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TORCH_KEYCHECK_LIB_CHECKPOINT_ZIPARCHIVE_H
@@ -12,11 +13,16 @@
 #include <zip.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace torchkc {
 namespace checkpoint {
+
+/// What all the entries read from one zip may add up to: a zip of many
+/// entries each under its limit must not decompress gigabytes.
+constexpr uint64_t MaxArchiveReadBytes = 256ull << 20;
 
 class ZipArchive {
 public:
@@ -59,8 +65,19 @@ public:
     return R;
   }
 
+  /// The uncompressed size the directory gives for an entry, or nothing
+  /// when the zip has no such entry.
+  std::optional<uint64_t> entrySize(const std::string &Name) const {
+    zip_stat_t St;
+    zip_stat_init(&St);
+    if (zip_stat(Z, Name.c_str(), 0, &St) != 0 || !(St.valid & ZIP_STAT_SIZE))
+      return std::nullopt;
+    return uint64_t(St.size);
+  }
+
   /// Reads one entry, refusing more than Limit bytes whatever the
-  /// directory claims.
+  /// directory claims, and more than TotalLimit bytes over all the reads
+  /// from this archive.
   std::string read(const std::string &Name, uint64_t Limit) const {
     zip_file_t *F = zip_fopen(Z, Name.c_str(), 0);
     if (!F)
@@ -83,6 +100,14 @@ public:
                               std::to_string(Limit >> 20) +
                               " MiB; refusing to read it");
       }
+      if (TotalRead + N > TotalLimit) {
+        zip_fclose(F);
+        throw CheckpointError(
+            "the zip entries read add up to more than " +
+            std::to_string(TotalLimit >> 20) + " MiB (at '" + Name +
+            "'); refusing to read more");
+      }
+      TotalRead += uint64_t(N);
       Out.append(Buf, size_t(N));
     }
     zip_fclose(F);
@@ -96,10 +121,9 @@ private:
     throw CheckpointError("not a readable zip archive: " + Msg);
   }
   zip_t *Z = nullptr;
+  mutable uint64_t TotalRead = 0;
+  static constexpr uint64_t TotalLimit = MaxArchiveReadBytes;
 };
-
-// --- Walking unpickled values
-// -------------------------------------------------
 
 } // namespace checkpoint
 } // namespace torchkc

@@ -35,7 +35,8 @@ struct PickleValue {
     List,
     Dict,    ///< dict and OrderedDict, in insertion order
     Global,  ///< an allowlisted global, not yet called: Module + Name
-    Storage, ///< a persistent id: DType of the storage
+    Storage, ///< a persistent id: DType of the storage, Str its key (the
+             ///< zip entry data/<key>), Int its element count
     Tensor,  ///< DType, Shape; IsParameter when rebuilt as a Parameter
     Object,  ///< a TorchScript object: Module is its class; Entries its
              ///< attributes
@@ -56,6 +57,10 @@ struct PickleValue {
 /// Limits that keep hostile input from exhausting memory or time.
 struct PickleLimits {
   size_t MaxValues = 20'000'000; ///< values created in all
+  /// Memory the values may take in all (each value, each reference a
+  /// container holds, each string's bytes): a 19 KB deflated pickle can
+  /// otherwise BUILD billions of references.
+  size_t MaxBytes = size_t(1) << 30;
   size_t MaxStack = 1'000'000;
   size_t MaxMemo = 10'000'000;
   size_t MaxStringBytes = 64u << 20;
@@ -69,6 +74,9 @@ struct PickleDocument {
   std::vector<std::unique_ptr<PickleValue>> Values;
   PickleRef Root = nullptr;
 };
+
+/// Bytes per element of a tensor dtype ("float32" -> 4), 0 when unknown.
+size_t dtypeItemSize(const std::string &DType);
 
 /// Unpickles Data. Throws CheckpointError naming the opcode and offset of
 /// what is malformed, or the global that is refused.
