@@ -4,9 +4,9 @@
 # LibTorch, the example checkpoints read by torch, install and
 # integrations. The analyzer is built twice: as released (build/), and
 # with AddressSanitizer and UndefinedBehaviorSanitizer (build-sanitize/).
-# The suites that drive the analyzer itself (units, lit, oracle) run in the
-# sanitized build, where any report fails them; lit, the slow one, runs
-# only there. SANITIZE=0 runs everything in build/ instead.
+# The suites that drive the analyzer itself (units, lit, oracle, the
+# hostile corpus) run in the sanitized build, where any report fails them;
+# lit, the slow one, runs only there. SANITIZE=0 runs everything in build/ instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -23,4 +23,4 @@ BUILD_DIR=$sanitize_dir CMAKE_ARGS="-DTORCHKC_SANITIZE=address,undefined" \
   ./scripts/build.sh
 # LeakSanitizer's tracer dies at the analyzer's exit (see lit.cfg.py).
 (cd "$sanitize_dir" && ASAN_OPTIONS=detect_leaks=0 \
-  ctest --output-on-failure -j "$(nproc)" -L 'unit|lit|oracle')
+  ctest --output-on-failure -j "$(nproc)" -L 'unit|lit|oracle|hostile')
