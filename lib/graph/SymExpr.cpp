@@ -104,7 +104,10 @@ std::optional<int64_t> SymExpr::asInt() const {
     return IntVal;
   if (K == Kind::Bool)
     return BoolVal ? 1 : 0;
-  if (K == Kind::Float && FloatVal == std::floor(FloatVal))
+  // A whole float converts only inside int64_t's range (-2^63 <= v < 2^63);
+  // outside it the conversion is undefined (a define of 1.3e23).
+  if (K == Kind::Float && FloatVal == std::floor(FloatVal) &&
+      FloatVal >= -9223372036854775808.0 && FloatVal < 9223372036854775808.0)
     return static_cast<int64_t>(FloatVal);
   return std::nullopt;
 }

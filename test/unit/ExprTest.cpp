@@ -81,6 +81,14 @@ TEST(ExprTest, DefineValuesParseByShape) {
   EXPECT_EQ(parseDefineValue("")->asString(), "");
 }
 
+TEST(ExprTest, WholeFloatsBeyondInt64AreNotIntegers) {
+  // Found by define-fuzzer: converting 1.29e23 to int64_t is undefined.
+  EXPECT_EQ(SymExpr::makeFloat(1.29223037203612922e23)->asInt(), std::nullopt);
+  EXPECT_EQ(SymExpr::makeFloat(9223372036854775808.0)->asInt(), std::nullopt);
+  EXPECT_EQ(SymExpr::makeFloat(-9223372036854775808.0)->asInt(), INT64_MIN);
+  EXPECT_EQ(SymExpr::makeFloat(4096.0)->asInt(), 4096);
+}
+
 TEST(ExprTest, OverflowIsNotWrappedRound) {
   auto Fold = [](const char *Op, int64_t A, int64_t B) {
     return fold(SymExpr::makeBinary(Op, SymExpr::makeInt(A),
