@@ -15,16 +15,21 @@ fi
 cmake --build "$build" > /dev/null
 mkdir -p "$build/findings"
 passed=0 failed=0
-for target in pickle zip safetensors manifest-json; do
+for target in pickle zip safetensors manifest-json sharded-index walkers \
+    manifest-command writers define; do
   work=$(mktemp -d)
-  cp test/fuzz/corpus/$target/* "$work/"
+  if [ -d test/fuzz/corpus/$target ]; then
+    cp test/fuzz/corpus/$target/* "$work/"
+  fi
   if [ -d test/fuzz/regressions/$target ]; then
     cp test/fuzz/regressions/$target/* "$work/"
   fi
   if "$build/test/fuzz/$target-fuzzer" -max_total_time="$seconds" -timeout=10 \
        -rss_limit_mb=2048 -artifact_prefix="$build/findings/$target-" \
        "$work" > "$build/findings/$target.log" 2>&1; then
-    echo "ok   $target-fuzzer: $(grep -o 'Done [0-9]* runs' "$build/findings/$target.log")"
+    log="$build/findings/$target.log"
+    # Executions, then the edges and features covered and the corpus at the end.
+    echo "ok   $target-fuzzer: $(grep -o 'Done [0-9]* runs' "$log"), $(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' "$log" | tail -1)"
     passed=$((passed + 1))
   else
     echo "FAIL $target-fuzzer: see $build/findings/$target.log"
