@@ -5,6 +5,7 @@
 #include "clang/AST/DeclTemplate.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Path.h"
 
 namespace torchkc {
 namespace extract {
@@ -31,7 +32,19 @@ SourceLoc toLoc(const SourceManager &SM, SourceLocation L) {
   PresumedLoc P = SM.getPresumedLoc(L);
   if (P.isInvalid())
     return R;
-  R.File = P.getFilename();
+  // A relative name is relative to the compile command's directory (the
+  // file manager's), not to where the user stands: made absolute, one
+  // header reached from units of different directories is one file, and
+  // every place can show it relative to the user's directory.
+  StringRef Name = P.getFilename();
+  if (llvm::sys::path::is_relative(Name)) {
+    SmallString<256> Abs(Name);
+    SM.getFileManager().makeAbsolutePath(Abs);
+    llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+    R.File = std::string(Abs);
+  } else {
+    R.File = Name.str();
+  }
   R.Line = P.getLine();
   R.Column = P.getColumn();
   return R;

@@ -50,4 +50,47 @@ grep -q "notes.txt" "$work/run.log" && { cat "$work/run.log"; fail "a text file 
 sed -i '6d' model.h && git add -A
 pre-commit run --all-files > "$work/run.log" 2>&1 || { cat "$work/run.log"; fail "the fixed model failed"; }
 grep -q "torch-keycheck.*Passed" "$work/run.log" || { cat "$work/run.log"; fail "the hook did not run"; }
+
+# As documented: flags from a compile database (-p build) and two units at
+# a time (-j 2), the database's commands relative to the build directory.
+# pre-commit passes repository-relative names; the header is reported once,
+# as the user's relative path, with its source line.
+mkdir "$work/project2" && cd "$work/project2" && git init -q
+mkdir src build
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $work/hooks
+    rev: $rev
+    hooks:
+      - id: torch-keycheck
+        args: [-p, build, -j, "2"]
+YAML
+cat > src/model.h <<'CPP'
+#pragma once
+#include <torch/torch.h>
+struct NetImpl : torch::nn::Module {
+  NetImpl() {
+    register_module("fc", torch::nn::Linear(4, 8));
+    register_module("fc", torch::nn::Linear(8, 2));
+  }
+};
+CPP
+printf '#include "model.h"\nint main() { NetImpl n; }\n' > src/main.cpp
+printf '#include "model.h"\nvoid other() { NetImpl n; }\n' > src/other.cpp
+flags='"-std=c++17", "-isystem", "/usr/include/torch/csrc/api/include", "-I../src"'
+cat > build/compile_commands.json <<JSON
+[{"directory": "$work/project2/build", "file": "../src/main.cpp",
+  "arguments": ["c++", $flags, "-c", "../src/main.cpp"]},
+ {"directory": "$work/project2/build", "file": "../src/other.cpp",
+  "arguments": ["c++", $flags, "-c", "../src/other.cpp"]}]
+JSON
+git add .pre-commit-config.yaml src
+if pre-commit run --files src/main.cpp src/other.cpp > "$work/run.log" 2>&1; then
+  cat "$work/run.log"; fail "-p build -j 2: the hook passed a duplicate registration"
+fi
+grep -q "no such file" "$work/run.log" && { cat "$work/run.log"; fail "-p build -j 2: a source was looked up in the wrong directory"; }
+[ "$(grep -c "^src/model.h:6:5: error: 'fc' is already registered" "$work/run.log")" = 1 ] \
+  || { cat "$work/run.log"; fail "-p build -j 2: the header's finding is not reported once as src/model.h"; }
+grep -A1 "^src/model.h:6:5: error" "$work/run.log" | grep -q 'register_module("fc", torch::nn::Linear(8, 2));' \
+  || { cat "$work/run.log"; fail "-p build -j 2: no source line under the diagnostic"; }
 echo "pre-commit test: passed"

@@ -257,8 +257,9 @@ UnitCacheHooks cacheHooks(ResultCache &Cache, CompilationDatabase &DB,
                         {"missing_definitions", findingsToCacheJson(Missing)},
                         {"diagnostics", Diagnostics},
                         {"status", Status}};
-    Cache.store(checkCacheKey(DB, Files[File], ProjectPath), R.DependsOn,
-                dumpJson(J));
+    if (!Cache.store(checkCacheKey(DB, Files[File], ProjectPath), R.DependsOn,
+                     dumpJson(J)))
+      warnCacheNotWritten(Cache.directory());
   };
   return Hooks;
 }
@@ -412,6 +413,14 @@ int runCheck(int Argc, const char **Argv) {
     return listChecks(Enabled);
   if (!DB)
     return ToolError;
+  // As clang-tidy: a --checks that enables nothing (`-*`, a misspelt glob)
+  // is an error, not a run that checks nothing and passes.
+  bool AnyEnabled = false;
+  for (const CheckInfo &C : allChecks())
+    AnyEnabled |= Enabled.matches(C.Name);
+  if (!AnyEnabled)
+    return error("no checks enabled by --checks='" + Checks +
+                 "' (torch-keycheck check --list-checks lists them)");
   if (int Refused = refuseMisusedOptions())
     return Refused;
   Checkpoints Ckpts;

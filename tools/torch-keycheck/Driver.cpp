@@ -11,6 +11,7 @@
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
@@ -32,6 +33,15 @@ namespace cli {
 int error(const Twine &Msg) {
   errs() << "torch-keycheck: error: " << Msg << "\n";
   return ToolError;
+}
+
+void warnCacheNotWritten(const Twine &Why) {
+  static std::once_flag Warned;
+  std::string Text = Why.str();
+  std::call_once(Warned, [&] {
+    errs() << "torch-keycheck: warning: cannot write to the cache (" << Text
+           << "); going on without it\n";
+  });
 }
 
 /// The compilation database: `--` flags, `-p`, one found above the first
@@ -111,10 +121,26 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
   std::unique_ptr<FixedCompilationDatabase> Fixed =
       FixedCompilationDatabase::loadFromCommandLine(Argc, Argv, FixedError);
   if (!FixedError.empty()) {
-    error(FixedError);
+    // The driver's message carries its own "error: ".
+    StringRef Message = StringRef(FixedError).trim();
+    Message.consume_front("error: ");
+    error(Message);
     return nullptr;
   }
   cl::HideUnrelatedOptions(Categories);
+  // LLVM's parser takes any option starting with -h for -h (--help) and
+  // prints the usage with exit 0: a clang-tidy flag we lack
+  // (--header-filter) would pass CI silently.
+  for (int I = 1; I < Argc && StringRef(Argv[I]) != "--"; ++I) {
+    StringRef A = StringRef(Argv[I]).split('=').first;
+    StringRef Name = A.starts_with("--") ? A.drop_front(2) : A.drop_front(1);
+    if (A.starts_with("-") && Name.starts_with("h") && Name != "h" &&
+        Name != "help" && Name != "help-hidden" && Name != "help-list" &&
+        Name != "help-list-hidden") {
+      error("unknown option '" + A.str() + "' (see --help)");
+      return nullptr;
+    }
+  }
   if (!cl::ParseCommandLineOptions(Argc, Argv, Overview, &errs()))
     return nullptr;
   if (Format != "text" && Format != "json" &&
@@ -182,7 +208,15 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
 
 std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB,
                                    const std::string &File) {
-  auto Tool = std::make_unique<ClangTool>(DB, ArrayRef<std::string>(File));
+  // Each tool gets a file system with a working directory of its own:
+  // ClangTool moves to each compile command's directory, and the process's
+  // shared one moved under the other units of `-j 2` (a relative source
+  // name was then looked up in the build directory).
+  IntrusiveRefCntPtr<vfs::FileSystem> FS(
+      vfs::createPhysicalFileSystem().release());
+  auto Tool = std::make_unique<ClangTool>(
+      DB, ArrayRef<std::string>(File),
+      std::make_shared<clang::PCHContainerOperations>(), FS);
   // Clang needs its own headers (stddef.h, ...) next to the binary it runs
   // from; an out-of-tree tool must point at them.
   Tool->appendArgumentsAdjuster(

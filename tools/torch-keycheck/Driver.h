@@ -29,6 +29,10 @@ class PreambleCache;
 /// Prints `torch-keycheck: error: Msg`; returns ToolError.
 int error(const llvm::Twine &Msg);
 
+/// Says once per run that the cache could not be written (a full disk, a
+/// read-only directory): the run goes on without it.
+void warnCacheNotWritten(const llvm::Twine &Why);
+
 /// The options after `--`, then the command's own options; null (after
 /// reporting why) when they are not usable. Fills Files.
 std::unique_ptr<clang::tooling::CompilationDatabase>
