@@ -88,11 +88,11 @@ std::optional<std::string> ResultCache::lookup(const std::string &Key) const {
   return Entry["result"].get<std::string>();
 }
 
-void ResultCache::store(const std::string &Key,
+bool ResultCache::store(const std::string &Key,
                         const std::vector<std::string> &DependsOn,
                         const std::string &Result) const {
   if (Dir.empty() || llvm::sys::fs::create_directories(Dir))
-    return;
+    return false;
   Json Files = Json::object();
   for (const std::string &F : DependsOn)
     Files[F] = fileDigest(F);
@@ -104,18 +104,26 @@ void ResultCache::store(const std::string &Key,
   llvm::SmallString<256> Tmp;
   int FD;
   if (llvm::sys::fs::createUniqueFile(Path + ".tmp-%%%%%%", FD, Tmp))
-    return;
+    return false;
   {
+    // Closed before the error is read: a write error (a full disk) shows
+    // only at the flush, and one left for the destructor ends the process
+    // ("LLVM ERROR: IO failure on output stream"), losing every finding.
+    // The cache is an optimisation: a failed write is no entry.
     llvm::raw_fd_ostream Out(FD, /*shouldClose=*/true);
     Out << dumpJson(Entry);
+    Out.close();
     if (Out.has_error()) {
       Out.clear_error();
       llvm::sys::fs::remove(Tmp);
-      return;
+      return false;
     }
   }
-  if (llvm::sys::fs::rename(Tmp, Path))
+  if (llvm::sys::fs::rename(Tmp, Path)) {
     llvm::sys::fs::remove(Tmp);
+    return false;
+  }
+  return true;
 }
 
 std::string findingsToCacheJson(const std::vector<Finding> &Fs) {

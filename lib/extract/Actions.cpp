@@ -17,7 +17,9 @@
 #include "clang/Frontend/Utils.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Sema/SemaConsumer.h"
+#include "clang/Serialization/ASTWriter.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 namespace torchkc {
@@ -107,9 +109,9 @@ class EveryDependency : public DependencyCollector {
 class PreambleAction : public GeneratePCHAction {
 public:
   PreambleAction(std::string MainFile, std::string Text, std::string Output,
-                 std::vector<std::string> &Read)
+                 std::vector<std::string> &Read, std::string &WriteError)
       : MainFile(std::move(MainFile)), Text(std::move(Text)),
-        Output(std::move(Output)), Read(Read) {}
+        Output(std::move(Output)), Read(Read), WriteError(WriteError) {}
 
   bool BeginInvocation(CompilerInstance &CI) override {
     CI.getFrontendOpts().SkipFunctionBodies = true;
@@ -125,10 +127,23 @@ public:
                                                  StringRef InFile) override {
     Collector = std::make_shared<EveryDependency>();
     Collector->attachToPreprocessor(CI.getPreprocessor());
-    std::unique_ptr<ASTConsumer> Writer =
-        GeneratePCHAction::CreateASTConsumer(CI, InFile);
-    if (!Writer)
+    // The PCH is serialized into memory and written to Output here, not
+    // through clang's output stream: a write error there (a full disk) is
+    // left in the stream, whose destructor then ends the process ("LLVM
+    // ERROR: IO failure on output stream"), losing every finding.
+    std::string Sysroot;
+    if (!ComputeASTConsumerArguments(CI, Sysroot))
       return nullptr;
+    const FrontendOptions &FO = CI.getFrontendOpts();
+    if (!FO.RelocatablePCH)
+      Sysroot.clear();
+    Buffer = std::make_shared<PCHBuffer>();
+    auto Writer = std::make_unique<PCHGenerator>(
+        CI.getPreprocessor(), CI.getModuleCache(), Output, Sysroot, Buffer,
+        FO.ModuleFileExtensions,
+        CI.getPreprocessorOpts().AllowPCHWithCompilerErrors,
+        FO.IncludeTimestamps, FO.BuildingImplicitModule,
+        +CI.getLangOpts().CacheGeneratedPCH);
     // A multiplexed consumer skips a body only when every consumer agrees.
     std::vector<std::unique_ptr<ASTConsumer>> Consumers;
     Consumers.push_back(std::move(Writer));
@@ -142,27 +157,48 @@ public:
     if (Collector)
       for (const std::string &F : Collector->getDependencies())
         Read.push_back(F);
+    if (!Buffer || !Buffer->IsComplete || Buffer->Data.empty()) {
+      WriteError = "the preamble did not compile";
+      return;
+    }
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(Output, EC);
+    if (!EC) {
+      Out << StringRef(Buffer->Data.data(), Buffer->Data.size());
+      Out.close(); // the write's error shows here, not in a destructor
+      EC = Out.error();
+      Out.clear_error();
+    }
+    if (EC) {
+      WriteError = Output + ": " + EC.message();
+      llvm::sys::fs::remove(Output);
+    }
   }
 
 private:
   std::string MainFile, Text, Output;
   std::vector<std::string> &Read;
+  std::string &WriteError;
   std::shared_ptr<DependencyCollector> Collector;
+  std::shared_ptr<PCHBuffer> Buffer;
 };
 
 class PreambleActionFactory : public tooling::FrontendActionFactory {
 public:
   PreambleActionFactory(std::string MainFile, std::string Text,
-                        std::string Output, std::vector<std::string> &Read)
+                        std::string Output, std::vector<std::string> &Read,
+                        std::string &WriteError)
       : MainFile(std::move(MainFile)), Text(std::move(Text)),
-        Output(std::move(Output)), Read(Read) {}
+        Output(std::move(Output)), Read(Read), WriteError(WriteError) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<PreambleAction>(MainFile, Text, Output, Read);
+    return std::make_unique<PreambleAction>(MainFile, Text, Output, Read,
+                                            WriteError);
   }
 
 private:
   std::string MainFile, Text, Output;
   std::vector<std::string> &Read;
+  std::string &WriteError;
 };
 
 } // namespace
@@ -172,9 +208,10 @@ std::unique_ptr<clang::tooling::FrontendActionFactory>
 newPreambleActionFactory(const std::string &MainFile,
                          const std::string &PreambleText,
                          const std::string &Output,
-                         std::vector<std::string> &Read) {
+                         std::vector<std::string> &Read,
+                         std::string &WriteError) {
   return std::make_unique<extract::PreambleActionFactory>(
-      MainFile, PreambleText, Output, Read);
+      MainFile, PreambleText, Output, Read, WriteError);
 }
 
 std::unique_ptr<clang::tooling::FrontendActionFactory>

@@ -63,16 +63,24 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
                                [](const nlohmann::json &F) {
                                  return F.is_string();
                                });
-    if (Strings && J["pch"].is_string() &&
+    // Loaded with -fno-validate-pch, a PCH whose bytes changed since it
+    // was written (a disk error, a stopped copy, a hand edit) can crash
+    // clang on every later run: its digest must match what was written.
+    if (Strings && J["pch"].is_string() && J["digest"].is_string() &&
         sys::fs::exists(J["pch"].get<std::string>())) {
       std::string PCH = J["pch"];
-      ::utime(PCH.c_str(), nullptr); // used now: pruned last
-      return Use{PCH, ArgsFor(PCH), J["files"].get<std::vector<std::string>>()};
+      if (ResultCache::fileDigest(PCH) == J["digest"].get<std::string>()) {
+        ::utime(PCH.c_str(), nullptr); // used now: pruned last
+        return Use{PCH, ArgsFor(PCH),
+                   J["files"].get<std::vector<std::string>>()};
+      }
+      sys::fs::remove(PCH); // damaged: written again below
     }
   }
   // First sighting: remember the preamble, parse without a PCH.
   if (!Results.lookup(Key + "\nseen")) {
-    Results.store(Key + "\nseen", {}, "{}");
+    if (!Results.store(Key + "\nseen", {}, "{}"))
+      warnCacheNotWritten(Results.directory());
     return std::nullopt;
   }
 
@@ -96,8 +104,11 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
       Files.insert(std::string(P));
   }
   std::vector<std::string> List(Files.begin(), Files.end());
-  Results.store(Key, List,
-                dumpJson(nlohmann::json{{"pch", PCH}, {"files", List}}));
+  if (!Results.store(Key, List,
+                dumpJson(nlohmann::json{{"pch", PCH},
+                                        {"digest", ResultCache::fileDigest(PCH)},
+                                        {"files", List}})))
+    warnCacheNotWritten(Results.directory());
   prune();
   return Use{PCH, ArgsFor(PCH), List};
 }
@@ -111,6 +122,7 @@ bool PreambleCache::write(CompilationDatabase &DB, const std::string &File,
   if (sys::fs::createUniqueFile(PCH + ".tmp-%%%%%%", Temp))
     return false;
   int Status;
+  std::string WriteError;
   {
     std::unique_ptr<ClangTool> Tool = newTool(DB, File);
     clang::IgnoringDiagConsumer Quiet;
@@ -119,10 +131,16 @@ bool PreambleCache::write(CompilationDatabase &DB, const std::string &File,
     sys::fs::make_absolute(Abs);
     Status = Tool->run(
         newPreambleActionFactory(std::string(Abs), Text, std::string(Temp),
-                                 Read)
+                                 Read, WriteError)
             .get());
   }
-  if (Status != 0 || sys::fs::rename(Temp, PCH)) {
+  bool Written = Status == 0 && WriteError.empty();
+  if (!Written && WriteError.rfind(std::string(Temp), 0) == 0) {
+    // A write that failed is worth a word (a full disk slows every run);
+    // a preamble that does not compile is just parsed in full.
+    warnCacheNotWritten(WriteError);
+  }
+  if (!Written || sys::fs::rename(Temp, PCH)) {
     sys::fs::remove(Temp);
     return false;
   }

@@ -25,6 +25,9 @@ public:
   /// A cache in Dir (created when first stored to).
   explicit ResultCache(std::string Dir) : Dir(std::move(Dir)) {}
 
+  /// Where the entries are kept.
+  const std::string &directory() const { return Dir; }
+
   /// $TORCH_KEYCHECK_CACHE_DIR, else $XDG_CACHE_HOME/torch-keycheck, else
   /// ~/.cache/torch-keycheck; empty when none can be named.
   static std::string defaultDir();
@@ -35,8 +38,10 @@ public:
 
   /// Stores Result under Key with the files it depends on (a file that
   /// does not exist is recorded as absent: creating it invalidates).
-  /// Failing to write is not an error: the next run parses again.
-  void store(const std::string &Key, const std::vector<std::string> &DependsOn,
+  /// Failing to write is not an error: the next run parses again. Returns
+  /// whether the entry was written, so a front end can say once that the
+  /// cache cannot be written (a full disk).
+  bool store(const std::string &Key, const std::vector<std::string> &DependsOn,
              const std::string &Result) const;
 
   /// A hex digest of a file's content ("absent" when it cannot be read).

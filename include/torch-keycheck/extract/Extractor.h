@@ -74,11 +74,14 @@ newExtractionActionFactory(RegistrationGraph &G,
 /// loads the PCH without clang refusing the file as "modified since the AST
 /// file was built". Parsing the whole file with the PCH and clang's
 /// `-preamble-bytes` gives the same AST the extraction sees without it.
+/// When Output cannot be written (a full disk), WriteError says why and no
+/// file is left: the cache is an optimisation, never the end of a run.
 std::unique_ptr<clang::tooling::FrontendActionFactory>
 newPreambleActionFactory(const std::string &MainFile,
                          const std::string &PreambleText,
                          const std::string &Output,
-                         std::vector<std::string> &Read);
+                         std::vector<std::string> &Read,
+                         std::string &WriteError);
 
 } // namespace torchkc
 
