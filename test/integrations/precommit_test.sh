@@ -19,15 +19,20 @@ git -C "$work/hooks" init -q && git -C "$work/hooks" add -A
 git -C "$work/hooks" commit -qm hooks
 rev=$(git -C "$work/hooks" rev-parse HEAD)
 
-mkdir "$work/project" && cd "$work/project" && git init -q
-cat > .pre-commit-config.yaml <<YAML
+# A project's hook configuration (ARGS: the hook's args line, if any) and
+# a model whose second registration LibTorch refuses, at line 6.
+configure_hook() {
+  cat > .pre-commit-config.yaml <<YAML
 repos:
   - repo: $work/hooks
     rev: $rev
     hooks:
       - id: torch-keycheck
+${1:-}
 YAML
-cat > model.h <<'CPP'
+}
+write_model() {
+  cat > "$1" <<'CPP'
 #pragma once
 #include <torch/torch.h>
 struct NetImpl : torch::nn::Module {
@@ -37,6 +42,11 @@ struct NetImpl : torch::nn::Module {
   }
 };
 CPP
+}
+
+mkdir "$work/project" && cd "$work/project" && git init -q
+configure_hook
+write_model model.h
 echo 'not C++, never analysed' > notes.txt
 git add -A
 
@@ -57,24 +67,8 @@ grep -q "torch-keycheck.*Passed" "$work/run.log" || { cat "$work/run.log"; fail 
 # as the user's relative path, with its source line.
 mkdir "$work/project2" && cd "$work/project2" && git init -q
 mkdir src build
-cat > .pre-commit-config.yaml <<YAML
-repos:
-  - repo: $work/hooks
-    rev: $rev
-    hooks:
-      - id: torch-keycheck
-        args: [-p, build, -j, "2"]
-YAML
-cat > src/model.h <<'CPP'
-#pragma once
-#include <torch/torch.h>
-struct NetImpl : torch::nn::Module {
-  NetImpl() {
-    register_module("fc", torch::nn::Linear(4, 8));
-    register_module("fc", torch::nn::Linear(8, 2));
-  }
-};
-CPP
+configure_hook '        args: [-p, build, -j, "2"]'
+write_model src/model.h
 printf '#include "model.h"\nint main() { NetImpl n; }\n' > src/main.cpp
 printf '#include "model.h"\nvoid other() { NetImpl n; }\n' > src/other.cpp
 flags='"-std=c++17", "-isystem", "/usr/include/torch/csrc/api/include", "-I../src"'
