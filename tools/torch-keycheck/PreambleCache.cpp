@@ -10,6 +10,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
@@ -121,6 +122,9 @@ bool PreambleCache::write(CompilationDatabase &DB, const std::string &File,
   SmallString<256> Temp;
   if (sys::fs::createUniqueFile(PCH + ".tmp-%%%%%%", Temp))
     return false;
+  // A run stopped by a signal (Ctrl-C, a pre-commit timeout) removes it;
+  // one killed outright leaves it to prune(), after an hour.
+  sys::RemoveFileOnSignal(Temp);
   int Status;
   std::string WriteError;
   {
@@ -140,11 +144,11 @@ bool PreambleCache::write(CompilationDatabase &DB, const std::string &File,
     // a preamble that does not compile is just parsed in full.
     warnCacheNotWritten(WriteError);
   }
-  if (!Written || sys::fs::rename(Temp, PCH)) {
+  bool Kept = Written && !sys::fs::rename(Temp, PCH);
+  if (!Kept)
     sys::fs::remove(Temp);
-    return false;
-  }
-  return true;
+  sys::DontRemoveFileOnSignal(Temp);
+  return Kept;
 }
 
 void PreambleCache::prune() const {
