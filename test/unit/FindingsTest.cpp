@@ -5,6 +5,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 using namespace torchkc;
 
@@ -41,7 +44,11 @@ protected:
     F.Loc = {Path, Line, 1};
     return isSuppressed(F, Lines);
   }
-  std::string Path = ::testing::TempDir() + "torchkc-nolint.cpp";
+  // One file per test and process: ctest runs these tests in parallel.
+  std::string Path =
+      ::testing::TempDir() + "torchkc-nolint-" +
+      ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" +
+      std::to_string(::getpid()) + ".cpp";
 };
 
 TEST_F(SourceFileTest, NolintOnTheLine) {
