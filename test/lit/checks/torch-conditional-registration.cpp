@@ -1,8 +1,14 @@
 // torch-conditional-registration: which keys a checkpoint has depends on
 // how the model was configured (a flag, a depth, a layer table), so a
 // checkpoint loads only into a model built the same way.
-// RUN: %torch-keycheck check %s --checks='-*,torch-conditional-registration' -- %libtorch \
-// RUN:   | FileCheck %s --check-prefix=CHECK-MESSAGES -implicit-check-not='{{warning|error|note}}:'
+// RUN: %torch-keycheck check %s --checks='-*,torch-conditional-registration' -- %libtorch > %t.cli
+// RUN: FileCheck %s --check-prefix=CHECK-MESSAGES -implicit-check-not='{{warning|error|note}}:' < %t.cli
+// The clang-tidy plugin and the compiler plugin report the same findings
+// and notes at the same places (Inputs/same_findings.py):
+// RUN: %if tidy-plugin %{ %clang-tidy --load=%tidy-plugin --checks='-*,torch-conditional-registration' %s -- %libtorch -resource-dir=%resource-dir > %t.tidy 2>/dev/null %}
+// RUN: %if tidy-plugin %{ %python %S/../Inputs/same_findings.py %t.cli %t.tidy %}
+// RUN: %clangxx -fsyntax-only -fplugin=%clang-plugin -fplugin-arg-torchkeycheck-checks='-*,torch-conditional-registration' %libtorch %s 2> %t.plugin
+// RUN: %python %S/../Inputs/same_findings.py %t.cli %t.plugin
 #include <torch/torch.h>
 
 struct FlagImpl : torch::nn::Module {

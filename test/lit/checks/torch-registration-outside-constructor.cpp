@@ -1,8 +1,14 @@
 // torch-registration-outside-constructor: a key registered in a member
 // function no constructor calls exists only once that function has run; a
 // checkpoint saved before then lacks it ("No such serialized submodule").
-// RUN: %torch-keycheck check %s --checks='-*,torch-registration-outside-constructor' -- %libtorch \
-// RUN:   | FileCheck %s --check-prefix=CHECK-MESSAGES -implicit-check-not='{{warning|error|note}}:'
+// RUN: %torch-keycheck check %s --checks='-*,torch-registration-outside-constructor' -- %libtorch > %t.cli
+// RUN: FileCheck %s --check-prefix=CHECK-MESSAGES -implicit-check-not='{{warning|error|note}}:' < %t.cli
+// The clang-tidy plugin and the compiler plugin report the same findings
+// and notes at the same places (Inputs/same_findings.py):
+// RUN: %if tidy-plugin %{ %clang-tidy --load=%tidy-plugin --checks='-*,torch-registration-outside-constructor' %s -- %libtorch -resource-dir=%resource-dir > %t.tidy 2>/dev/null %}
+// RUN: %if tidy-plugin %{ %python %S/../Inputs/same_findings.py %t.cli %t.tidy %}
+// RUN: %clangxx -fsyntax-only -fplugin=%clang-plugin -fplugin-arg-torchkeycheck-checks='-*,torch-registration-outside-constructor' %libtorch %s 2> %t.plugin
+// RUN: %python %S/../Inputs/same_findings.py %t.cli %t.plugin
 #include <torch/torch.h>
 
 struct LazyImpl : torch::nn::Module {

@@ -1,7 +1,13 @@
 // torch-unresolved-key: a registered name or module the analyzer cannot
 // determine; the keys under it are not checked, so say so.
-// RUN: %torch-keycheck check %s --checks='-*,torch-unresolved-key' -- %libtorch \
-// RUN:   | FileCheck %s --check-prefix=CHECK-MESSAGES -implicit-check-not='{{warning|error|note}}:'
+// RUN: %torch-keycheck check %s --checks='-*,torch-unresolved-key' -- %libtorch > %t.cli
+// RUN: FileCheck %s --check-prefix=CHECK-MESSAGES -implicit-check-not='{{warning|error|note}}:' < %t.cli
+// The clang-tidy plugin and the compiler plugin report the same findings
+// and notes at the same places (Inputs/same_findings.py):
+// RUN: %if tidy-plugin %{ %clang-tidy --load=%tidy-plugin --checks='-*,torch-unresolved-key' %s -- %libtorch -resource-dir=%resource-dir > %t.tidy 2>/dev/null %}
+// RUN: %if tidy-plugin %{ %python %S/../Inputs/same_findings.py %t.cli %t.tidy %}
+// RUN: %clangxx -fsyntax-only -fplugin=%clang-plugin -fplugin-arg-torchkeycheck-checks='-*,torch-unresolved-key' %libtorch %s 2> %t.plugin
+// RUN: %python %S/../Inputs/same_findings.py %t.cli %t.plugin
 #include <torch/torch.h>
 
 // Declared here, defined in another translation unit.
