@@ -27,6 +27,43 @@ std::optional<CheckId> checkNamed(const std::string &Name) {
   return std::nullopt;
 }
 
+const std::string &checkDocumentation(CheckId Id) {
+  static const std::vector<std::string> Pages = [] {
+    std::vector<std::string> P(allChecks().size());
+    auto Add = [&](const char *Name, const char *Page) {
+      if (std::optional<CheckId> C = checkNamed(Name))
+        P[static_cast<size_t>(*C)] = Page;
+    };
+#define TORCHKC_CHECK_DOC(Name, Page) Add(Name, Page);
+#include "CheckDocs.inc"
+#undef TORCHKC_CHECK_DOC
+    return P;
+  }();
+  return Pages[static_cast<size_t>(Id)];
+}
+
+std::string checkDescription(CheckId Id) {
+  // Paragraphs are separated by blank lines; the title ("# name") and the
+  // severity line ("**Severity:** ...") come first.
+  const std::string &Page = checkDocumentation(Id);
+  std::string Paragraph;
+  size_t Pos = 0;
+  while (Pos < Page.size()) {
+    size_t End = Page.find("\n\n", Pos);
+    if (End == std::string::npos)
+      End = Page.size();
+    std::string P = Page.substr(Pos, End - Pos);
+    Pos = End + 2;
+    P.erase(0, P.find_first_not_of('\n'));
+    if (P.empty() || P[0] == '#' || P.rfind("**", 0) == 0)
+      continue;
+    for (char C : P)
+      Paragraph += C == '\n' ? ' ' : C;
+    break;
+  }
+  return Paragraph;
+}
+
 Finding::Finding(CheckId Check, SourceLoc Loc, std::string Message,
                  std::vector<Note> Notes)
     : Check(Check), Level(checkInfo(Check).Level), Loc(std::move(Loc)),

@@ -1,10 +1,12 @@
 //===- FindingsOutput.cpp - Suppressing and printing findings -------------===//
 #include "torch-keycheck/output/FindingsOutput.h"
+#include "torch-keycheck/support/Files.h"
 #include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -18,7 +20,10 @@ const std::string &SourceLines::line(const std::string &File, unsigned N) {
   auto It = Files.find(File);
   if (It == Files.end()) {
     std::vector<std::string> Lines;
-    std::ifstream In(File, std::ios::binary);
+    // Only a regular file: a path replaced by a FIFO would block.
+    std::ifstream In;
+    if (regularFileProblem(File).empty())
+      In.open(File, std::ios::binary);
     for (std::string L; std::getline(In, L);) {
       if (!L.empty() && L.back() == '\r')
         L.pop_back();
@@ -269,21 +274,23 @@ static std::string uriEscape(const std::string &Path) {
   return R;
 }
 
-static Json sarifLocation(const SourceLoc &L, const RenderOptions &Opts) {
-  Json Artifact;
+/// The artifact location of File: relative to %SRCROOT% below BaseDir, a
+/// file: URI elsewhere.
+static Json sarifArtifact(const std::string &File, const RenderOptions &Opts) {
   const std::string &Base = Opts.BaseDir;
-  const std::string &File = L.File;
-  if (!Base.empty() && File.compare(0, Base.size() + 1, Base + "/") == 0) {
-    Artifact = {{"uri", uriEscape(File.substr(Base.size() + 1))},
-                {"uriBaseId", "%SRCROOT%"}};
-  } else {
-    Artifact = {{"uri", "file://" + uriEscape(File)}};
-  }
+  if (!Base.empty() && File.compare(0, Base.size() + 1, Base + "/") == 0)
+    return {{"uri", uriEscape(File.substr(Base.size() + 1))},
+            {"uriBaseId", "%SRCROOT%"}};
+  return {{"uri", "file://" + uriEscape(File)}};
+}
+
+static Json sarifLocation(const SourceLoc &L, const RenderOptions &Opts) {
   Json Region = {{"startLine", L.Line}};
   if (L.Column)
     Region["startColumn"] = L.Column;
   return {{"physicalLocation",
-           {{"artifactLocation", Artifact}, {"region", Region}}}};
+           {{"artifactLocation", sarifArtifact(L.File, Opts)},
+            {"region", Region}}}};
 }
 
 static const char *sarifLevel(Severity S) {
@@ -298,19 +305,57 @@ static const char *sarifLevel(Severity S) {
   return "none";
 }
 
+/// 64-bit FNV-1a, in hex: the same on every machine and release, which a
+/// fingerprint must be (std::hash is neither).
+static std::string stableHash(const std::string &Text) {
+  uint64_t H = 14695981039346656037ull;
+  for (unsigned char C : Text) {
+    H ^= C;
+    H *= 1099511628211ull;
+  }
+  static const char *Hex = "0123456789abcdef";
+  std::string R(16, '0');
+  for (int I = 15; I >= 0; --I, H >>= 4)
+    R[I] = Hex[H & 15];
+  return R;
+}
+
+/// The text of a line with its leading and trailing blanks removed.
+static std::string trimmed(const std::string &Line) {
+  size_t B = Line.find_first_not_of(" \t\r");
+  if (B == std::string::npos)
+    return "";
+  return Line.substr(B, Line.find_last_not_of(" \t\r") - B + 1);
+}
+
+std::string checkHelpUri(CheckId Id, const std::string &ToolVersion) {
+  return "https://github.com/torch-keycheck/torch-keycheck/blob/v" +
+         ToolVersion + "/docs/checks/" + checkName(Id) + ".md";
+}
+
 std::string renderFindingsSarif(const std::vector<Finding> &Fs,
                                 const std::vector<Finding> &Suppressed,
                                 const RenderOptions &Opts,
-                                const std::string &ToolVersion) {
+                                const SarifInvocation &Invocation) {
   Json Rules = Json::array();
   // One rule per check, in CheckId order: a finding's check is its index.
   for (const CheckInfo &C : allChecks()) {
-    Rules.push_back(
-        {{"id", C.Name},
-         {"shortDescription", {{"text", C.Summary}}},
-         {"defaultConfiguration", {{"level", sarifLevel(C.Level)}}}});
+    Json Rule = {{"id", C.Name}, {"shortDescription", {{"text", C.Summary}}}};
+    std::string Description = checkDescription(C.Id);
+    if (!Description.empty())
+      Rule["fullDescription"] = {{"text", Description}};
+    Rule["defaultConfiguration"] = {{"level", sarifLevel(C.Level)}};
+    const std::string &Page = checkDocumentation(C.Id);
+    if (!Page.empty())
+      Rule["help"] = {{"text", Page}, {"markdown", Page}};
+    Rule["helpUri"] = checkHelpUri(C.Id, Invocation.ToolVersion);
+    Rules.push_back(Rule);
   }
   Json Results = Json::array();
+  SourceLines Lines;
+  // Findings alike in check, file, message and line text are told apart
+  // by their order.
+  std::map<std::string, unsigned> Seen;
   auto Add = [&](const Finding &F, bool IsSuppressed) {
     if (!F.Loc.valid())
       return;
@@ -319,6 +364,18 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
               {"message", {{"text", F.Message}}},
               {"locations", Json::array({sarifLocation(F.Loc, Opts)})}};
     R["ruleIndex"] = static_cast<size_t>(F.Check);
+    // Code scanning matches a result across commits by its fingerprint:
+    // made of what the finding is and the text of its line, not the line
+    // number, it survives lines added above it.
+    Json Artifact = sarifArtifact(F.Loc.File, Opts);
+    std::string Identity = std::string(checkName(F.Check)) + '\0' +
+                           Artifact["uri"].get<std::string>() + '\0' +
+                           F.Message + '\0' +
+                           trimmed(Lines.line(F.Loc.File, F.Loc.Line));
+    unsigned Occurrence = ++Seen[Identity];
+    R["partialFingerprints"] = {
+        {"torchKeycheck/v1",
+         stableHash(Identity) + ":" + std::to_string(Occurrence)}};
     Json Related = Json::array();
     for (const Note &N : F.Notes) {
       if (!N.Loc.valid())
@@ -330,6 +387,23 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
     }
     if (!Related.empty())
       R["relatedLocations"] = Related;
+    Json Changes = Json::array();
+    for (const FixIt &X : F.Fixes) {
+      if (!X.Loc.valid())
+        continue;
+      Json Deleted = {{"startLine", X.Loc.Line},
+                      {"startColumn", X.Loc.Column ? X.Loc.Column : 1}};
+      Deleted["endColumn"] = Deleted["startColumn"].get<unsigned>() + X.Length;
+      Changes.push_back(
+          {{"artifactLocation", sarifArtifact(X.Loc.File, Opts)},
+           {"replacements",
+            Json::array({{{"deletedRegion", Deleted},
+                          {"insertedContent", {{"text", X.Replacement}}}}})}});
+    }
+    if (!Changes.empty())
+      R["fixes"] = Json::array(
+          {{{"description", {{"text", "apply the suggested replacement"}}},
+            {"artifactChanges", Changes}}});
     if (IsSuppressed)
       R["suppressions"] = Json::array({{{"kind", "inSource"}}});
     Results.push_back(R);
@@ -338,11 +412,32 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
     Add(F, false);
   for (const Finding &F : Suppressed)
     Add(F, true);
+
+  Json Invoked = {{"executionSuccessful", Invocation.Successful}};
+  if (!Invocation.Arguments.empty()) {
+    Invoked["arguments"] = Invocation.Arguments;
+    std::string Line;
+    for (const std::string &A : Invocation.Arguments)
+      Line += (Line.empty() ? "" : " ") + A;
+    Invoked["commandLine"] = Line;
+  }
+  if (!Opts.BaseDir.empty())
+    Invoked["workingDirectory"] = {
+        {"uri", "file://" + uriEscape(Opts.BaseDir) + "/"}};
+  if (!Invocation.Problems.empty()) {
+    Json Notes = Json::array();
+    for (const std::string &P : Invocation.Problems)
+      Notes.push_back({{"level", "error"}, {"message", {{"text", P}}}});
+    Invoked["toolExecutionNotifications"] = Notes;
+  }
   Json Run = {{"tool",
                {{"driver",
                  {{"name", "torch-keycheck"},
-                  {"version", ToolVersion},
+                  {"version", Invocation.ToolVersion},
+                  {"informationUri",
+                   "https://github.com/torch-keycheck/torch-keycheck"},
                   {"rules", Rules}}}}},
+              {"invocations", Json::array({Invoked})},
               {"results", Results}};
   if (!Opts.BaseDir.empty())
     Run["originalUriBaseIds"] = {
@@ -356,6 +451,8 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
 /// The byte offset of L in its file, or -1 when the file or line is not
 /// there.
 static long long byteOffset(const SourceLoc &L) {
+  if (!regularFileProblem(L.File.str()).empty())
+    return -1;
   std::ifstream In(L.File.str(), std::ios::binary);
   if (!In)
     return -1;

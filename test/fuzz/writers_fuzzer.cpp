@@ -48,7 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   RenderOptions Opts;
   Opts.BaseDir = F.size() > 6 ? F[6] : "/p";
   mustParse(renderFindingsJson(Fs, 1, Opts));
-  mustParse(renderFindingsSarif(Fs, {B}, Opts, "0.1.0"));
+  SarifInvocation Run;
+  Run.ToolVersion = "0.1.0";
+  Run.Arguments = {A.Message, B.Message};
+  Run.Problems = {A.Message};
+  mustParse(renderFindingsSarif(Fs, {B}, Opts, Run));
   renderFixesYaml(Fs, F[0]);
   return 0;
 }

@@ -122,3 +122,21 @@ TEST_F(SourceFileTest, TextHasCaretsAndNotes) {
 }
 
 } // namespace
+
+TEST(CheckDocsTest, EveryCheckHasItsPage) {
+  for (const CheckInfo &C : allChecks()) {
+    const std::string &Page = checkDocumentation(C.Id);
+    EXPECT_EQ(Page.rfind(std::string("# ") + C.Name + "\n", 0), 0u)
+        << C.Name << ": docs/checks/" << C.Name << ".md missing or untitled";
+    std::string Description = checkDescription(C.Id);
+    EXPECT_GT(Description.size(), 20u) << C.Name;
+    EXPECT_EQ(Description.find('\n'), std::string::npos) << C.Name;
+    EXPECT_NE(Description.rfind("**", 0), 0u) << C.Name;
+  }
+  EXPECT_EQ(checkDescription(CheckId::DuplicateKey),
+            "The same name is registered twice on one path through the "
+            "constructor.");
+  EXPECT_EQ(checkHelpUri(CheckId::DuplicateKey, "0.1.0"),
+            "https://github.com/torch-keycheck/torch-keycheck/blob/v0.1.0/"
+            "docs/checks/torch-duplicate-key.md");
+}

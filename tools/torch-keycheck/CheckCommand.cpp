@@ -296,7 +296,8 @@ int wholeSourceFindings(std::vector<UnitResult> &Results,
 
 /// The findings --checks enables, NOLINT applied, rendered in --format
 /// (and the fix-its to --export-fixes); Findings when one is an error.
-int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled) {
+int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
+                 const SarifInvocation &Invocation) {
   RenderOptions Opts;
   Opts.BaseDir = currentDir();
   // Colours as clang's on a terminal, unless NO_COLOR asks otherwise.
@@ -332,7 +333,7 @@ int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled) {
   if (Format == "json") {
     outs() << renderFindingsJson(Shown, Suppressed.size(), Opts);
   } else if (Format == "sarif") {
-    outs() << renderFindingsSarif(Shown, Suppressed, Opts, TORCHKC_VERSION);
+    outs() << renderFindingsSarif(Shown, Suppressed, Opts, Invocation);
   } else {
     outs() << renderFindingsText(Shown, Lines, Opts);
     if (Warnings || Errors || !Suppressed.empty()) {
@@ -480,7 +481,21 @@ int runCheck(int Argc, const char **Argv) {
   std::vector<Finding> Found;
   if (int Status = gather(Ckpts.any(), Results, Graph, Found))
     return Status;
-  int Status = emitFindings(Found, Enabled);
+  SarifInvocation Invocation;
+  Invocation.ToolVersion = TORCHKC_VERSION;
+  // Argv[0] is "<program> check".
+  StringRef Program(Argv[0]);
+  size_t Space = Program.rfind(' ');
+  Invocation.Arguments.push_back(Program.substr(0, Space).str());
+  if (Space != StringRef::npos)
+    Invocation.Arguments.push_back(Program.substr(Space + 1).str());
+  for (int I = 1; I < Argc; ++I)
+    Invocation.Arguments.push_back(Argv[I]);
+  if (ToolStatus != 0) {
+    Invocation.Successful = false;
+    Invocation.Problems.push_back(NotCompiled);
+  }
+  int Status = emitFindings(Found, Enabled, Invocation);
   if (ToolStatus != 0 && Status != ToolError)
     return error(NotCompiled);
   return Status;

@@ -42,6 +42,14 @@ const std::vector<CheckInfo> &allChecks();
 const CheckInfo &checkInfo(CheckId Id);
 inline const char *checkName(CheckId Id) { return checkInfo(Id).Name; }
 
+/// The check's page, docs/checks/<name>.md, as built in (markdown); empty
+/// when it has none.
+const std::string &checkDocumentation(CheckId Id);
+
+/// What the check finds, in the words of its page: the first paragraph
+/// after the title and the severity line, on one line.
+std::string checkDescription(CheckId Id);
+
 /// The check of that name, if there is one.
 std::optional<CheckId> checkNamed(const std::string &Name);
 

@@ -55,15 +55,31 @@ std::string renderFindingsText(const std::vector<Finding> &Fs,
 std::string renderFindingsJson(const std::vector<Finding> &Fs,
                                size_t Suppressed, const RenderOptions &Opts);
 
+/// What SARIF's invocation object says of the run that found them.
+struct SarifInvocation {
+  std::string ToolVersion;
+  /// The command line, the program first.
+  std::vector<std::string> Arguments;
+  /// False when some translation unit could not be analysed: its findings
+  /// are missing from the log, and Problems say why.
+  bool Successful = true;
+  std::vector<std::string> Problems;
+};
+
 /// SARIF 2.1.0 for code scanning (GitHub and others): one run, a rule per
-/// check, a result per finding with its notes as related locations.
-/// Suppressed findings are included with an in-source suppression, as
-/// SARIF consumers expect. Paths below Opts.BaseDir are relative to the
-/// %SRCROOT% base, which the log maps to BaseDir.
+/// check with its page as help, a result per finding with its notes as
+/// related locations, its fix-its as fixes and a fingerprint that does not
+/// move with the finding's line. Suppressed findings are included with an
+/// in-source suppression, as SARIF consumers expect. Paths below
+/// Opts.BaseDir are relative to the %SRCROOT% base, which the log maps to
+/// BaseDir, the invocation's working directory.
 std::string renderFindingsSarif(const std::vector<Finding> &Fs,
                                 const std::vector<Finding> &Suppressed,
                                 const RenderOptions &Opts,
-                                const std::string &ToolVersion);
+                                const SarifInvocation &Run);
+
+/// Where a check's page is published for this version (SARIF helpUri).
+std::string checkHelpUri(CheckId Id, const std::string &ToolVersion);
 
 /// The fix-its as clang-tidy's --export-fixes YAML, which
 /// clang-apply-replacements applies.
