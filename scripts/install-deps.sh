@@ -19,8 +19,9 @@ packages=(
   # the real-world bench's port pairs (bench/realworld)
   libtorch-dev python3-torch python3-torchvision python3-jsonschema
   # Integrations under test: the pre-commit framework running our hook
-  # (it brings python3-yaml, which reads the example CI workflow)
-  pre-commit python3-yaml
+  # (it brings python3-yaml, which reads the example CI workflow); ccache
+  # in front of a compile with the compiler plugin
+  pre-commit python3-yaml ccache
 )
 
 missing=()

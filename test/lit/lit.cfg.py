@@ -70,3 +70,8 @@ config.substitutions.append(("%torch-python", config.torch_python))
 config.substitutions.append(("%python", config.python_executable))
 if config.torch_python:
     config.available_features.add("torch-python")
+# Build-tool workflows (the compiler plugin's dependency file).
+import shutil
+for tool in ("ninja", "ccache"):
+    if shutil.which(tool):
+        config.available_features.add(tool)

@@ -24,6 +24,10 @@
 // warning group to a plugin's diagnostics, so `-Wno-error=torch-...` would
 // only draw "unknown warning option".
 //
+// With -MD/-MMD, the files the verdicts came from (the project file, the
+// goldens, the checkpoints at load sites) are in the dependency file, so
+// make and ninja compile the unit again when one changes.
+//
 //===----------------------------------------------------------------------===//
 #include "ParsedUnit.h"
 
@@ -35,10 +39,28 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
 
 using namespace clang;
 
 namespace {
+
+/// Makes the compile's dependency file (-MD, -MMD) list Files. Clang
+/// writes it at the end of the source file, after consumers saw the AST,
+/// from what its preprocessor callbacks were told: each file is told as a
+/// `__has_include` that found it would tell it (too late for
+/// DependencyOutputOptions::ExtraDeps, read when the preprocessor was
+/// made).
+void addDependencies(Preprocessor &PP, const std::vector<std::string> &Files) {
+  PPCallbacks *Callbacks = PP.getPPCallbacks();
+  if (!Callbacks)
+    return;
+  for (const std::string &F : Files)
+    if (OptionalFileEntryRef File = PP.getFileManager().getOptionalFileRef(F))
+      Callbacks->HasInclude(SourceLocation(), F, /*IsAngled=*/false, File,
+                            SrcMgr::C_User);
+}
 
 class TorchKeyCheckConsumer : public ASTConsumer {
 public:
@@ -46,7 +68,9 @@ public:
                         torchkc::CheckFilter Errors,
                         torchkc::CheckFilter NotErrors, std::string ProjectFile,
                         std::string CheckpointRoot)
-      : Diags(CI.getDiagnostics()), Enabled(std::move(Enabled)),
+      : Diags(CI.getDiagnostics()), PP(CI.getPreprocessor()),
+        WritesDependencies(!CI.getDependencyOutputOpts().OutputFile.empty()),
+        Enabled(std::move(Enabled)),
         Errors(std::move(Errors)), NotErrors(std::move(NotErrors)),
         ProjectFile(std::move(ProjectFile)),
         CheckpointRoot(std::move(CheckpointRoot)) {
@@ -68,7 +92,12 @@ public:
     torchkc::ParsedUnitOptions Opts{
         ProjectFile, CheckpointRoot,
         [&](torchkc::CheckId C) { return Enabled.matches(C); }};
-    for (const torchkc::Finding &F : torchkc::findingsOfParsedUnit(Ctx, Opts)) {
+    std::vector<std::string> Inputs;
+    std::vector<torchkc::Finding> Found =
+        torchkc::findingsOfParsedUnit(Ctx, Opts, &Inputs);
+    if (WritesDependencies)
+      addDependencies(PP, Inputs);
+    for (const torchkc::Finding &F : Found) {
       if (!Enabled.matches(F.Check) || torchkc::isSuppressed(F, Lines))
         continue;
       // Custom diagnostics are outside clang's warning groups, so -Werror
@@ -92,6 +121,8 @@ public:
 
 private:
   DiagnosticsEngine &Diags;
+  Preprocessor &PP;
+  bool WritesDependencies;
   torchkc::CheckFilter Enabled, Errors, NotErrors;
   std::string ProjectFile, CheckpointRoot;
   unsigned WarningID, ErrorID, NoteID, RemarkID;

@@ -13,8 +13,9 @@
 
 namespace torchkc {
 
-std::vector<Finding> findingsOfParsedUnit(clang::ASTContext &Ctx,
-                                          const ParsedUnitOptions &Opts) {
+std::vector<Finding>
+findingsOfParsedUnit(clang::ASTContext &Ctx, const ParsedUnitOptions &Opts,
+                     std::vector<std::string> *ProjectInputs) {
   const clang::SourceManager &SM = Ctx.getSourceManager();
   clang::OptionalFileEntryRef Main =
       SM.getFileEntryRefForID(SM.getMainFileID());
@@ -36,6 +37,8 @@ std::vector<Finding> findingsOfParsedUnit(clang::ASTContext &Ctx,
   extractRegistrationGraph(Ctx, [&](RegistrationGraph &TU) {
     UnitCheck R = checkUnit(TU, UO);
     Found = std::move(R.Findings);
+    if (ProjectInputs && UO.ProjectChecks)
+      *ProjectInputs = filesCheckedAgainst(TU, UO.Project);
     if (Error.empty())
       Error = std::move(R.ProjectError);
   });

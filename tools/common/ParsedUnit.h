@@ -35,8 +35,12 @@ struct ParsedUnitOptions {
 
 /// The findings of the unit Ctx holds, in source order: checkUnit's, and a
 /// project that cannot be read as one finding at the main file's start.
-std::vector<Finding> findingsOfParsedUnit(clang::ASTContext &Ctx,
-                                          const ParsedUnitOptions &Opts);
+/// ProjectInputs, when given, gets the files besides the unit's sources
+/// that the findings came from: the project file, the goldens and the
+/// checkpoints its load sites read.
+std::vector<Finding>
+findingsOfParsedUnit(clang::ASTContext &Ctx, const ParsedUnitOptions &Opts,
+                     std::vector<std::string> *ProjectInputs = nullptr);
 
 /// Reports F through the host: Emit at F's location, EmitNote at each
 /// note's; locations outside the unit (a file it did not read) are
