@@ -98,7 +98,8 @@ std::vector<Finding> checkLoadSite(const RegistrationGraph &G,
         "'" + S.Checkpoint + "' into '" + S.Variable + "': " + F.Message;
     AtCall.Notes = {{F.Loc, "the difference comes from here"}, Construction};
     AtCall.Notes.insert(AtCall.Notes.end(), F.Notes.begin(), F.Notes.end());
-    AtCall.Fixes.clear(); // they apply at the registration, not here
+    // The fix-its stay: reported at the call, they apply at the
+    // registration (a rename the checkpoint asks for).
     Found.push_back(std::move(AtCall));
   }
   if (!Problem.empty())

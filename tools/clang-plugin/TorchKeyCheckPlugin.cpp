@@ -110,8 +110,9 @@ public:
                                                          : WarningID;
       torchkc::reportFinding(
           SM, F,
-          [&](SourceLocation Loc) {
-            Diags.Report(Loc, ID) << F.Message << torchkc::checkName(F.Check);
+          [&](SourceLocation Loc, llvm::ArrayRef<FixItHint> Hints) {
+            Diags.Report(Loc, ID)
+                << F.Message << torchkc::checkName(F.Check) << Hints;
           },
           [&](SourceLocation Loc, const std::string &Note) {
             Diags.Report(Loc, NoteID) << Note;

@@ -39,11 +39,11 @@ void TorchCheck::check(const MatchFinder::MatchResult &Result) {
     // The message is data, not a format string.
     reportFinding(
         SM, F,
-        [&](SourceLocation Loc) {
+        [&](SourceLocation Loc, llvm::ArrayRef<FixItHint> Hints) {
           diag(Loc, "%0",
                F.Level == Severity::Remark ? DiagnosticIDs::Remark
                                            : DiagnosticIDs::Warning)
-              << F.Message;
+              << F.Message << Hints;
         },
         [&](SourceLocation Loc, const std::string &Note) {
           diag(Loc, "%0", DiagnosticIDs::Note) << Note;

@@ -51,13 +51,21 @@ findingsOfParsedUnit(clang::ASTContext &Ctx, const ParsedUnitOptions &Opts,
 
 void reportFinding(
     const clang::SourceManager &SM, const Finding &F,
-    llvm::function_ref<void(clang::SourceLocation)> Emit,
+    llvm::function_ref<void(clang::SourceLocation,
+                            llvm::ArrayRef<clang::FixItHint>)>
+        Emit,
     llvm::function_ref<void(clang::SourceLocation, const std::string &)>
         EmitNote) {
   clang::SourceLocation Loc = toClangLocation(SM, F.Loc);
   if (Loc.isInvalid())
     return;
-  Emit(Loc);
+  std::vector<clang::FixItHint> Hints;
+  for (const FixIt &X : F.Fixes)
+    if (clang::SourceLocation B = toClangLocation(SM, X.Loc); B.isValid())
+      Hints.push_back(clang::FixItHint::CreateReplacement(
+          clang::CharSourceRange::getCharRange(B, B.getLocWithOffset(X.Length)),
+          X.Replacement));
+  Emit(Loc, Hints);
   for (const Note &N : F.Notes)
     if (clang::SourceLocation NL = toClangLocation(SM, N.Loc); NL.isValid())
       EmitNote(NL, N.Message);

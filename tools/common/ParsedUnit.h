@@ -11,7 +11,9 @@
 
 #include "torch-keycheck/checks/Findings.h"
 
+#include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <functional>
@@ -42,12 +44,14 @@ std::vector<Finding>
 findingsOfParsedUnit(clang::ASTContext &Ctx, const ParsedUnitOptions &Opts,
                      std::vector<std::string> *ProjectInputs = nullptr);
 
-/// Reports F through the host: Emit at F's location, EmitNote at each
-/// note's; locations outside the unit (a file it did not read) are
-/// skipped.
+/// Reports F through the host: Emit at F's location with its fix-its,
+/// EmitNote at each note's; locations outside the unit (a file it did not
+/// read) are skipped, and so is a fix-it there.
 void reportFinding(
     const clang::SourceManager &SM, const Finding &F,
-    llvm::function_ref<void(clang::SourceLocation)> Emit,
+    llvm::function_ref<void(clang::SourceLocation,
+                            llvm::ArrayRef<clang::FixItHint>)>
+        Emit,
     llvm::function_ref<void(clang::SourceLocation, const std::string &)>
         EmitNote);
 
