@@ -23,7 +23,9 @@
 #include "torch-keycheck/verdict/OptimizerState.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/raw_ostream.h"
 #include "torch-keycheck/support/Json.h"
 
@@ -86,6 +88,96 @@ int refuseMisusedOptions() {
     return error("--entry applies with --checkpoint");
   return Success;
 }
+
+/// Which findings are shown: --header-filter, --exclude-header-filter
+/// and --line-filter, read as clang-tidy reads them, except that findings
+/// in headers are shown by default (a model is usually declared in one).
+class ShownFilter {
+public:
+  /// Empty when the options parse; otherwise what is wrong with them.
+  std::string parse() {
+    for (auto [Opt, Name, Slot] :
+         {std::tuple{&HeaderFilter, "--header-filter", &Header},
+          std::tuple{&ExcludeHeaderFilter, "--exclude-header-filter",
+                     &ExcludeHeader}}) {
+      if (!Opt->getNumOccurrences())
+        continue;
+      Slot->emplace(*Opt);
+      std::string Why;
+      if (!(*Slot)->isValid(Why))
+        return std::string(Name) + ": '" + *Opt + "' is not a regular "
+               "expression: " + Why;
+    }
+    for (const std::string &F : Files)
+      Sources.insert(normalized(F));
+    if (!LineFilter.getNumOccurrences())
+      return "";
+    HasLineFilter = true;
+    nlohmann::json J;
+    std::string Why;
+    if (!parseJson(LineFilter.getValue(), J, Why))
+      return "--line-filter: " + Why;
+    const char *Shape = "--line-filter: expected a list of "
+                        "{\"name\": file, \"lines\": [[first, last], ...]}";
+    if (!J.is_array())
+      return Shape;
+    for (const nlohmann::json &E : J) {
+      if (!E.is_object() || !E.contains("name") || !E["name"].is_string())
+        return Shape;
+      FileLines L{E["name"].get<std::string>(), {}};
+      if (E.contains("lines")) {
+        if (!E["lines"].is_array())
+          return Shape;
+        for (const nlohmann::json &R : E["lines"]) {
+          if (!R.is_array() || R.size() != 2 || !R[0].is_number_unsigned() ||
+              !R[1].is_number_unsigned())
+            return Shape;
+          L.Ranges.push_back({R[0].get<uint64_t>(), R[1].get<uint64_t>()});
+        }
+      }
+      Lines.push_back(std::move(L));
+    }
+    return "";
+  }
+
+  bool shows(const SourceLoc &Loc) const {
+    std::string File = normalized(Loc.File.str());
+    if (!Sources.count(File) &&
+        ((Header && !Header->match(File)) ||
+         (ExcludeHeader && ExcludeHeader->match(File))))
+      return false;
+    if (!HasLineFilter)
+      return true;
+    // The first entry whose name ends the path decides, as clang-tidy's.
+    for (const FileLines &L : Lines) {
+      if (!StringRef(File).ends_with(L.Name))
+        continue;
+      if (L.Ranges.empty())
+        return true;
+      for (auto [First, Last] : L.Ranges)
+        if (First <= Loc.Line && Loc.Line <= Last)
+          return true;
+      return false;
+    }
+    return false;
+  }
+
+private:
+  static std::string normalized(StringRef Path) {
+    SmallString<256> P(Path);
+    sys::fs::make_absolute(P);
+    sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+    return std::string(P);
+  }
+  struct FileLines {
+    std::string Name;
+    std::vector<std::pair<uint64_t, uint64_t>> Ranges;
+  };
+  std::optional<Regex> Header, ExcludeHeader;
+  bool HasLineFilter = false;
+  std::vector<FileLines> Lines;
+  std::set<std::string> Sources;
+};
 
 /// What the unit of one file contributed.
 struct UnitResult {
@@ -297,21 +389,29 @@ int wholeSourceFindings(std::vector<UnitResult> &Results,
 /// The findings --checks enables, NOLINT applied, rendered in --format
 /// (and the fix-its to --export-fixes); Findings when one is an error.
 int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
-                 const SarifInvocation &Invocation) {
+                 const ShownFilter &Shows, const SarifInvocation &Invocation) {
   RenderOptions Opts;
   Opts.BaseDir = currentDir();
-  // Colours as clang's on a terminal, unless NO_COLOR asks otherwise.
-  Opts.Color = Format == "text" && sys::Process::StandardOutIsDisplayed() &&
-               !sys::Process::GetEnv("NO_COLOR");
+  // Colours as clang's on a terminal, unless NO_COLOR or --use-color says
+  // otherwise.
+  Opts.Color = Format == "text" &&
+               (UseColor == cl::BOU_UNSET
+                    ? sys::Process::StandardOutIsDisplayed() &&
+                          !sys::Process::GetEnv("NO_COLOR")
+                    : UseColor == cl::BOU_TRUE);
   if (WarningsAsErrors.getNumOccurrences())
     Opts.WarningsAsErrors = CheckFilter(
         WarningsAsErrors.empty() ? std::string("*") : WarningsAsErrors);
   SourceLines Lines;
   std::vector<Finding> Shown, Suppressed;
-  size_t Warnings = 0, Errors = 0;
+  size_t Warnings = 0, Errors = 0, Hidden = 0;
   for (Finding &F : Found) {
     if (!Enabled.matches(F.Check))
       continue;
+    if (F.Loc.valid() && !Shows.shows(F.Loc)) {
+      ++Hidden;
+      continue;
+    }
     if (isSuppressed(F, Lines)) {
       Suppressed.push_back(std::move(F));
       continue;
@@ -336,12 +436,15 @@ int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
     outs() << renderFindingsSarif(Shown, Suppressed, Opts, Invocation);
   } else {
     outs() << renderFindingsText(Shown, Lines, Opts);
-    if (Warnings || Errors || !Suppressed.empty()) {
+    if (!Quiet && (Warnings || Errors || !Suppressed.empty() || Hidden)) {
       errs() << Warnings << (Warnings == 1 ? " warning" : " warnings")
              << " and " << Errors << (Errors == 1 ? " error" : " errors")
              << " generated";
       if (!Suppressed.empty())
         errs() << "; " << Suppressed.size() << " suppressed by NOLINT";
+      if (Hidden)
+        errs() << "; " << Hidden << " outside --header-filter or "
+               << "--line-filter";
       errs() << ".\n";
     }
   }
@@ -424,6 +527,9 @@ int runCheck(int Argc, const char **Argv) {
                  "' (torch-keycheck check --list-checks lists them)");
   if (int Refused = refuseMisusedOptions())
     return Refused;
+  ShownFilter Shows;
+  if (std::string Problem = Shows.parse(); !Problem.empty())
+    return error(Problem);
   Checkpoints Ckpts;
   if (int Status = readCheckpoints(Ckpts))
     return Status;
@@ -495,7 +601,7 @@ int runCheck(int Argc, const char **Argv) {
     Invocation.Successful = false;
     Invocation.Problems.push_back(NotCompiled);
   }
-  int Status = emitFindings(Found, Enabled, Invocation);
+  int Status = emitFindings(Found, Enabled, Shows, Invocation);
   if (ToolStatus != 0 && Status != ToolError)
     return error(NotCompiled);
   return Status;

@@ -10,11 +10,13 @@
 
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CommonOptionsParser.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/thread.h"
 
 #include <dlfcn.h>
@@ -128,6 +130,8 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
     return nullptr;
   }
   cl::HideUnrelatedOptions(Categories);
+  cl::SetVersionPrinter(
+      [](raw_ostream &OS) { OS << "torch-keycheck " TORCHKC_VERSION "\n"; });
   // LLVM's parser takes any option starting with -h for -h (--help) and
   // prints the usage with exit 0: a clang-tidy flag we lack
   // (--header-filter) would pass CI silently.
@@ -135,8 +139,7 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
     StringRef A = StringRef(Argv[I]).split('=').first;
     StringRef Name = A.starts_with("--") ? A.drop_front(2) : A.drop_front(1);
     if (A.starts_with("-") && Name.starts_with("h") && Name != "h" &&
-        Name != "help" && Name != "help-hidden" && Name != "help-list" &&
-        Name != "help-list-hidden") {
+        !cl::getRegisteredOptions().count(Name)) {
       error("unknown option '" + A.str() + "' (see --help)");
       return nullptr;
     }
@@ -151,10 +154,8 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
   }
   if (ListChecks)
     return nullptr;
-  if (Jobs == 0) {
-    error("-j needs at least 1");
-    return nullptr;
-  }
+  if (Jobs == 0)
+    Jobs = std::max(1u, llvm::hardware_concurrency().compute_thread_count());
   if (MaxIterations == 0 || MaxSteps == 0 || MaxSeconds == 0) {
     error("--max-iterations, --max-steps and --max-seconds need at least 1");
     return nullptr;
@@ -176,6 +177,20 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
   if (!DB) {
     error(DBError);
     return nullptr;
+  }
+  // As clang-tidy's: added to every command, after the compiler's name or
+  // at the end, so a flag can be added without replacing the database.
+  if (!ExtraArgsBefore.empty() || !ExtraArgs.empty()) {
+    auto Adjusting =
+        std::make_unique<ArgumentsAdjustingCompilations>(std::move(DB));
+    Adjusting->appendArgumentsAdjuster(getInsertArgumentAdjuster(
+        std::vector<std::string>(ExtraArgsBefore.begin(),
+                                 ExtraArgsBefore.end()),
+        ArgumentInsertPosition::BEGIN));
+    Adjusting->appendArgumentsAdjuster(getInsertArgumentAdjuster(
+        std::vector<std::string>(ExtraArgs.begin(), ExtraArgs.end()),
+        ArgumentInsertPosition::END));
+    DB = std::move(Adjusting);
   }
   Files.assign(Sources.begin(), Sources.end());
   if (Files.empty()) {

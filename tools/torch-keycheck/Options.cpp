@@ -36,8 +36,18 @@ cl::opt<std::string> ConfigurationsFile(
         "JSON file listing classes and configurations to analyse in one parse"),
     cl::value_desc("file"), cl::cat(Category));
 cl::opt<unsigned>
-    Jobs("j", cl::desc("Translation units to parse at a time (default: 1)"),
-         cl::value_desc("n"), cl::init(1), cl::cat(Category));
+    Jobs("j",
+         cl::desc("Translation units to parse at a time (default, and 0: "
+                  "one per core, as run-clang-tidy)"),
+         cl::value_desc("n"), cl::init(0), cl::cat(Category));
+cl::list<std::string> ExtraArgs(
+    "extra-arg",
+    cl::desc("Flag to append to each compile command (database or --)"),
+    cl::value_desc("flag"), cl::cat(Category));
+cl::list<std::string> ExtraArgsBefore(
+    "extra-arg-before",
+    cl::desc("Flag to prepend to each compile command (database or --)"),
+    cl::value_desc("flag"), cl::cat(Category));
 cl::opt<uint64_t> MaxIterations(
     "max-iterations",
     cl::desc("Loop iterations the interpreter runs per constructor before "
@@ -125,6 +135,32 @@ cl::opt<bool>
             cl::desc("Parse every translation unit in full; neither read nor "
                      "write the cache"),
             cl::cat(Category));
+cl::opt<bool> Quiet(
+    "quiet",
+    cl::desc("No summary line ('N warnings and M errors generated.')"),
+    cl::cat(CheckCategory));
+cl::opt<cl::boolOrDefault> UseColor(
+    "use-color",
+    cl::desc("Colour the text output (default: when it is a terminal and "
+             "NO_COLOR is unset)"),
+    cl::cat(CheckCategory));
+cl::opt<std::string> HeaderFilter(
+    "header-filter",
+    cl::desc("Regular expression: findings in files that are not the "
+             "sources analysed are shown only when the path matches "
+             "(default: all)"),
+    cl::value_desc("regex"), cl::cat(CheckCategory));
+cl::opt<std::string> ExcludeHeaderFilter(
+    "exclude-header-filter",
+    cl::desc("Regular expression: findings in files that are not the "
+             "sources analysed are not shown when the path matches"),
+    cl::value_desc("regex"), cl::cat(CheckCategory));
+cl::opt<std::string> LineFilter(
+    "line-filter",
+    cl::desc("Only findings on these lines, as clang-tidy's "
+             "--line-filter: [{\"name\":\"file.cpp\",\"lines\":[[1,3],[5,7]]},"
+             "{\"name\":\"file.h\"}]"),
+    cl::value_desc("json"), cl::cat(CheckCategory));
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the checks --checks enables and exit"),
                          cl::cat(CheckCategory));

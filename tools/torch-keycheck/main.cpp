@@ -62,7 +62,8 @@ const char *ManifestHelp =
     "  --entry NAME     the dict to read inside a nested checkpoint; nested "
     "keys\n"
     "                   are separated by '/' (model/state_dict)\n"
-    "  --format FORMAT  text (default) or json, the golden-manifest format\n";
+    "  --format FORMAT  text (default) or json, the golden-manifest format\n"
+    "  --version        print the version and exit\n";
 
 int runManifest(const std::vector<std::string> &Args) {
   std::string Path, Entry, Format = "text";
@@ -84,6 +85,10 @@ int runManifest(const std::vector<std::string> &Args) {
     try {
       if (A == "--help" || A == "-h") {
         std::cout << ManifestHelp;
+        return Success;
+      }
+      if (A == "--version") {
+        std::cout << "torch-keycheck " TORCHKC_VERSION "\n";
         return Success;
       }
       if (value("--entry", Entry) || value("--format", Format))
