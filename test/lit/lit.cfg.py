@@ -44,6 +44,11 @@ config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 # Longer names first: lit applies substitutions in order.
 config.substitutions.append(("%torch-keycheck", config.torch_keycheck))
 config.substitutions.append(("%clang-plugin", config.clang_plugin))
+# ccache in front of clang++ (the runtimes preloaded into both, in a
+# sanitizer build: ccache runs the compiler it is given).
+config.substitutions.append(
+    ("%ccache-clangxx",
+     host + "ccache " + os.path.join(config.llvm_tools_dir, "clang++")))
 config.substitutions.append(
     ("%clangxx", host + os.path.join(config.llvm_tools_dir, "clang++")))
 if config.tidy_plugin:
