@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian package torch-keycheck needs to build and test.
+# Installs every Debian package torch-keycheck needs to build and test;
+# with --build, only what building, installing and running it needs (a CI
+# job that runs the tool on a project, examples/ci/github-actions.yml).
 # Idempotent: packages already installed are skipped, and nothing runs apt
 # when everything is present.
 set -euo pipefail
@@ -13,16 +15,22 @@ packages=(
   clang-tidy-19 libclang-rt-19-dev
   # Libraries of the core
   nlohmann-json3-dev libzip-dev zlib1g-dev
-  # Unit tests
-  libgtest-dev libgmock-dev
-  # Runtime oracle and real checkpoints; torchvision for the Python side of
-  # the real-world bench's port pairs (bench/realworld)
-  libtorch-dev python3-torch python3-torchvision python3-jsonschema
-  # Integrations under test: the pre-commit framework running our hook
-  # (it brings python3-yaml, which reads the example CI workflow); ccache
-  # in front of a compile with the compiler plugin
-  pre-commit python3-yaml ccache
+  # LibTorch's headers: what the analysed projects include
+  libtorch-dev
 )
+if [ "${1:-}" != "--build" ]; then
+  packages+=(
+    # Unit tests
+    libgtest-dev libgmock-dev
+    # Runtime oracle and real checkpoints; torchvision for the Python side of
+    # the real-world bench's port pairs (bench/realworld)
+    python3-torch python3-torchvision python3-jsonschema
+    # Integrations under test: the pre-commit framework running our hook
+    # (it brings python3-yaml, which reads the example CI workflow); ccache
+    # in front of a compile with the compiler plugin
+    pre-commit python3-yaml ccache
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

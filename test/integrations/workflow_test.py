@@ -26,6 +26,11 @@ upload = next((s for s in steps
                if s.get("uses", "").startswith("github/codeql-action/upload-sarif")), None)
 if not check or not upload:
     fail("no check step or no upload-sarif step")
+if upload["uses"] != "github/codeql-action/upload-sarif@v4":
+    fail("use the current upload-sarif (v4; v3 is deprecated)")
+install = next((s for s in steps if "install-deps.sh" in s.get("run", "")), None)
+if not install or "install-deps.sh --build" not in install["run"]:
+    fail("install only what building and running the tool needs (install-deps.sh --build)")
 if upload.get("if") != "always()":
     fail("the upload must run when the check fails (if: always())")
 if flow.get("permissions", {}).get("security-events") != "write":
