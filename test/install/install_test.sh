@@ -20,7 +20,11 @@ for f in bin/torch-keycheck lib/torch-keycheck/libtorch-keycheck-analysis.so \
          lib/cmake/TorchKeyCheck/TorchKeyCheckConfigVersion.cmake \
          lib/cmake/TorchKeyCheck/TorchKeyCheck.cmake \
          share/doc/torch-keycheck/README.md \
-         share/doc/torch-keycheck/checks/torch-golden-drift.md; do
+         share/doc/torch-keycheck/LICENSE \
+         share/doc/torch-keycheck/checks/torch-golden-drift.md \
+         share/man/man1/torch-keycheck.1 \
+         share/bash-completion/completions/torch-keycheck \
+         share/zsh/site-functions/_torch-keycheck; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
 
@@ -29,6 +33,38 @@ done
 clang-tidy-19 --load="$prefix/lib/torch-keycheck/libTorchKeyCheckTidy.so" \
   --checks='-*,torch-*' --list-checks | grep -q torch-golden-drift \
   || fail "the installed clang-tidy plugin does not register its checks"
+
+# The man page renders without a warning; bash completes commands, options
+# and check names from the installed command.
+LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$prefix/share/man/man1/torch-keycheck.1" 2> "$work/man.log"
+[ ! -s "$work/man.log" ] || fail "man page: $(cat "$work/man.log")"
+completions=$(PATH="$prefix/bin:$PATH" bash -c '
+  source "$1"
+  t() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _torch_keycheck; echo "${COMPREPLY[*]}"; }
+  t torch-keycheck ch; t torch-keycheck check --header; t torch-keycheck check --checks torch-dup
+' _ "$prefix/share/bash-completion/completions/torch-keycheck")
+[ "$completions" = $'check\n--header-filter\ntorch-duplicate-key' ] \
+  || fail "bash completion gave: $completions"
+
+# The Debian package (cpack -G DEB): what it depends on is here, and the
+# command it holds runs from where the package puts it.
+cpack --config "$build/CPackConfig.cmake" -G DEB -B "$work/package" > "$work/cpack.log" \
+  || { cat "$work/cpack.log"; fail "cpack -G DEB"; }
+deb=$(ls "$work"/package/torch-keycheck_*_amd64.deb)
+depends=$(dpkg-deb -f "$deb" Depends)
+for p in libclang-cpp19 libllvm19 libzip4 libclang-common-19-dev libtorch-dev; do
+  grep -q "\b$p\b" <<< "$depends" || fail "the package does not depend on $p: $depends"
+done
+for p in $(tr ',' '\n' <<< "$depends" | sed 's/(.*//; s/ //g'); do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+    || fail "dependency $p of the package is not installable here"
+done
+dpkg-deb -x "$deb" "$work/root"
+printf '#include <torch/torch.h>\nstruct NetImpl : torch::nn::Module {\n  NetImpl() { register_module("fc", torch::nn::Linear(4, 2)); }\n};\n' > "$work/net.cpp"
+"$work/root/usr/bin/torch-keycheck" keys --no-cache "$work/net.cpp" --class Net \
+  -- -std=c++17 -isystem "$libtorch" | grep -q 'fc.weight.*\[2, 4\]' \
+  || fail "the packaged command does not list the keys"
+[ -f "$work/root/usr/share/man/man1/torch-keycheck.1" ] || fail "no man page in the package"
 
 # The tiny project, configured against the prefix only.
 cp -r "$source/test/install/project" "$work/project"
