@@ -22,11 +22,13 @@
 #include "torch-keycheck/verdict/LoadVerdict.h"
 #include "torch-keycheck/verdict/OptimizerState.h"
 
+#include "clang/Tooling/Core/Replacement.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/raw_ostream.h"
+#include "torch-keycheck/support/Files.h"
 #include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
@@ -178,6 +180,68 @@ private:
   std::vector<FileLines> Lines;
   std::set<std::string> Sources;
 };
+
+/// Applies the fix-its of Fs to their files, as clang-tidy --fix does: a
+/// fix-it that overlaps another is not applied. Returns how many were;
+/// Error says why a file could not be rewritten.
+unsigned applyFixes(const std::vector<Finding> &Fs, unsigned &Suggested,
+                    std::string &Error) {
+  std::map<std::string, clang::tooling::Replacements> ByFile;
+  std::map<std::string, std::string> Code;
+  unsigned Applied = 0;
+  Suggested = 0;
+  for (const Finding &F : Fs)
+    for (const FixIt &X : F.Fixes) {
+      if (!X.Loc.valid())
+        continue;
+      ++Suggested;
+      std::string File = X.Loc.File.str();
+      if (!Code.count(File)) {
+        try {
+          Code[File] = readRegularFile(File, uint64_t(1) << 30);
+        } catch (const torchkc::FileError &E) {
+          Error = File + ": " + E.what();
+          return 0;
+        }
+      }
+      // The offset of line:column in the file's text.
+      const std::string &Text = Code[File];
+      size_t Offset = 0;
+      for (unsigned Line = 1; Line < X.Loc.Line && Offset != std::string::npos;
+           ++Line)
+        if ((Offset = Text.find('\n', Offset)) != std::string::npos)
+          ++Offset;
+      if (Offset == std::string::npos)
+        continue;
+      Offset += X.Loc.Column ? X.Loc.Column - 1 : 0;
+      if (Offset + X.Length > Text.size())
+        continue;
+      clang::tooling::Replacement R(File, Offset, X.Length, X.Replacement);
+      if (ByFile[File].add(R)) // overlaps another: left out
+        continue;
+      ++Applied;
+    }
+  for (const auto &[File, Replaces] : ByFile) {
+    Expected<std::string> New =
+        clang::tooling::applyAllReplacements(Code[File], Replaces);
+    if (!New) {
+      Error = File + ": " + toString(New.takeError());
+      return 0;
+    }
+    std::error_code EC;
+    raw_fd_ostream Out(File, EC);
+    if (!EC) {
+      Out << *New;
+      Out.close();
+      EC = Out.error();
+    }
+    if (EC) {
+      Error = File + ": " + EC.message();
+      return 0;
+    }
+  }
+  return Applied;
+}
 
 /// What the unit of one file contributed.
 struct UnitResult {
@@ -386,10 +450,12 @@ int wholeSourceFindings(std::vector<UnitResult> &Results,
   return Success;
 }
 
-/// The findings --checks enables, NOLINT applied, rendered in --format
-/// (and the fix-its to --export-fixes); Findings when one is an error.
-int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
-                 const ShownFilter &Shows, const SarifInvocation &Invocation) {
+/// The findings --checks enables, NOLINT and the filters applied, rendered
+/// in --format (and the fix-its to --export-fixes); Findings when one is an
+/// error. Kept gets the findings shown.
+int renderFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
+                   const ShownFilter &Shows, const SarifInvocation &Invocation,
+                   std::vector<Finding> &Kept) {
   RenderOptions Opts;
   Opts.BaseDir = currentDir();
   // Colours as clang's on a terminal, unless NO_COLOR or --use-color says
@@ -448,8 +514,33 @@ int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
       errs() << ".\n";
     }
   }
+  Kept = std::move(Shown);
   return Errors ? Findings : Success;
 }
+
+/// renderFindings, then the shown findings' fix-its applied under --fix.
+int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
+                 const ShownFilter &Shows, const SarifInvocation &Invocation) {
+  std::vector<Finding> Shown;
+  int Status = renderFindings(Found, Enabled, Shows, Invocation, Shown);
+  if (!Fix && !FixErrors)
+    return Status;
+  if (!Invocation.Successful && !FixErrors) {
+    errs() << "torch-keycheck: a unit did not compile, so the fix-its are "
+              "not applied (--fix-errors applies them anyway)\n";
+    return Status;
+  }
+  unsigned Suggested = 0;
+  std::string Error;
+  unsigned Applied = applyFixes(Shown, Suggested, Error);
+  if (!Error.empty())
+    return error("cannot apply the fix-its: " + Error);
+  if (Suggested)
+    errs() << "torch-keycheck applied " << Applied << " of " << Suggested
+           << " suggested fixes.\n";
+  return Status;
+}
+
 
 /// The findings of the mode the options chose, from each unit's result or
 /// the merged graph; an error (returned) when there are none to give.

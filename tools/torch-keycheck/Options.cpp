@@ -135,6 +135,14 @@ cl::opt<bool>
             cl::desc("Parse every translation unit in full; neither read nor "
                      "write the cache"),
             cl::cat(Category));
+cl::opt<bool> Fix("fix",
+                  cl::desc("Apply the fix-its to the sources (not when a "
+                           "unit did not compile; see --fix-errors)"),
+                  cl::cat(CheckCategory));
+cl::opt<bool> FixErrors(
+    "fix-errors",
+    cl::desc("Apply the fix-its even when a unit did not compile"),
+    cl::cat(CheckCategory));
 cl::opt<bool> Quiet(
     "quiet",
     cl::desc("No summary line ('N warnings and M errors generated.')"),

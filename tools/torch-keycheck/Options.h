@@ -46,6 +46,8 @@ extern llvm::cl::opt<std::string> CheckpointRoot;
 extern llvm::cl::opt<std::string> ExportFixes;
 extern llvm::cl::opt<std::string> CacheDir;
 extern llvm::cl::opt<bool> NoCache;
+extern llvm::cl::opt<bool> Fix;
+extern llvm::cl::opt<bool> FixErrors;
 extern llvm::cl::opt<bool> Quiet;
 extern llvm::cl::opt<llvm::cl::boolOrDefault> UseColor;
 extern llvm::cl::opt<std::string> HeaderFilter;
