@@ -448,22 +448,28 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
   return dumpJson(Log, 2) + "\n";
 }
 
+size_t byteOffsetIn(const std::string &Text, unsigned Line, unsigned Column) {
+  size_t Offset = 0;
+  for (unsigned N = 1; N < Line; ++N) {
+    Offset = Text.find('\n', Offset);
+    if (Offset == std::string::npos)
+      return Offset;
+    ++Offset;
+  }
+  return Offset + (Column ? Column - 1 : 0);
+}
+
 /// The byte offset of L in its file, or -1 when the file or line is not
 /// there.
 static long long byteOffset(const SourceLoc &L) {
-  if (!regularFileProblem(L.File.str()).empty())
+  std::string Text;
+  try {
+    Text = readRegularFile(L.File.str(), uint64_t(1) << 30);
+  } catch (const FileError &) {
     return -1;
-  std::ifstream In(L.File.str(), std::ios::binary);
-  if (!In)
-    return -1;
-  long long Offset = 0;
-  std::string Line;
-  for (unsigned N = 1; N < L.Line; ++N) {
-    if (!std::getline(In, Line))
-      return -1;
-    Offset += (long long)Line.size() + 1;
   }
-  return Offset + (L.Column ? L.Column - 1 : 0);
+  size_t Offset = byteOffsetIn(Text, L.Line, L.Column);
+  return Offset == std::string::npos ? -1 : (long long)Offset;
 }
 
 /// A YAML single-quoted scalar.

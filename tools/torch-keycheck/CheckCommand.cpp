@@ -204,17 +204,9 @@ unsigned applyFixes(const std::vector<Finding> &Fs, unsigned &Suggested,
           return 0;
         }
       }
-      // The offset of line:column in the file's text.
       const std::string &Text = Code[File];
-      size_t Offset = 0;
-      for (unsigned Line = 1; Line < X.Loc.Line && Offset != std::string::npos;
-           ++Line)
-        if ((Offset = Text.find('\n', Offset)) != std::string::npos)
-          ++Offset;
-      if (Offset == std::string::npos)
-        continue;
-      Offset += X.Loc.Column ? X.Loc.Column - 1 : 0;
-      if (Offset + X.Length > Text.size())
+      size_t Offset = byteOffsetIn(Text, X.Loc.Line, X.Loc.Column);
+      if (Offset == std::string::npos || Offset + X.Length > Text.size())
         continue;
       clang::tooling::Replacement R(File, Offset, X.Length, X.Replacement);
       if (ByFile[File].add(R)) // overlaps another: left out

@@ -81,6 +81,10 @@ std::string renderFindingsSarif(const std::vector<Finding> &Fs,
 /// Where a check's page is published for this version (SARIF helpUri).
 std::string checkHelpUri(CheckId Id, const std::string &ToolVersion);
 
+/// The byte offset of Line:Column (1-based; column 0: the line's start) in
+/// Text; std::string::npos when Text has no such line.
+size_t byteOffsetIn(const std::string &Text, unsigned Line, unsigned Column);
+
 /// The fix-its as clang-tidy's --export-fixes YAML, which
 /// clang-apply-replacements applies.
 std::string renderFixesYaml(const std::vector<Finding> &Fs,
