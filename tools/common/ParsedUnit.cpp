@@ -3,10 +3,13 @@
 
 #include "torch-keycheck/extract/Extractor.h"
 #include "torch-keycheck/output/FindingsOutput.h"
+#include "torch-keycheck/project/Project.h"
 #include "torch-keycheck/project/UnitCheck.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <optional>
@@ -29,8 +32,21 @@ findingsOfParsedUnit(clang::ASTContext &Ctx, const ParsedUnitOptions &Opts,
                                        });
   std::string Error;
   std::optional<Project> P;
-  if (UO.ProjectChecks)
+  if (UO.ProjectChecks) {
     P = projectFor(Opts.ProjectFile, MainFile, Error);
+    // A broken project file is an input too: fixing it must recompile.
+    if (!Error.empty() && ProjectInputs) {
+      llvm::SmallString<256> Dir(MainFile);
+      llvm::sys::fs::make_absolute(Dir);
+      llvm::sys::path::remove_filename(Dir);
+      std::optional<std::string> File =
+          Opts.ProjectFile.empty()
+              ? findProjectFile(std::string(Dir))
+              : std::optional<std::string>(Opts.ProjectFile);
+      if (File)
+        ProjectInputs->push_back(*File);
+    }
+  }
   UO.ProjectChecks &= Error.empty();
   UO.Project = {P ? &*P : nullptr, Opts.CheckpointRoot};
   std::vector<Finding> Found;
