@@ -3,7 +3,7 @@
 // The frontend actions the CLI runs: one that parses a unit (skipping the
 // bodies of functions in LibTorch and system headers, which extraction
 // never reads) and extracts it, and one that writes the PCH of a unit's
-// preamble with the same bodies skipped.
+// leading directives with the same bodies skipped.
 //
 //===----------------------------------------------------------------------===//
 #include "ExtractUnit.h"
@@ -15,6 +15,8 @@
 #include "clang/Frontend/FrontendActions.h"
 #include "clang/Frontend/MultiplexConsumer.h"
 #include "clang/Frontend/Utils.h"
+#include "clang/Lex/HeaderSearch.h"
+#include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Sema/SemaConsumer.h"
 #include "clang/Serialization/ASTWriter.h"
@@ -103,22 +105,86 @@ class EveryDependency : public DependencyCollector {
   bool needSystemDependencies() override { return true; }
 };
 
-/// Writes the PCH of the main file's preamble (the tool maps the main
-/// file to that text): LibTorch's and the system's bodies skipped, as the
-/// extraction skips them, the project's kept.
-class PreambleAction : public GeneratePCHAction {
+/// Watches what a prefix PCH's parse does that would make it stand badly
+/// for the prefix when a unit runs its directives again with it loaded.
+class PrefixWatch : public PPCallbacks {
 public:
-  PreambleAction(std::string MainFile, std::string Text, std::string Output,
-                 std::vector<std::string> &Read, std::string &WriteError)
-      : MainFile(std::move(MainFile)), Text(std::move(Text)),
-        Output(std::move(Output)), Read(Read), WriteError(WriteError) {}
+  PrefixWatch(const Preprocessor &PP, const std::vector<std::string> &Guards,
+              std::string &Refused)
+      : PP(PP), SM(PP.getSourceManager()), Guards(Guards), Refused(Refused) {}
+
+  /// The headers the prefix names itself (or -include names): the unit's
+  /// own #include of one must be skipped by its guard.
+  std::vector<FileEntryRef> Direct;
+  /// The macros the prefix defines: a header must not change them after.
+  std::vector<std::string> DefinedHere;
+
+  void InclusionDirective(SourceLocation HashLoc, const Token &, StringRef,
+                          bool, CharSourceRange, OptionalFileEntryRef File,
+                          StringRef, StringRef, const Module *, bool,
+                          SrcMgr::CharacteristicKind) override {
+    FileID FID = SM.getFileID(SM.getExpansionLoc(HashLoc));
+    if (File && (FID == SM.getMainFileID() || FID == PP.getPredefinesFileID()))
+      Direct.push_back(*File);
+  }
+  void MacroDefined(const Token &Name, const MacroDirective *) override {
+    if (SM.isInMainFile(SM.getExpansionLoc(Name.getLocation())))
+      DefinedHere.push_back(Name.getIdentifierInfo()->getName().str());
+    else
+      guardRead(Name);
+  }
+  // The unit's own include guard is left out of the prefix: the PCH must
+  // not depend on whether it is defined.
+  void Ifdef(SourceLocation, const Token &Name, const MacroDefinition &) override {
+    guardRead(Name);
+  }
+  void Ifndef(SourceLocation, const Token &Name,
+              const MacroDefinition &) override {
+    guardRead(Name);
+  }
+  void Defined(const Token &Name, const MacroDefinition &,
+               SourceRange) override {
+    guardRead(Name);
+  }
+  void MacroExpands(const Token &Name, const MacroDefinition &, SourceRange,
+                    const MacroArgs *) override {
+    guardRead(Name);
+  }
+  void MacroUndefined(const Token &Name, const MacroDefinition &,
+                      const MacroDirective *) override {
+    guardRead(Name);
+  }
+
+private:
+  void guardRead(const Token &Name) {
+    if (const IdentifierInfo *II = Name.getIdentifierInfo())
+      for (const std::string &G : Guards)
+        if (II->getName() == G && Refused.empty())
+          Refused = "a header reads the unit's include guard " + G;
+  }
+
+  const Preprocessor &PP;
+  const SourceManager &SM;
+  const std::vector<std::string> &Guards;
+  std::string &Refused;
+};
+
+/// Writes the PCH of a preamble prefix (the tool maps the main file to the
+/// prefix's directives): LibTorch's and the system's bodies skipped, as the
+/// extraction skips them, the project's kept.
+class PrefixAction : public GeneratePCHAction {
+public:
+  PrefixAction(std::string MainFile, const PreamblePrefix &Prefix,
+               std::string Output, PrefixPCHResult &Result)
+      : MainFile(std::move(MainFile)), Prefix(Prefix),
+        Output(std::move(Output)), Result(Result) {}
 
   bool BeginInvocation(CompilerInstance &CI) override {
     CI.getFrontendOpts().SkipFunctionBodies = true;
     CI.getFrontendOpts().OutputFile = Output;
-    CI.getPreprocessorOpts().GeneratePreamble = true;
     CI.getPreprocessorOpts().addRemappedFile(
-        MainFile, llvm::MemoryBuffer::getMemBufferCopy(Text, MainFile).release());
+        MainFile,
+        llvm::MemoryBuffer::getMemBufferCopy(Prefix.Text, MainFile).release());
     CI.getPreprocessorOpts().RetainRemappedFileBuffers = false;
     return GeneratePCHAction::BeginInvocation(CI);
   }
@@ -127,6 +193,11 @@ public:
                                                  StringRef InFile) override {
     Collector = std::make_shared<EveryDependency>();
     Collector->attachToPreprocessor(CI.getPreprocessor());
+    auto Watch = std::make_unique<PrefixWatch>(CI.getPreprocessor(),
+                                               Prefix.Guards, Result.Refused);
+    Watched = Watch.get();
+    CI.getPreprocessor().addPPCallbacks(std::move(Watch));
+    PP = &CI.getPreprocessor();
     // The PCH is serialized into memory and written to Output here, not
     // through clang's output stream: a write error there (a full disk) is
     // left in the stream, whose destructor then ends the process ("LLVM
@@ -153,12 +224,35 @@ public:
   }
 
   void EndSourceFileAction() override {
+    // Checked while the preprocessor still holds what it read: a header
+    // the unit includes again must be skipped by its guard, and each macro
+    // the prefix defines must end with the prefix's definition.
+    if (Watched && PP && Result.Refused.empty()) {
+      HeaderSearch &HS = PP->getHeaderSearchInfo();
+      for (FileEntryRef F : Watched->Direct)
+        if (!HS.isFileMultipleIncludeGuarded(F)) {
+          Result.Refused = F.getName().str() + " has no include guard";
+          break;
+        }
+      for (const std::string &M : Watched->DefinedHere) {
+        if (!Result.Refused.empty())
+          break;
+        const MacroDirective *MD =
+            PP->getLocalMacroDirectiveHistory(PP->getIdentifierInfo(M));
+        SourceManager &SM = PP->getSourceManager();
+        if (!MD || !isa<DefMacroDirective>(MD) ||
+            !SM.isInMainFile(SM.getExpansionLoc(MD->getLocation())))
+          Result.Refused = "a header redefines " + M;
+      }
+    }
     GeneratePCHAction::EndSourceFileAction();
     if (Collector)
       for (const std::string &F : Collector->getDependencies())
-        Read.push_back(F);
+        Result.Read.push_back(F);
+    if (!Result.Refused.empty())
+      return;
     if (!Buffer || !Buffer->IsComplete || Buffer->Data.empty()) {
-      WriteError = "the preamble did not compile";
+      Result.Refused = "the preamble did not compile";
       return;
     }
     std::error_code EC;
@@ -170,48 +264,48 @@ public:
       Out.clear_error();
     }
     if (EC) {
-      WriteError = Output + ": " + EC.message();
+      Result.WriteError = Output + ": " + EC.message();
       llvm::sys::fs::remove(Output);
     }
   }
 
 private:
-  std::string MainFile, Text, Output;
-  std::vector<std::string> &Read;
-  std::string &WriteError;
+  std::string MainFile;
+  const PreamblePrefix &Prefix;
+  std::string Output;
+  PrefixPCHResult &Result;
   std::shared_ptr<DependencyCollector> Collector;
   std::shared_ptr<PCHBuffer> Buffer;
+  PrefixWatch *Watched = nullptr;
+  Preprocessor *PP = nullptr;
 };
 
-class PreambleActionFactory : public tooling::FrontendActionFactory {
+class PrefixActionFactory : public tooling::FrontendActionFactory {
 public:
-  PreambleActionFactory(std::string MainFile, std::string Text,
-                        std::string Output, std::vector<std::string> &Read,
-                        std::string &WriteError)
-      : MainFile(std::move(MainFile)), Text(std::move(Text)),
-        Output(std::move(Output)), Read(Read), WriteError(WriteError) {}
+  PrefixActionFactory(std::string MainFile, const PreamblePrefix &Prefix,
+                      std::string Output, PrefixPCHResult &Result)
+      : MainFile(std::move(MainFile)), Prefix(Prefix),
+        Output(std::move(Output)), Result(Result) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<PreambleAction>(MainFile, Text, Output, Read,
-                                            WriteError);
+    return std::make_unique<PrefixAction>(MainFile, Prefix, Output, Result);
   }
 
 private:
-  std::string MainFile, Text, Output;
-  std::vector<std::string> &Read;
-  std::string &WriteError;
+  std::string MainFile;
+  const PreamblePrefix &Prefix;
+  std::string Output;
+  PrefixPCHResult &Result;
 };
 
 } // namespace
 } // namespace extract
 
 std::unique_ptr<clang::tooling::FrontendActionFactory>
-newPreambleActionFactory(const std::string &MainFile,
-                         const std::string &PreambleText,
-                         const std::string &Output,
-                         std::vector<std::string> &Read,
-                         std::string &WriteError) {
-  return std::make_unique<extract::PreambleActionFactory>(
-      MainFile, PreambleText, Output, Read, WriteError);
+newPrefixPCHActionFactory(const std::string &MainFile,
+                          const PreamblePrefix &Prefix,
+                          const std::string &Output, PrefixPCHResult &Result) {
+  return std::make_unique<extract::PrefixActionFactory>(MainFile, Prefix,
+                                                        Output, Result);
 }
 
 std::unique_ptr<clang::tooling::FrontendActionFactory>

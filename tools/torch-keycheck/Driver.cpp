@@ -256,9 +256,7 @@ std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB,
   return Tool;
 }
 
-/// A digest of this analysis module's own file: a rebuilt analyzer must
-/// not reuse what an older one cached.
-static const std::string &analyzerDigest() {
+const std::string &analyzerDigest() {
   static const std::string Digest = [] {
     Dl_info Info;
     if (!dladdr(reinterpret_cast<void *>(&analyzerDigest), &Info) ||

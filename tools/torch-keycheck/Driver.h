@@ -45,6 +45,10 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
 std::unique_ptr<clang::tooling::ClangTool>
 newTool(clang::tooling::CompilationDatabase &DB, const std::string &File);
 
+/// A digest of this analysis module's own file: a rebuilt analyzer must
+/// not reuse what an older one cached.
+const std::string &analyzerDigest();
+
 /// The start of a cache key for File's unit: the analyzer build, what the
 /// entry holds (Kind), the file and its compile commands.
 std::string unitCacheKey(clang::tooling::CompilationDatabase &DB,

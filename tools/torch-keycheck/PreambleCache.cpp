@@ -3,10 +3,13 @@
 
 #include "Driver.h"
 
+#include "torch-keycheck/cache/PreamblePrefix.h"
 #include "torch-keycheck/extract/Extractor.h"
 
 #include "clang/Basic/LangOptions.h"
 #include "clang/Frontend/PrecompiledPreamble.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -27,6 +30,84 @@ using namespace clang::tooling;
 namespace torchkc {
 namespace cli {
 
+namespace {
+
+/// Whether a command reads some path relative to its directory: the same
+/// flags in another directory could then find other headers.
+bool readsRelativePaths(const CommandLineArguments &Args) {
+  // Options naming a path, longer spellings before their prefixes.
+  static const StringRef PathOptions[] = {
+      "-isystem-after", "-isystem", "-iquote", "-idirafter", "-include-pch",
+      "-include", "-imacros", "-isysroot", "--sysroot", "-iframework",
+      "-iprefix", "-iwithprefixbefore", "-iwithprefix", "-ivfsoverlay",
+      "-cxx-isystem", "-resource-dir", "--gcc-toolchain", "--gcc-install-dir",
+      "--include-directory", "-fmodule-map-file", "-fprebuilt-module-path",
+      "-fmodules-cache-path", "-I", "-F", "-B"};
+  // Options whose separate value is not a path.
+  static const StringRef ValueOptions[] = {"-x", "-target", "--target",
+                                           "-arch", "-D", "-U", "-mllvm"};
+  for (size_t I = 1; I < Args.size(); ++I) {
+    StringRef A = Args[I];
+    if (A.starts_with("@") || !A.starts_with("-"))
+      return true; // a response file, another input, a value we cannot read
+    if (llvm::is_contained(ValueOptions, A)) {
+      ++I;
+      continue;
+    }
+    for (StringRef O : PathOptions) {
+      if (!A.starts_with(O))
+        continue;
+      StringRef Value = A.drop_front(O.size());
+      if (Value.empty() && I + 1 < Args.size())
+        Value = Args[++I];
+      else if (Value.starts_with("="))
+        Value = Value.drop_front();
+      if (!Value.empty() && !sys::path::is_absolute(Value))
+        return true;
+      break;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+std::string PreambleCache::prefixKey(CompilationDatabase &DB,
+                                     const std::string &File,
+                                     const PreamblePrefix &Prefix) {
+  SmallString<256> Abs(File);
+  sys::fs::make_absolute(Abs);
+  // Shared by every unit with these directives and these flags: the unit's
+  // own name, its output and its dependency file are left out; its
+  // directory counts where a lookup can start there.
+  std::string Key = "torch-keycheck " TORCHKC_VERSION " " + analyzerDigest() +
+                    "\npreamble prefix\nkind " +
+                    sys::path::extension(File).lower() + "\n";
+  if (Prefix.Quoted)
+    Key += "next to " + sys::path::parent_path(Abs).str() + "\n";
+  ArgumentsAdjuster Strip = combineAdjusters(
+      getClangStripOutputAdjuster(), getClangStripDependencyFileAdjuster());
+  for (const CompileCommand &C : DB.getCompileCommands(File)) {
+    CommandLineArguments Args;
+    for (const std::string &A : Strip(C.CommandLine, C.Filename)) {
+      SmallString<256> P(A);
+      if (!A.empty() && A[0] != '-')
+        sys::fs::make_absolute(C.Directory, P);
+      sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+      if (A != C.Filename && P != Abs)
+        Args.push_back(A);
+    }
+    if (readsRelativePaths(Args))
+      Key += "in " + C.Directory + "\n";
+    for (const std::string &A : Args)
+      Key += A + "\n";
+  }
+  Key += "guards";
+  for (const std::string &G : Prefix.Guards)
+    Key += " " + G;
+  return Key + "\n" + Prefix.Text;
+}
+
 std::optional<PreambleCache::Use>
 PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
   auto Buffer = MemoryBuffer::getFile(File);
@@ -37,24 +118,16 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
       true;
   clang::PreambleBounds Bounds =
       clang::ComputePreambleBounds(Lang, **Buffer, /*MaxLines=*/0);
-  if (Bounds.Size == 0)
+  PreamblePrefix Prefix =
+      preamblePrefix((*Buffer)->getBuffer().substr(0, Bounds.Size));
+  if (Prefix.empty())
     return std::nullopt;
-  std::string Text = (*Buffer)->getBuffer().substr(0, Bounds.Size).str();
 
-  SmallString<256> Abs(File);
-  sys::fs::make_absolute(Abs);
-  std::string Key = unitCacheKey(DB, File, "preamble") + Text;
+  std::string Key = prefixKey(DB, File, Prefix);
   auto ArgsFor = [&](const std::string &PCH) {
-    return CommandLineArguments{
-        "-Xclang",
-        "-include-pch",
-        "-Xclang",
-        PCH,
-        "-Xclang",
-        "-preamble-bytes=" + std::to_string(Bounds.Size) + "," +
-            (Bounds.PreambleEndsAtStartOfLine ? "1" : "0"),
-        "-Xclang",
-        "-fno-validate-pch"};
+    // The unit is parsed whole: its directives run again after the PCH.
+    return CommandLineArguments{"-Xclang", "-include-pch", "-Xclang", PCH,
+                                "-Xclang", "-fno-validate-pch"};
   };
 
   if (std::optional<std::string> Entry = Results.lookup(Key)) {
@@ -78,7 +151,11 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
       sys::fs::remove(PCH); // damaged: written again below
     }
   }
-  // First sighting: remember the preamble, parse without a PCH.
+  // A prefix a PCH cannot stand for is not tried again while the files
+  // that decided it keep their content.
+  if (Results.lookup(Key + "\nrefused"))
+    return std::nullopt;
+  // First sighting: remember the prefix, parse without a PCH.
   if (!Results.lookup(Key + "\nseen")) {
     if (!Results.store(Key + "\nseen", {}, "{}"))
       warnCacheNotWritten(Results.directory());
@@ -86,17 +163,18 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
   }
 
   std::string PCH = Dir + "/" + ResultCache::textDigest(Key) + ".pch";
-  std::vector<std::string> Read;
-  if (!write(DB, File, Text, PCH, Read))
-    return std::nullopt;
-  // What the PCH read, as absolute paths; the main file's own text is in
-  // the key (its body may change freely).
+  PrefixPCHResult Written;
+  bool Kept = write(DB, File, Prefix, PCH, Written);
+  // What the PCH read, as absolute paths; the unit it was written for is
+  // not one of them (it read only the prefix, which is in the key).
   SmallString<256> WorkDir;
   for (const CompileCommand &C : DB.getCompileCommands(File))
     WorkDir = C.Directory;
   sys::fs::make_absolute(WorkDir);
+  SmallString<256> Abs(File);
+  sys::fs::make_absolute(Abs);
   std::set<std::string> Files;
-  for (const std::string &F : Read) {
+  for (const std::string &F : Written.Read) {
     SmallString<256> P(F);
     if (!sys::path::is_absolute(P))
       sys::fs::make_absolute(WorkDir, P);
@@ -105,6 +183,13 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
       Files.insert(std::string(P));
   }
   std::vector<std::string> List(Files.begin(), Files.end());
+  if (!Kept) {
+    if (!Written.Refused.empty() &&
+        !Results.store(Key + "\nrefused", List,
+                       dumpJson(nlohmann::json{{"why", Written.Refused}})))
+      warnCacheNotWritten(Results.directory());
+    return std::nullopt;
+  }
   if (!Results.store(Key, List,
                 dumpJson(nlohmann::json{{"pch", PCH},
                                         {"digest", ResultCache::fileDigest(PCH)},
@@ -115,8 +200,8 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
 }
 
 bool PreambleCache::write(CompilationDatabase &DB, const std::string &File,
-                          const std::string &Text, const std::string &PCH,
-                          std::vector<std::string> &Read) const {
+                          const PreamblePrefix &Prefix, const std::string &PCH,
+                          PrefixPCHResult &Written) const {
   if (sys::fs::create_directories(Dir))
     return false;
   SmallString<256> Temp;
@@ -126,25 +211,26 @@ bool PreambleCache::write(CompilationDatabase &DB, const std::string &File,
   // one killed outright leaves it to prune(), after an hour.
   sys::RemoveFileOnSignal(Temp);
   int Status;
-  std::string WriteError;
   {
     std::unique_ptr<ClangTool> Tool = newTool(DB, File);
     clang::IgnoringDiagConsumer Quiet;
     Tool->setDiagnosticConsumer(&Quiet);
     SmallString<256> Abs(File);
     sys::fs::make_absolute(Abs);
-    Status = Tool->run(
-        newPreambleActionFactory(std::string(Abs), Text, std::string(Temp),
-                                 Read, WriteError)
-            .get());
+    Status = Tool->run(newPrefixPCHActionFactory(std::string(Abs), Prefix,
+                                                 std::string(Temp), Written)
+                           .get());
   }
-  bool Written = Status == 0 && WriteError.empty();
-  if (!Written && WriteError.rfind(std::string(Temp), 0) == 0) {
+  if (Status != 0 && Written.Refused.empty() && Written.WriteError.empty())
+    Written.Refused = "the preamble did not compile";
+  bool Done = Written.Refused.empty() && Written.WriteError.empty();
+  if (!Written.WriteError.empty()) {
     // A write that failed is worth a word (a full disk slows every run);
-    // a preamble that does not compile is just parsed in full.
-    warnCacheNotWritten(WriteError);
+    // a prefix that does not compile or that a PCH cannot stand for is
+    // just parsed in full.
+    warnCacheNotWritten(Written.WriteError);
   }
-  bool Kept = Written && !sys::fs::rename(Temp, PCH);
+  bool Kept = Done && !sys::fs::rename(Temp, PCH);
   if (!Kept)
     sys::fs::remove(Temp);
   sys::DontRemoveFileOnSignal(Temp);

@@ -2,7 +2,9 @@
 #ifndef TORCH_KEYCHECK_TOOLS_CLI_PREAMBLECACHE_H
 #define TORCH_KEYCHECK_TOOLS_CLI_PREAMBLECACHE_H
 
+#include "torch-keycheck/cache/PreamblePrefix.h"
 #include "torch-keycheck/cache/ResultCache.h"
+#include "torch-keycheck/extract/Extractor.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
@@ -14,13 +16,15 @@
 namespace torchkc {
 namespace cli {
 
-/// Parsed headers reused across runs: the PCH of a unit's preamble (its
-/// leading comments, #includes and #pragmas), written with the same
-/// library bodies skipped as the extraction skips, in the cache. It stands
-/// for the preamble while every file it read keeps its content (clang's own
+/// Parsed headers reused across runs and across units: the PCH of a unit's
+/// leading #includes and #defines (its preamble prefix, see
+/// PreamblePrefix.h), written with the same library bodies skipped as the
+/// extraction skips, in the cache. One PCH serves every unit that starts
+/// with the same directives under the same flags (the comments around them
+/// do not matter), while every file it read keeps its content (clang's own
 /// check of sizes and times is turned off: the cache checks content). A
-/// preamble gets a PCH the second time it is parsed, so a one-off run
-/// (a fresh CI machine) never pays for writing one.
+/// prefix gets a PCH the second time it is parsed, so a one-off run of one
+/// unit (a fresh CI machine) never pays for writing one.
 class PreambleCache {
 public:
   explicit PreambleCache(const std::string &CacheDir)
@@ -35,9 +39,11 @@ public:
     std::vector<std::string> Files;
   };
 
-  /// The PCH for File's preamble, writing it when its preamble was parsed
-  /// before and has none; nothing when the file has no preamble, on a
-  /// first sighting, or when the PCH cannot be written.
+  /// The PCH for File's preamble prefix, writing it when the prefix was
+  /// parsed before and has none; nothing when the file has no prefix, on a
+  /// first sighting, or when the PCH cannot be written or cannot stand for
+  /// the prefix (then not tried again while the files it read keep their
+  /// content).
   std::optional<Use> use(clang::tooling::CompilationDatabase &DB,
                          const std::string &File) const;
 
@@ -45,11 +51,18 @@ private:
   /// PCH files kept (tens of MB each); the least recently used go first.
   static constexpr size_t Kept = 16;
   void prune() const;
-  /// Writes the PCH of File's preamble Text to PCH (through a temporary
-  /// file); Read gets the files it read. False when it could not.
+  /// The cache key of File's prefix: the analyzer, the directives, the
+  /// flags without the unit's name and outputs, and the directories a
+  /// lookup may start from.
+  static std::string prefixKey(clang::tooling::CompilationDatabase &DB,
+                               const std::string &File,
+                               const PreamblePrefix &Prefix);
+  /// Writes the PCH of File's prefix to PCH (through a temporary file);
+  /// Written gets the files it read and why it could not. False when no
+  /// PCH was written.
   bool write(clang::tooling::CompilationDatabase &DB, const std::string &File,
-             const std::string &Text, const std::string &PCH,
-             std::vector<std::string> &Read) const;
+             const PreamblePrefix &Prefix, const std::string &PCH,
+             PrefixPCHResult &Written) const;
 
   ResultCache Results;
   std::string Dir;

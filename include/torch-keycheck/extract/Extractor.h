@@ -7,6 +7,7 @@
 #ifndef TORCH_KEYCHECK_EXTRACT_EXTRACTOR_H
 #define TORCH_KEYCHECK_EXTRACT_EXTRACTOR_H
 
+#include "torch-keycheck/cache/PreamblePrefix.h"
 #include "torch-keycheck/graph/RegistrationGraph.h"
 
 #include <cstdint>
@@ -66,22 +67,29 @@ std::unique_ptr<clang::tooling::FrontendActionFactory>
 newExtractionActionFactory(RegistrationGraph &G,
                            TranslationUnitCallback OnTU = nullptr);
 
-/// A frontend action factory that writes the PCH of MainFile's preamble
-/// (PreambleText, its leading bytes) to Output, skipping the same bodies as
-/// the extraction, and adds the files it read to Read. The main file is
-/// given to clang as a remapped buffer, so the PCH records it as
-/// overridden: a later parse of the whole file, longer than the preamble,
-/// loads the PCH without clang refusing the file as "modified since the AST
-/// file was built". Parsing the whole file with the PCH and clang's
-/// `-preamble-bytes` gives the same AST the extraction sees without it.
-/// When Output cannot be written (a full disk), WriteError says why and no
-/// file is left: the cache is an optimisation, never the end of a run.
+/// What writing a prefix PCH gave.
+struct PrefixPCHResult {
+  /// The files the parse read.
+  std::vector<std::string> Read;
+  /// Output could not be written (a full disk): no file is left, and the
+  /// cache, an optimisation, never ends the run.
+  std::string WriteError;
+  /// Why the PCH cannot stand for the prefix (a header without a guard, a
+  /// prefix that does not compile, ...): nothing was written.
+  std::string Refused;
+};
+
+/// A frontend action factory that writes the PCH of a preamble prefix (the
+/// unit MainFile's leading directives, given to clang as the main file's
+/// text) to Output, skipping the same bodies as the extraction. A unit
+/// parsed whole with the PCH loaded (`-include-pch`) runs its directives
+/// again: each #include the prefix names must be skipped by its header's
+/// guard and each macro it defines keep the prefix's definition, or the PCH
+/// is refused. The AST is then the one the extraction sees without it.
 std::unique_ptr<clang::tooling::FrontendActionFactory>
-newPreambleActionFactory(const std::string &MainFile,
-                         const std::string &PreambleText,
-                         const std::string &Output,
-                         std::vector<std::string> &Read,
-                         std::string &WriteError);
+newPrefixPCHActionFactory(const std::string &MainFile,
+                          const PreamblePrefix &Prefix,
+                          const std::string &Output, PrefixPCHResult &Result);
 
 } // namespace torchkc
 
