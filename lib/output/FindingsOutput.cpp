@@ -117,7 +117,8 @@ bool isSuppressed(const Finding &F, SourceLines &Lines) {
 }
 
 Severity effectiveSeverity(const Finding &F, const RenderOptions &Opts) {
-  if (F.Level == Severity::Warning && Opts.WarningsAsErrors.matches(F.Check))
+  if (F.Level == Severity::Warning &&
+      (Opts.AsError ? Opts.AsError(F) : Opts.WarningsAsErrors.matches(F.Check)))
     return Severity::Error;
   return F.Level;
 }

@@ -10,6 +10,7 @@
 #include "Commands.h"
 #include "Driver.h"
 #include "PreambleCache.h"
+#include "TidyConfig.h"
 
 #include "torch-keycheck/cache/ResultCache.h"
 #include "torch-keycheck/checks/SourceChecks.h"
@@ -90,96 +91,6 @@ int refuseMisusedOptions() {
     return error("--entry applies with --checkpoint");
   return Success;
 }
-
-/// Which findings are shown: --header-filter, --exclude-header-filter
-/// and --line-filter, read as clang-tidy reads them, except that findings
-/// in headers are shown by default (a model is usually declared in one).
-class ShownFilter {
-public:
-  /// Empty when the options parse; otherwise what is wrong with them.
-  std::string parse() {
-    for (auto [Opt, Name, Slot] :
-         {std::tuple{&HeaderFilter, "--header-filter", &Header},
-          std::tuple{&ExcludeHeaderFilter, "--exclude-header-filter",
-                     &ExcludeHeader}}) {
-      if (!Opt->getNumOccurrences())
-        continue;
-      Slot->emplace(*Opt);
-      std::string Why;
-      if (!(*Slot)->isValid(Why))
-        return std::string(Name) + ": '" + *Opt + "' is not a regular "
-               "expression: " + Why;
-    }
-    for (const std::string &F : Files)
-      Sources.insert(normalized(F));
-    if (!LineFilter.getNumOccurrences())
-      return "";
-    HasLineFilter = true;
-    nlohmann::json J;
-    std::string Why;
-    if (!parseJson(LineFilter.getValue(), J, Why))
-      return "--line-filter: " + Why;
-    const char *Shape = "--line-filter: expected a list of "
-                        "{\"name\": file, \"lines\": [[first, last], ...]}";
-    if (!J.is_array())
-      return Shape;
-    for (const nlohmann::json &E : J) {
-      if (!E.is_object() || !E.contains("name") || !E["name"].is_string())
-        return Shape;
-      FileLines L{E["name"].get<std::string>(), {}};
-      if (E.contains("lines")) {
-        if (!E["lines"].is_array())
-          return Shape;
-        for (const nlohmann::json &R : E["lines"]) {
-          if (!R.is_array() || R.size() != 2 || !R[0].is_number_unsigned() ||
-              !R[1].is_number_unsigned())
-            return Shape;
-          L.Ranges.push_back({R[0].get<uint64_t>(), R[1].get<uint64_t>()});
-        }
-      }
-      Lines.push_back(std::move(L));
-    }
-    return "";
-  }
-
-  bool shows(const SourceLoc &Loc) const {
-    std::string File = normalized(Loc.File.str());
-    if (!Sources.count(File) &&
-        ((Header && !Header->match(File)) ||
-         (ExcludeHeader && ExcludeHeader->match(File))))
-      return false;
-    if (!HasLineFilter)
-      return true;
-    // The first entry whose name ends the path decides, as clang-tidy's.
-    for (const FileLines &L : Lines) {
-      if (!StringRef(File).ends_with(L.Name))
-        continue;
-      if (L.Ranges.empty())
-        return true;
-      for (auto [First, Last] : L.Ranges)
-        if (First <= Loc.Line && Loc.Line <= Last)
-          return true;
-      return false;
-    }
-    return false;
-  }
-
-private:
-  static std::string normalized(StringRef Path) {
-    SmallString<256> P(Path);
-    sys::fs::make_absolute(P);
-    sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-    return std::string(P);
-  }
-  struct FileLines {
-    std::string Name;
-    std::vector<std::pair<uint64_t, uint64_t>> Ranges;
-  };
-  std::optional<Regex> Header, ExcludeHeader;
-  bool HasLineFilter = false;
-  std::vector<FileLines> Lines;
-  std::set<std::string> Sources;
-};
 
 /// Applies the fix-its of Fs to their files, as clang-tidy --fix does: a
 /// fix-it that overlaps another is not applied. Returns how many were;
@@ -412,41 +323,69 @@ UnitCacheHooks cacheHooks(ResultCache &Cache, CompilationDatabase &DB,
   return Hooks;
 }
 
+/// A finding as the de-duplication knows it.
+using FindingId = std::tuple<CheckId, std::string, std::string>;
+FindingId idOf(const Finding &F) { return {F.Check, F.Loc.str(), F.Message}; }
+
+/// The configuration each finding is judged under: its unit's (as
+/// clang-tidy judges a finding under its main file's); for a header's
+/// finding reached from several units, the first unit's that shows it.
+using ConfigChoice = std::function<const UnitConfig &(const Finding &)>;
+
 /// Every unit's findings, in source order, a header's reached from several
 /// units once; an error (returned) when a unit's project checks stopped.
+/// ConfigOf[I] is unit I's configuration; Judge gets each finding's.
 int wholeSourceFindings(std::vector<UnitResult> &Results,
-                        std::vector<Finding> &Found) {
+                        const std::vector<const UnitConfig *> &ConfigOf,
+                        std::vector<Finding> &Found, ConfigChoice &Judge) {
+  auto Chosen = std::make_shared<std::map<FindingId, const UnitConfig *>>();
+  auto Choose = [&](const Finding &F, const UnitConfig *C) {
+    const UnitConfig *&Slot = (*Chosen)[idOf(F)];
+    bool Shows = C->Enabled.matches(F.Check) &&
+                 (!F.Loc.valid() || C->Shows.shows(F.Loc));
+    if (!Slot || (Shows && !(Slot->Enabled.matches(F.Check) &&
+                             (!F.Loc.valid() || Slot->Shows.shows(F.Loc)))))
+      Slot = C;
+  };
   // As a linker would: a constructor one unit declares and another
   // defines is no finding; one that no unit defines is.
   std::set<std::string> Defined;
   for (const UnitResult &R : Results)
     Defined.insert(R.DefinedClasses.begin(), R.DefinedClasses.end());
-  for (UnitResult &R : Results) {
+  for (size_t I = 0; I < Results.size(); ++I) {
+    UnitResult &R = Results[I];
     if (!R.SiteError.empty())
       return error(R.SiteError);
+    for (const Finding &F : R.Found)
+      Choose(F, ConfigOf[I]);
     Found.insert(Found.end(), std::make_move_iterator(R.Found.begin()),
                  std::make_move_iterator(R.Found.end()));
     for (auto &[Class, F] : R.MissingDefinitions)
-      if (!Defined.count(Class))
+      if (!Defined.count(Class)) {
+        Choose(F, ConfigOf[I]);
         Found.push_back(std::move(F));
+      }
   }
+  const UnitConfig *First = ConfigOf.front();
+  Judge = [Chosen, First](const Finding &F) -> const UnitConfig & {
+    auto It = Chosen->find(idOf(F));
+    return It == Chosen->end() ? *First : *It->second;
+  };
   sortBySourceLocation(Found);
-  std::set<std::tuple<CheckId, std::string, std::string>> Reported;
-  Found.erase(
-      std::remove_if(
-          Found.begin(), Found.end(),
-          [&](const Finding &F) {
-            return !Reported.insert({F.Check, F.Loc.str(), F.Message}).second;
-          }),
-      Found.end());
+  std::set<FindingId> Reported;
+  Found.erase(std::remove_if(Found.begin(), Found.end(),
+                             [&](const Finding &F) {
+                               return !Reported.insert(idOf(F)).second;
+                             }),
+              Found.end());
   return Success;
 }
 
-/// The findings --checks enables, NOLINT and the filters applied, rendered
-/// in --format (and the fix-its to --export-fixes); Findings when one is an
-/// error. Kept gets the findings shown.
-int renderFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
-                   const ShownFilter &Shows, const SarifInvocation &Invocation,
+/// The findings the configuration enables, NOLINT and the filters applied,
+/// rendered in --format (and the fix-its to --export-fixes); Findings when
+/// one is an error. Kept gets the findings shown.
+int renderFindings(std::vector<Finding> &Found, const ConfigChoice &Judge,
+                   const SarifInvocation &Invocation,
                    std::vector<Finding> &Kept) {
   RenderOptions Opts;
   Opts.BaseDir = currentDir();
@@ -457,16 +396,17 @@ int renderFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
                     ? sys::Process::StandardOutIsDisplayed() &&
                           !sys::Process::GetEnv("NO_COLOR")
                     : UseColor == cl::BOU_TRUE);
-  if (WarningsAsErrors.getNumOccurrences())
-    Opts.WarningsAsErrors = CheckFilter(
-        WarningsAsErrors.empty() ? std::string("*") : WarningsAsErrors);
+  Opts.AsError = [&](const Finding &F) {
+    return Judge(F).AsErrors.matches(F.Check);
+  };
   SourceLines Lines;
   std::vector<Finding> Shown, Suppressed;
   size_t Warnings = 0, Errors = 0, Hidden = 0;
   for (Finding &F : Found) {
-    if (!Enabled.matches(F.Check))
+    const UnitConfig &C = Judge(F);
+    if (!C.Enabled.matches(F.Check))
       continue;
-    if (F.Loc.valid() && !Shows.shows(F.Loc)) {
+    if (F.Loc.valid() && !C.Shows.shows(F.Loc)) {
       ++Hidden;
       continue;
     }
@@ -501,7 +441,7 @@ int renderFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
       if (!Suppressed.empty())
         errs() << "; " << Suppressed.size() << " suppressed by NOLINT";
       if (Hidden)
-        errs() << "; " << Hidden << " outside --header-filter or "
+        errs() << "; " << Hidden << " outside the header filter or "
                << "--line-filter";
       errs() << ".\n";
     }
@@ -511,10 +451,10 @@ int renderFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
 }
 
 /// renderFindings, then the shown findings' fix-its applied under --fix.
-int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
-                 const ShownFilter &Shows, const SarifInvocation &Invocation) {
+int emitFindings(std::vector<Finding> &Found, const ConfigChoice &Judge,
+                 const SarifInvocation &Invocation) {
   std::vector<Finding> Shown;
-  int Status = renderFindings(Found, Enabled, Shows, Invocation, Shown);
+  int Status = renderFindings(Found, Judge, Invocation, Shown);
   if (!Fix && !FixErrors)
     return Status;
   if (!Invocation.Successful && !FixErrors) {
@@ -537,7 +477,12 @@ int emitFindings(std::vector<Finding> &Found, const CheckFilter &Enabled,
 /// The findings of the mode the options chose, from each unit's result or
 /// the merged graph; an error (returned) when there are none to give.
 int gather(bool AgainstCheckpoints, std::vector<UnitResult> &Results,
-           const RegistrationGraph &Graph, std::vector<Finding> &Found) {
+           const RegistrationGraph &Graph,
+           const std::vector<const UnitConfig *> &ConfigOf,
+           std::vector<Finding> &Found, ConfigChoice &Judge) {
+  // One model, one configuration: the first source's.
+  const UnitConfig *First = ConfigOf.front();
+  Judge = [First](const Finding &) -> const UnitConfig & { return *First; };
   if (AgainstCheckpoints) {
     auto First = std::find_if(Results.begin(), Results.end(),
                               [](const UnitResult &R) { return R.Judged; });
@@ -573,7 +518,8 @@ int gather(bool AgainstCheckpoints, std::vector<UnitResult> &Results,
                                " (nor in any unit analysed); the keys it "
                                "would register are not checked"});
       }
-  } else if (int Status = wholeSourceFindings(Results, Found)) {
+  } else if (int Status =
+                 wholeSourceFindings(Results, ConfigOf, Found, Judge)) {
     return Status;
   }
   return Success;
@@ -595,24 +541,58 @@ int runCheck(int Argc, const char **Argv) {
       "torch-keycheck check: report registration hazards in LibTorch model "
       "classes\n",
       {&Category, &CheckCategory}, /*AllowSarif=*/true);
-  CheckFilter Enabled(Checks);
-  if (ListChecks)
-    return listChecks(Enabled);
+  // The configuration, as clang-tidy reads it: .clang-tidy files (or
+  // --config, --config-file) under the command line's flags.
+  std::unique_ptr<TidyConfig> Configs = TidyConfig::fromCommandLine();
+  if (!Configs)
+    return ToolError;
+  if (ListChecks || DumpConfig || ExplainConfig) {
+    // For the first source, or the current directory, as clang-tidy's.
+    std::string For = !Sources.empty() ? Sources.front()
+                                       : currentDir() + "/dummy.cpp";
+    const UnitConfig *C = Configs->forFile(For);
+    if (!C)
+      return ToolError;
+    if (DumpConfig)
+      outs() << Configs->dump(For);
+    else if (ExplainConfig)
+      outs() << Configs->explain(For);
+    else
+      return listChecks(C->Enabled);
+    return Success;
+  }
   if (!DB)
     return ToolError;
-  // As clang-tidy: a --checks that enables nothing (`-*`, a misspelt glob)
-  // is an error, not a run that checks nothing and passes.
+  std::vector<const UnitConfig *> ConfigOf;
+  for (const std::string &F : Files) {
+    const UnitConfig *C = Configs->forFile(F);
+    if (!C)
+      return ToolError;
+    ConfigOf.push_back(C);
+  }
+  // As clang-tidy: a configuration that enables nothing (`-*`, a misspelt
+  // glob) is an error, not a run that checks nothing and passes.
   bool AnyEnabled = false;
-  for (const CheckInfo &C : allChecks())
-    AnyEnabled |= Enabled.matches(C.Name);
-  if (!AnyEnabled)
-    return error("no checks enabled by --checks='" + Checks +
-                 "' (torch-keycheck check --list-checks lists them)");
+  for (const UnitConfig *C : ConfigOf)
+    for (const CheckInfo &Info : allChecks())
+      AnyEnabled |= C->Enabled.matches(Info.Name);
+  if (!AnyEnabled) {
+    const UnitConfig &C = *ConfigOf.front();
+    if (C.ChecksFrom == "command-line option '-checks'")
+      return error("no checks enabled by --checks='" + Checks +
+                   "' (torch-keycheck check --list-checks lists them)");
+    return error("no checks enabled: Checks '" + C.ChecksThere + "' in " +
+                 C.ChecksFrom +
+                 " leaves no torch-* check; add torch-* to it, or pass "
+                 "--checks=torch-*");
+  }
   if (int Refused = refuseMisusedOptions())
     return Refused;
-  ShownFilter Shows;
-  if (std::string Problem = Shows.parse(); !Problem.empty())
-    return error(Problem);
+  // CheckOptions stand in for the flags not given.
+  if (ProjectFile.empty())
+    ProjectFile = ConfigOf.front()->ProjectFile;
+  if (CheckpointRoot.empty())
+    CheckpointRoot = ConfigOf.front()->CheckpointRoot;
   Checkpoints Ckpts;
   if (int Status = readCheckpoints(Ckpts))
     return Status;
@@ -668,7 +648,8 @@ int runCheck(int Argc, const char **Argv) {
       judge(Graph, Ckpts, Given, R);
     }
   std::vector<Finding> Found;
-  if (int Status = gather(Ckpts.any(), Results, Graph, Found))
+  ConfigChoice Judge;
+  if (int Status = gather(Ckpts.any(), Results, Graph, ConfigOf, Found, Judge))
     return Status;
   SarifInvocation Invocation;
   Invocation.ToolVersion = TORCHKC_VERSION;
@@ -684,7 +665,7 @@ int runCheck(int Argc, const char **Argv) {
     Invocation.Successful = false;
     Invocation.Problems.push_back(NotCompiled);
   }
-  int Status = emitFindings(Found, Enabled, Shows, Invocation);
+  int Status = emitFindings(Found, Judge, Invocation);
   if (ToolStatus != 0 && Status != ToolError)
     return error(NotCompiled);
   return Status;

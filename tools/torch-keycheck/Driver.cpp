@@ -152,7 +152,8 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
           (AllowSarif ? ", json or sarif)" : " or json)"));
     return nullptr;
   }
-  if (ListChecks)
+  // Answered from the configuration alone.
+  if (ListChecks || DumpConfig || ExplainConfig)
     return nullptr;
   if (Jobs == 0)
     Jobs = std::max(1u, llvm::hardware_concurrency().compute_thread_count());

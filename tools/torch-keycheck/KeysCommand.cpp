@@ -31,11 +31,13 @@ int refuseOtherCommandsOptions() {
   if (Checks.getNumOccurrences() || WarningsAsErrors.getNumOccurrences() ||
       ListChecks || !Checkpoint.empty() || !Entry.empty() || AllowUnexpected ||
       !ExportFixes.empty() || !OptimizerCheckpoint.empty() ||
-      !OptimizerKind.empty())
+      !OptimizerKind.empty() || Config.getNumOccurrences() ||
+      !ConfigFile.empty() || DumpConfig || ExplainConfig)
     return error("--checks, --warnings-as-errors, --list-checks, "
                  "--checkpoint, --optimizer-checkpoint, --optimizer, --entry, "
-                 "--allow-unexpected and --export-fixes are options of "
-                 "'check'");
+                 "--allow-unexpected, --export-fixes and the configuration "
+                 "options (--config, --config-file, --dump-config, "
+                 "--explain-config) are options of 'check'");
   if (Update)
     return error("--update is an option of 'golden'");
   return Success;

@@ -169,6 +169,27 @@ cl::opt<std::string> LineFilter(
              "--line-filter: [{\"name\":\"file.cpp\",\"lines\":[[1,3],[5,7]]},"
              "{\"name\":\"file.h\"}]"),
     cl::value_desc("json"), cl::cat(CheckCategory));
+cl::opt<std::string> Config(
+    "config",
+    cl::desc("Configuration in clang-tidy's YAML/JSON, instead of the "
+             ".clang-tidy files: \"{Checks: 'torch-*', "
+             "WarningsAsErrors: 'torch-checkpoint-*'}\""),
+    cl::value_desc("yaml"), cl::cat(CheckCategory));
+cl::opt<std::string> ConfigFile(
+    "config-file",
+    cl::desc("Read the configuration from this file instead of the "
+             ".clang-tidy files"),
+    cl::value_desc("file"), cl::cat(CheckCategory));
+cl::opt<bool> DumpConfig(
+    "dump-config",
+    cl::desc("Print the configuration in force for the first source (its "
+             ".clang-tidy and the command line) as YAML, and exit"),
+    cl::cat(CheckCategory));
+cl::opt<bool> ExplainConfig(
+    "explain-config",
+    cl::desc("For each enabled check, print the configuration that enables "
+             "it, and exit"),
+    cl::cat(CheckCategory));
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the checks --checks enables and exit"),
                          cl::cat(CheckCategory));

@@ -9,6 +9,7 @@
 
 #include "torch-keycheck/checks/Findings.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct RenderOptions {
   std::string BaseDir; ///< paths below it are shown relative to it
   /// Findings of checks matching it are errors (`-warnings-as-errors`).
   CheckFilter WarningsAsErrors;
+  /// When set, decides instead of WarningsAsErrors (a configuration per
+  /// unit).
+  std::function<bool(const Finding &)> AsError;
   /// ANSI colours as clang uses them, for a terminal.
   bool Color = false;
 };
