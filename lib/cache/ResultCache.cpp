@@ -51,8 +51,14 @@ std::string ResultCache::defaultDir() {
 std::string ResultCache::fileDigest(const std::string &Path) {
   auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
                                          /*RequiresNullTerminator=*/false);
-  if (!Buf)
-    return "absent";
+  if (!Buf) {
+    // A directory that appears (an include directory created after a run)
+    // or a file that cannot be read differs from nothing there.
+    llvm::sys::fs::file_status St;
+    if (llvm::sys::fs::status(Path, St))
+      return "absent";
+    return llvm::sys::fs::is_directory(St) ? "directory" : "unreadable";
+  }
   return hex(llvm::xxh3_64bits((*Buf)->getBuffer()));
 }
 

@@ -16,6 +16,7 @@
 #include "clang/Frontend/MultiplexConsumer.h"
 #include "clang/Frontend/Utils.h"
 #include "clang/Lex/HeaderSearch.h"
+#include "clang/Lex/HeaderSearchOptions.h"
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Sema/SemaConsumer.h"
@@ -23,10 +24,87 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <set>
 
 namespace torchkc {
 namespace extract {
 namespace {
+
+/// The paths each #include looked at before the header it found: next to
+/// the including file (for a quoted name) and in the project's earlier
+/// include directories, and the project's include directories that do not
+/// exist. None
+/// existed; a header created at one later would be read instead, so a
+/// cached result depends on their staying absent.
+class IncludeLookups : public PPCallbacks {
+public:
+  IncludeLookups(const CompilerInstance &CI, std::vector<std::string> &Absent)
+      : PP(CI.getPreprocessor()), Absent(Absent) {
+    // A directory of the include path that does not exist is left out of
+    // the search; created later, it is searched: it counts as absent.
+    for (const HeaderSearchOptions::Entry &E :
+         CI.getHeaderSearchOpts().UserEntries)
+      if ((E.Group == frontend::Quoted || E.Group == frontend::Angled) &&
+          !E.Path.empty() && !llvm::sys::fs::exists(E.Path) &&
+          Seen.insert(absolute(E.Path)).second)
+        Absent.push_back(absolute(E.Path));
+  }
+
+  void InclusionDirective(SourceLocation HashLoc, const Token &IncludeTok,
+                          StringRef FileName, bool IsAngled, CharSourceRange,
+                          OptionalFileEntryRef File, StringRef SearchPath,
+                          StringRef, const Module *, bool,
+                          SrcMgr::CharacteristicKind) override {
+    // #include_next and #import start elsewhere; an absolute name is not
+    // looked up.
+    if (!File || IncludeTok.getIdentifierInfo()->getPPKeywordID() !=
+                     tok::pp_include ||
+        llvm::sys::path::is_absolute(FileName))
+      return;
+    std::string Found = absolute(SearchPath);
+    const SourceManager &SM = PP.getSourceManager();
+    const HeaderSearch &HS = PP.getHeaderSearchInfo();
+    std::vector<std::string> Tried;
+    if (!IsAngled)
+      if (OptionalFileEntryRef Includer = SM.getFileEntryRefForID(
+              SM.getFileID(SM.getExpansionLoc(HashLoc))))
+        Tried.push_back(absolute(Includer->getDir().getName()));
+    // The project's own directories (-iquote, -I), not the system's: a
+    // header appears there as the project grows, where a system directory
+    // changes with a package, which changes the headers read too.
+    for (auto It = IsAngled ? HS.angled_dir_begin() : HS.search_dir_begin();
+         It != HS.angled_dir_end(); ++It) {
+      // A header map or a framework: the order cannot be read off here.
+      if (!It->isNormalDir())
+        return;
+      Tried.push_back(absolute(It->getDirRef()->getName()));
+    }
+    // Found in a system directory: every project directory was tried.
+    if (std::find(Tried.begin(), Tried.end(), Found) == Tried.end())
+      Tried.push_back(Found);
+    auto Where = std::find(Tried.begin(), Tried.end(), Found);
+    for (auto It = Tried.begin(); It != Where; ++It) {
+      llvm::SmallString<256> P(*It);
+      llvm::sys::path::append(P, FileName);
+      llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+      if (Seen.insert(std::string(P)).second && !llvm::sys::fs::exists(P))
+        Absent.push_back(std::string(P));
+    }
+  }
+
+private:
+  static std::string absolute(StringRef Dir) {
+    llvm::SmallString<256> P(Dir);
+    llvm::sys::fs::make_absolute(P);
+    llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+    return std::string(P);
+  }
+  const Preprocessor &PP;
+  std::vector<std::string> &Absent;
+  std::set<std::string> Seen;
+};
 
 class ExtractionConsumer : public SemaConsumer {
 public:
@@ -39,6 +117,7 @@ public:
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     RegistrationGraph TU;
+    TU.InputFiles = std::move(Absent);
     extractUnit(Ctx, TheSema, TU, OnTU, /*RecordInputFiles=*/true);
     G.merge(std::move(TU));
   }
@@ -50,6 +129,9 @@ public:
   bool shouldSkipFunctionBody(Decl *D) override {
     return isLibraryLocation(SM, D->getLocation());
   }
+
+  /// Where the unit's #includes looked and found nothing.
+  std::vector<std::string> Absent;
 
 private:
   const SourceManager &SM;
@@ -66,7 +148,10 @@ public:
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef) override {
     CI.getFrontendOpts().SkipFunctionBodies = true;
-    return std::make_unique<ExtractionConsumer>(CI, G, OnTU);
+    auto Consumer = std::make_unique<ExtractionConsumer>(CI, G, OnTU);
+    CI.getPreprocessor().addPPCallbacks(
+        std::make_unique<IncludeLookups>(CI, Consumer->Absent));
+    return Consumer;
   }
 
 private:
@@ -197,6 +282,8 @@ public:
                                                Prefix.Guards, Result.Refused);
     Watched = Watch.get();
     CI.getPreprocessor().addPPCallbacks(std::move(Watch));
+    CI.getPreprocessor().addPPCallbacks(
+        std::make_unique<IncludeLookups>(CI, Result.Read));
     PP = &CI.getPreprocessor();
     // The PCH is serialized into memory and written to Output here, not
     // through clang's output stream: a write error there (a full disk) is

@@ -44,7 +44,8 @@ public:
   bool store(const std::string &Key, const std::vector<std::string> &DependsOn,
              const std::string &Result) const;
 
-  /// A hex digest of a file's content ("absent" when it cannot be read).
+  /// A hex digest of a file's content; "absent" when nothing is there,
+  /// "directory" or "unreadable" when something is that cannot be read.
   static std::string fileDigest(const std::string &Path);
   /// A hex digest of Text.
   static std::string textDigest(const std::string &Text);
