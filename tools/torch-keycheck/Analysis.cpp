@@ -14,10 +14,17 @@
 
 #include "llvm/Support/InitLLVM.h"
 
+#include <csignal>
+
 /// Entry point of the analysis module: Argv[0] is "torch-keycheck <command>".
 extern "C" __attribute__((visibility("default"))) int
 torchkc_analysis_main(const char *Command, int Argc, const char **Argv) {
   llvm::InitLLVM X(Argc, Argv);
+  // LLVM's crash handler takes SIGXFSZ: a write past the file-size limit
+  // (ulimit -f) would end the run with a stack dump. Ignored, the write
+  // fails with EFBIG and is handled as any failed write (the cache's is a
+  // warning, as on a full disk).
+  ::signal(SIGXFSZ, SIG_IGN);
   llvm::StringRef Name(Command);
   if (Name == "keys")
     return torchkc::cli::runKeys(Argc, Argv);
