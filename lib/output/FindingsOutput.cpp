@@ -1,5 +1,9 @@
 //===- FindingsOutput.cpp - Suppressing and printing findings -------------===//
 #include "torch-keycheck/output/FindingsOutput.h"
+
+#include "clang/Tooling/DiagnosticsYaml.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "torch-keycheck/support/Files.h"
 #include "torch-keycheck/support/Json.h"
 
@@ -482,34 +486,55 @@ static std::string yamlQuote(const std::string &S) {
 }
 
 std::string renderFixesYaml(const std::vector<Finding> &Fs,
-                            const std::string &MainSourceFile) {
-  std::ostringstream OS;
-  OS << "---\nMainSourceFile:  " << yamlQuote(MainSourceFile)
-     << "\nDiagnostics:\n";
-  bool Any = false;
+                            const std::string &MainSourceFile,
+                            const std::string &BuildDirectory,
+                            const RenderOptions &Opts) {
+  auto Absolute = [](llvm::StringRef Path) {
+    llvm::SmallString<256> P(Path);
+    llvm::sys::fs::make_absolute(P);
+    return std::string(P);
+  };
+  auto Message = [&](const std::string &Text, const SourceLoc &Loc) {
+    clang::tooling::DiagnosticMessage M(Text);
+    if (Loc.valid()) {
+      long long At = byteOffset(Loc);
+      M.FilePath = Absolute(Loc.File.str());
+      M.FileOffset = At < 0 ? 0 : static_cast<unsigned>(At);
+    }
+    return M;
+  };
+  // As clang-tidy writes it (clang's own YAML traits): every diagnostic
+  // shown, its notes, its fix-its under its message.
+  clang::tooling::TranslationUnitDiagnostics TU;
+  TU.MainSourceFile = MainSourceFile;
   for (const Finding &F : Fs) {
-    if (F.Fixes.empty())
-      continue;
-    Any = true;
-    long long At = byteOffset(F.Loc);
-    OS << "  - DiagnosticName:  " << checkName(F.Check) << "\n"
-       << "    DiagnosticMessage:\n"
-       << "      Message:         " << yamlQuote(F.Message) << "\n"
-       << "      FilePath:        " << yamlQuote(F.Loc.File) << "\n"
-       << "      FileOffset:      " << (At < 0 ? 0 : At) << "\n"
-       << "      Replacements:\n";
-    for (const FixIt &X : F.Fixes)
-      OS << "        - FilePath:        " << yamlQuote(X.Loc.File) << "\n"
-         << "          Offset:          " << byteOffset(X.Loc) << "\n"
-         << "          Length:          " << X.Length << "\n"
-         << "          ReplacementText: " << yamlQuote(X.Replacement) << "\n";
-    OS << "    Level:           "
-       << (F.Level == Severity::Error ? "Error" : "Warning") << "\n";
+    Severity S = effectiveSeverity(F, Opts);
+    clang::tooling::Diagnostic D(
+        checkName(F.Check),
+        S == Severity::Error     ? clang::tooling::Diagnostic::Error
+        : S == Severity::Warning ? clang::tooling::Diagnostic::Warning
+                                 : clang::tooling::Diagnostic::Remark,
+        BuildDirectory);
+    D.Message = Message(F.Message, F.Loc);
+    for (const FixIt &X : F.Fixes) {
+      long long At = byteOffset(X.Loc);
+      if (!X.Loc.valid() || At < 0)
+        continue;
+      std::string File = Absolute(X.Loc.File.str());
+      // Overlapping fix-its of one finding: the first stands.
+      llvm::consumeError(D.Message.Fix[File].add(clang::tooling::Replacement(
+          File, static_cast<unsigned>(At), X.Length, X.Replacement)));
+    }
+    for (const Note &N : F.Notes)
+      D.Notes.push_back(Message(N.Message, N.Loc));
+    TU.Diagnostics.push_back(std::move(D));
   }
-  if (!Any)
-    OS << "  []\n";
-  OS << "...\n";
-  return OS.str();
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  llvm::yaml::Output YAML(OS);
+  YAML << TU;
+  OS.flush();
+  return Out;
 }
 
 } // namespace torchkc

@@ -386,6 +386,7 @@ int wholeSourceFindings(std::vector<UnitResult> &Results,
 /// one is an error. Kept gets the findings shown.
 int renderFindings(std::vector<Finding> &Found, const ConfigChoice &Judge,
                    const SarifInvocation &Invocation,
+                   const std::string &BuildDirectory,
                    std::vector<Finding> &Kept) {
   RenderOptions Opts;
   Opts.BaseDir = currentDir();
@@ -426,7 +427,7 @@ int renderFindings(std::vector<Finding> &Found, const ConfigChoice &Judge,
       return error(ExportFixes + ": " + EC.message());
     SmallString<256> Main(Files.front());
     sys::fs::make_absolute(Main);
-    YAML << renderFixesYaml(Shown, std::string(Main));
+    YAML << renderFixesYaml(Shown, std::string(Main), BuildDirectory, Opts);
   }
   if (Format == "json") {
     outs() << renderFindingsJson(Shown, Suppressed.size(), Opts);
@@ -452,9 +453,11 @@ int renderFindings(std::vector<Finding> &Found, const ConfigChoice &Judge,
 
 /// renderFindings, then the shown findings' fix-its applied under --fix.
 int emitFindings(std::vector<Finding> &Found, const ConfigChoice &Judge,
-                 const SarifInvocation &Invocation) {
+                 const SarifInvocation &Invocation,
+                 const std::string &BuildDirectory) {
   std::vector<Finding> Shown;
-  int Status = renderFindings(Found, Judge, Invocation, Shown);
+  int Status =
+      renderFindings(Found, Judge, Invocation, BuildDirectory, Shown);
   if (!Fix && !FixErrors)
     return Status;
   if (!Invocation.Successful && !FixErrors) {
@@ -665,7 +668,14 @@ int runCheck(int Argc, const char **Argv) {
     Invocation.Successful = false;
     Invocation.Problems.push_back(NotCompiled);
   }
-  int Status = emitFindings(Found, Judge, Invocation);
+  // The first unit's compile directory, as clang-tidy's BuildDirectory.
+  SmallString<256> BuildDirectory;
+  for (const CompileCommand &C : DB->getCompileCommands(Files.front()))
+    BuildDirectory = C.Directory;
+  sys::fs::make_absolute(BuildDirectory);
+  sys::path::remove_dots(BuildDirectory, /*remove_dot_dot=*/true);
+  int Status =
+      emitFindings(Found, Judge, Invocation, std::string(BuildDirectory));
   if (ToolStatus != 0 && Status != ToolError)
     return error(NotCompiled);
   return Status;

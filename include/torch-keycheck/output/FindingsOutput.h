@@ -89,10 +89,13 @@ std::string checkHelpUri(CheckId Id, const std::string &ToolVersion);
 /// Text; std::string::npos when Text has no such line.
 size_t byteOffsetIn(const std::string &Text, unsigned Line, unsigned Column);
 
-/// The fix-its as clang-tidy's --export-fixes YAML, which
+/// The findings and their fix-its as clang-tidy's --export-fixes YAML
+/// (clang's TranslationUnitDiagnostics, with BuildDirectory), which
 /// clang-apply-replacements applies.
 std::string renderFixesYaml(const std::vector<Finding> &Fs,
-                            const std::string &MainSourceFile);
+                            const std::string &MainSourceFile,
+                            const std::string &BuildDirectory,
+                            const RenderOptions &Opts);
 
 } // namespace torchkc
 
