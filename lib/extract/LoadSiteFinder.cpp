@@ -4,6 +4,8 @@
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/Path.h"
 
+#include <set>
+
 namespace torchkc {
 namespace extract {
 
@@ -51,7 +53,7 @@ bool LoadSiteFinder::VisitCallExpr(CallExpr *CE) {
   noteLoaderHelper(CE, FD);
   // A call of a user function with a model and a path: a load site if
   // that function turns out to be a loading helper.
-  if (CE->getNumArgs() >= 2 && !FD->getQualifiedNameAsString().empty() &&
+  if (CE->getNumArgs() >= 1 && !FD->getQualifiedNameAsString().empty() &&
       !inTorchNamespace(FD))
     HelperCalls.push_back(CE);
   if (CE->getNumArgs() < 2 || FD->getName() != "load" ||
@@ -95,28 +97,39 @@ void LoadSiteFinder::noteLoaderPath(const Expr *PathExpr) {
         holderImpl(T) ? holderImpl(T) : sharedPtrPointee(T);
     if ((RD && (isTorchModuleBase(RD) || derivesFromModule(RD))) ||
         (Impl && (isTorchModuleBase(Impl) || derivesFromModule(Impl)))) {
-      Helpers[Helper->getCanonicalDecl()] = {P->getFunctionScopeIndex(),
-                                             Param->getFunctionScopeIndex()};
+      Helpers[Helper->getCanonicalDecl()] = {
+          P->getFunctionScopeIndex(), Param->getFunctionScopeIndex(), {}};
       return;
     }
   }
 }
 
 void LoadSiteFinder::finish() {
-  for (const CallExpr *CE : HelperCalls) {
-    const FunctionDecl *FD = CE->getDirectCallee();
-    auto It = Helpers.find(FD->getCanonicalDecl());
-    if (It == Helpers.end())
-      continue;
-    auto [ModelArg, PathArg] = It->second;
-    if (ModelArg >= CE->getNumArgs() || PathArg >= CE->getNumArgs())
-      continue;
-    const Expr *Model = CE->getArg(ModelArg)->IgnoreParenImpCasts();
-    // `*net` passes the holder's module.
-    if (const auto *Deref = dyn_cast<CXXOperatorCallExpr>(Model))
-      if (Deref->getOperator() == OO_Star && Deref->getNumArgs() == 1)
-        Model = Deref->getArg(0)->IgnoreParenImpCasts();
-    addLoadSite(CE, Model, pathOf(CE->getArg(PathArg)));
+  // A helper's call may itself pass a parameter, making its caller a
+  // helper: repeated until no call is left to judge (a bounded chain).
+  std::set<const CallExpr *> Done;
+  for (int Round = 0; Round < 8; ++Round) {
+    size_t Before = Done.size();
+    for (const CallExpr *CE : HelperCalls) {
+      const FunctionDecl *FD = CE->getDirectCallee();
+      auto It = Helpers.find(FD->getCanonicalDecl());
+      if (It == Helpers.end() || Done.count(CE))
+        continue;
+      Done.insert(CE);
+      const Helper &H = It->second;
+      if (H.ModelArg >= CE->getNumArgs() ||
+          (H.PathArg && *H.PathArg >= CE->getNumArgs()))
+        continue;
+      const Expr *Model = CE->getArg(H.ModelArg)->IgnoreParenImpCasts();
+      // `*net` passes the holder's module.
+      if (const auto *Deref = dyn_cast<CXXOperatorCallExpr>(Model))
+        if (Deref->getOperator() == OO_Star && Deref->getNumArgs() == 1)
+          Model = Deref->getArg(0)->IgnoreParenImpCasts();
+      addLoadSite(CE, Model,
+                  H.PathArg ? pathOf(CE->getArg(*H.PathArg)) : H.Path);
+    }
+    if (Done.size() == Before)
+      break;
   }
 }
 
@@ -134,14 +147,22 @@ void LoadSiteFinder::addLoadSite(const CallExpr *Call, const Expr *ModelRef,
   const SourceManager &SM = Ctx.getSourceManager();
   const auto *Ref = dyn_cast<DeclRefExpr>(ModelRef);
   const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
-  // A parameter was constructed by the caller: its calls are the sites.
-  if (!Var || isa<ParmVarDecl>(Var))
+  if (!Var)
     return;
-  QualType T = Var->getType();
+  QualType T = Var->getType().getNonReferenceType();
   const CXXRecordDecl *Impl =
       holderImpl(T) ? holderImpl(T) : sharedPtrPointee(T);
   if (!Impl || !derivesFromModule(Impl) || inTorchNamespace(Impl))
     return;
+  // A parameter was constructed by the caller: its calls are the sites
+  // (`void restore(Net &net) { torch::load(net, "net.pt"); }`).
+  if (const auto *Param = dyn_cast<ParmVarDecl>(Var)) {
+    if (const auto *Fn =
+            dyn_cast_or_null<FunctionDecl>(Param->getDeclContext()))
+      Helpers.try_emplace(Fn->getCanonicalDecl(),
+                          Helper{Param->getFunctionScopeIndex(), {}, Path});
+    return;
+  }
   LoadSite S;
   S.Class = className(Impl);
   S.Variable = Var->getNameAsString();

@@ -14,6 +14,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,7 +71,8 @@ private:
 
   /// A load site at Call of the checkpoint at Path into the variable
   /// ModelRef names, when it is a local holder or shared_ptr of a user
-  /// module class.
+  /// module class. When it is a parameter of such a type, the function is
+  /// a loading helper of that path: its calls are the sites.
   void addLoadSite(const CallExpr *Call, const Expr *ModelRef,
                    const CheckpointPath &Path);
 
@@ -84,10 +86,16 @@ private:
   std::vector<LoadSite> &Sites;
   /// The path each InputArchive variable was given by load_from.
   std::map<const Decl *, CheckpointPath> ArchivePaths;
-  /// Loading helpers: (module parameter, path parameter) indices.
-  std::map<const FunctionDecl *, std::pair<unsigned, unsigned>> Helpers;
-  /// Calls of user functions with two or more arguments, judged in
-  /// finish() once every loading helper is known.
+  /// A loading helper: the index of its module parameter, and of its path
+  /// parameter or else the path it loads itself.
+  struct Helper {
+    unsigned ModelArg = 0;
+    std::optional<unsigned> PathArg;
+    CheckpointPath Path;
+  };
+  std::map<const FunctionDecl *, Helper> Helpers;
+  /// Calls of user functions with arguments, judged in finish() once every
+  /// loading helper is known.
   std::vector<const CallExpr *> HelperCalls;
 };
 

@@ -1,7 +1,13 @@
 //===- FindingsOutput.cpp - Suppressing and printing findings -------------===//
 #include "torch-keycheck/output/FindingsOutput.h"
 
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Basic/LangOptions.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/TextDiagnostic.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "torch-keycheck/support/Files.h"
@@ -178,34 +184,118 @@ struct Palette {
 };
 } // namespace
 
+namespace {
+/// Findings rendered by clang's own TextDiagnostic, as clang and clang-tidy
+/// print theirs: the line-number gutter, tab and UTF-8 widths, fix-its
+/// under the caret, clang's colours.
+class ClangText {
+public:
+  ClangText(llvm::raw_ostream &OS, const RenderOptions &Opts)
+      : DiagOpts(new clang::DiagnosticOptions()),
+        FM(clang::FileSystemOptions()),
+        Diags(new clang::DiagnosticIDs(), DiagOpts.get(),
+              new clang::IgnoringDiagConsumer()),
+        SM(Diags, FM), Opts(Opts) {
+    DiagOpts->ShowColors = Opts.Color;
+    OS.enable_colors(Opts.Color);
+    Text = std::make_unique<clang::TextDiagnostic>(OS, LangOpts, DiagOpts.get());
+  }
+
+  /// False when L's file cannot be read (it is then shown another way).
+  bool emit(const SourceLoc &L, clang::DiagnosticsEngine::Level Level,
+            llvm::StringRef Message, const std::vector<FixIt> &Fixes = {}) {
+    clang::FullSourceLoc Loc = locate(L);
+    if (Loc.isInvalid())
+      return false;
+    std::vector<clang::FixItHint> Hints;
+    for (const FixIt &X : Fixes) {
+      clang::FullSourceLoc At = locate(X.Loc);
+      if (At.isValid())
+        Hints.push_back(clang::FixItHint::CreateReplacement(
+            clang::CharSourceRange::getCharRange(
+                At, At.getLocWithOffset(X.Length)),
+            X.Replacement));
+    }
+    Text->emitDiagnostic(Loc, Level, Message, {}, Hints);
+    return true;
+  }
+
+private:
+  clang::FullSourceLoc locate(const SourceLoc &L) {
+    if (!L.valid())
+      return {};
+    // The path as the user reads it (relative below the base directory),
+    // which is what clang prints.
+    std::string Shown = L.str(Opts.BaseDir);
+    for (int Colon = 0; Colon < 2; ++Colon)
+      Shown.erase(Shown.rfind(':'));
+    llvm::Expected<clang::FileEntryRef> File = FM.getFileRef(Shown);
+    if (!File) {
+      llvm::consumeError(File.takeError());
+      return {};
+    }
+    clang::FileID FID = SM.getOrCreateFileID(*File, clang::SrcMgr::C_User);
+    clang::SourceLocation At =
+        SM.translateLineCol(FID, L.Line, L.Column ? L.Column : 1);
+    return clang::FullSourceLoc(At, SM);
+  }
+
+  llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> DiagOpts;
+  clang::FileManager FM;
+  clang::DiagnosticsEngine Diags;
+  clang::SourceManager SM;
+  clang::LangOptions LangOpts;
+  const RenderOptions &Opts;
+  std::unique_ptr<clang::TextDiagnostic> Text;
+};
+
+clang::DiagnosticsEngine::Level clangLevel(Severity S) {
+  switch (S) {
+  case Severity::Remark:
+    return clang::DiagnosticsEngine::Remark;
+  case Severity::Warning:
+    return clang::DiagnosticsEngine::Warning;
+  case Severity::Error:
+    return clang::DiagnosticsEngine::Error;
+  }
+  return clang::DiagnosticsEngine::Warning;
+}
+} // namespace
+
 std::string renderFindingsText(const std::vector<Finding> &Fs,
                                SourceLines &Lines, const RenderOptions &Opts) {
-  std::ostringstream OS;
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  ClangText Clang(OS, Opts);
   Palette P{Opts.Color};
   for (const Finding &F : Fs) {
     Severity S = effectiveSeverity(F, Opts);
-    OS << P.bold() << F.Loc.str(Opts.BaseDir) << ": " << P.of(S)
-       << severityName(S) << ": " << P.reset() << P.bold() << F.Message << " ["
-       << checkName(F.Check) << (S != F.Level ? ",-warnings-as-errors" : "")
-       << "]" << P.reset() << "\n";
-    excerpt(OS, F.Loc, Lines, P.green(), P.reset());
-    // Fix-its as clang shows them: the replaced range, then the text.
-    for (const FixIt &X : F.Fixes) {
-      if (X.Loc.File != F.Loc.File || X.Loc.Line != F.Loc.Line)
-        continue;
-      std::string Pad(X.Loc.Column > 0 ? X.Loc.Column - 1 : 0, ' ');
-      OS << Pad << P.green() << X.Replacement << P.reset() << "\n";
+    std::string Message = F.Message + " [" + checkName(F.Check) +
+                          (S != F.Level ? ",-warnings-as-errors" : "") + "]";
+    if (!Clang.emit(F.Loc, clangLevel(S), Message, F.Fixes)) {
+      // No file to show (a finding without a place, a file gone since).
+      std::ostringstream Plain;
+      Plain << P.bold() << F.Loc.str(Opts.BaseDir) << ": " << P.of(S)
+            << severityName(S) << ": " << P.reset() << P.bold() << Message
+            << P.reset() << "\n";
+      excerpt(Plain, F.Loc, Lines, P.green(), P.reset());
+      OS << Plain.str();
     }
     for (const Note &N : F.Notes) {
       if (!N.Loc.valid())
         continue;
-      OS << P.bold() << N.Loc.str(Opts.BaseDir) << ": "
-         << P.of(Severity::Remark, /*IsNote=*/true) << "note: " << P.reset()
-         << N.Message << "\n";
-      excerpt(OS, N.Loc, Lines, P.green(), P.reset());
+      if (!Clang.emit(N.Loc, clang::DiagnosticsEngine::Note, N.Message)) {
+        std::ostringstream Plain;
+        Plain << P.bold() << N.Loc.str(Opts.BaseDir) << ": "
+              << P.of(Severity::Remark, /*IsNote=*/true) << "note: "
+              << P.reset() << N.Message << "\n";
+        excerpt(Plain, N.Loc, Lines, P.green(), P.reset());
+        OS << Plain.str();
+      }
     }
   }
-  return OS.str();
+  OS.flush();
+  return Out;
 }
 
 static Json locationJson(const SourceLoc &L) {

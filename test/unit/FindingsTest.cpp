@@ -102,15 +102,21 @@ TEST_F(SourceFileTest, TextHasCaretsAndNotes) {
             "'fc' twice",
             {{{Path, 1, 1}, "first here"}}};
   RenderOptions Opts;
+  // As clang prints it (its TextDiagnostic): a line-number gutter, the tab
+  // expanded to its stop, the caret under the column.
   EXPECT_EQ(renderFindingsText({F}, Lines, Opts),
             Path +
                 ":2:6: error: 'fc' twice [torch-duplicate-key]\n"
-                "\tint fc;\n"
-                "\t    ^\n" +
+                "    2 |         int fc;\n"
+                "      |             ^\n" +
                 Path +
                 ":1:1: note: first here\n"
-                "struct A {\n"
-                "^\n");
+                "    1 | struct A {\n"
+                "      | ^\n");
+  // A file that cannot be read: the location and the message alone.
+  Finding Gone{CheckId::DuplicateKey, {Path + ".gone", 3, 4}, "'fc' twice"};
+  EXPECT_EQ(renderFindingsText({Gone}, Lines, Opts),
+            Path + ".gone:3:4: error: 'fc' twice [torch-duplicate-key]\n");
   // Warnings become errors when --warnings-as-errors matches.
   F.Level = Severity::Warning;
   Opts.WarningsAsErrors = CheckFilter("torch-dup*");

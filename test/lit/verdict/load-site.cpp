@@ -22,6 +22,10 @@ void load_weights(example::Classifier &model, const std::string &path) {
   torch::load(model, path);
 }
 
+// A helper that knows its checkpoint, the model a parameter: its calls are
+// load sites (the model's construction is the caller's).
+void restore(example::Classifier &model) { torch::load(model, "classifier.pt"); }
+
 // A Python state_dict read by hand (torch::pickle_load) and copied by name.
 void load_python_weights(torch::nn::Module &model, const std::string &path) {
   std::ifstream in(path, std::ios::binary);
@@ -63,6 +67,11 @@ int main() {
   example::Classifier python_side(10, 16, true);
   load_python_weights(*python_side, "classifier.pt");
   // CHECK: main.cpp:[[@LINE-1]]:3: error: 'classifier.pt' into 'python_side': 'aux' (Linear) is not in the checkpoint
+
+  example::Classifier restored(10, 16, true);
+  restore(restored);
+  // CHECK: main.cpp:[[@LINE-1]]:3: error: 'classifier.pt' into 'restored': 'aux' (Linear) is not in the checkpoint
+  // CHECK: main.cpp:[[@LINE-3]]:23: note: 'restored' is constructed here with num_classes=10, use_aux_head=true, width=16
 
   example::Classifier later;
   torch::load(later, "latest.pt");
