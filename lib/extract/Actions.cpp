@@ -41,13 +41,13 @@ namespace {
 class IncludeLookups : public PPCallbacks {
 public:
   IncludeLookups(const CompilerInstance &CI, std::vector<std::string> &Absent)
-      : PP(CI.getPreprocessor()), Absent(Absent) {
+      : PP(CI.getPreprocessor()), FM(CI.getFileManager()), Absent(Absent) {
     // A directory of the include path that does not exist is left out of
     // the search; created later, it is searched: it counts as absent.
     for (const HeaderSearchOptions::Entry &E :
          CI.getHeaderSearchOpts().UserEntries)
       if ((E.Group == frontend::Quoted || E.Group == frontend::Angled) &&
-          !E.Path.empty() && !llvm::sys::fs::exists(E.Path) &&
+          !E.Path.empty() && !exists(E.Path) &&
           Seen.insert(absolute(E.Path)).second)
         Absent.push_back(absolute(E.Path));
   }
@@ -89,19 +89,25 @@ public:
       llvm::SmallString<256> P(*It);
       llvm::sys::path::append(P, FileName);
       llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-      if (Seen.insert(std::string(P)).second && !llvm::sys::fs::exists(P))
+      if (Seen.insert(std::string(P)).second && !exists(P))
         Absent.push_back(std::string(P));
     }
   }
 
 private:
-  static std::string absolute(StringRef Dir) {
+  // Through the unit's file system: its working directory is the compile
+  // command's, not the process's (units of -j 2 run side by side).
+  std::string absolute(StringRef Dir) const {
     llvm::SmallString<256> P(Dir);
-    llvm::sys::fs::make_absolute(P);
+    FM.makeAbsolutePath(P);
     llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
     return std::string(P);
   }
+  bool exists(StringRef Path) const {
+    return FM.getVirtualFileSystem().exists(Path);
+  }
   const Preprocessor &PP;
+  FileManager &FM;
   std::vector<std::string> &Absent;
   std::set<std::string> Seen;
 };
