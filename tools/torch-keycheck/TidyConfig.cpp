@@ -14,6 +14,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+#include "torch-keycheck/support/Files.h"
 #include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
@@ -190,13 +191,21 @@ std::unique_ptr<TidyConfig> TidyConfig::fromCommandLine() {
   }
   std::string Text, Source;
   if (!ConfigFile.empty()) {
-    auto Read = MemoryBuffer::getFile(ConfigFile);
-    if (!Read) {
-      error("cannot read --config-file '" + ConfigFile +
-            "': " + Read.getError().message());
+    // A regular file of sensible size: a FIFO would block, /dev/zero never
+    // end.
+    constexpr uint64_t Limit = 1 << 20;
+    uint64_t Size = 0;
+    try {
+      Text = readRegularFile(ConfigFile, Limit, &Size);
+    } catch (const FileError &E) {
+      error("cannot read --config-file '" + ConfigFile + "': " + E.what());
       return nullptr;
     }
-    Text = (*Read)->getBuffer().str();
+    if (Size > Limit) {
+      error("--config-file '" + ConfigFile +
+            "' is larger than a configuration can be (1 MiB)");
+      return nullptr;
+    }
     Source = ConfigFile;
   } else if (Config.getNumOccurrences()) {
     Text = Config;
