@@ -229,6 +229,10 @@ private:
     std::string Shown = L.str(Opts.BaseDir);
     for (int Colon = 0; Colon < 2; ++Colon)
       Shown.erase(Shown.rfind(':'));
+    // Only a regular file is shown (a name that is a FIFO or a device is
+    // never opened).
+    if (!regularFileProblem(Shown).empty())
+      return {};
     llvm::Expected<clang::FileEntryRef> File = FM.getFileRef(Shown);
     if (!File) {
       llvm::consumeError(File.takeError());

@@ -53,6 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   Run.Arguments = {A.Message, B.Message};
   Run.Problems = {A.Message};
   mustParse(renderFindingsSarif(Fs, {B}, Opts, Run));
-  renderFixesYaml(Fs, F[0]);
+  renderFixesYaml(Fs, F[0], "/p", Opts);
+  SourceLines Lines;
+  renderFindingsText(Fs, Lines, Opts);
   return 0;
 }
