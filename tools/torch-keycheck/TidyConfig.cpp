@@ -71,6 +71,17 @@ public:
   }
 };
 
+/// The options the sources give, merged as clang-tidy's getOptions merges
+/// them (which would read the sources again).
+ClangTidyOptions merged(
+    const std::vector<ClangTidyOptionsProvider::OptionsSource> &Raw) {
+  ClangTidyOptions Result;
+  unsigned Priority = 0;
+  for (const auto &Source : Raw)
+    Result.mergeWith(Source.first, ++Priority);
+  return Result;
+}
+
 } // namespace
 
 std::string ShownFilter::parse(const std::optional<std::string> &HeaderRegex,
@@ -160,7 +171,6 @@ std::unique_ptr<TidyConfig> TidyConfig::fromCommandLine() {
   if (!Checks.getNumOccurrences())
     Defaults.Checks = "torch-*";
   Defaults.WarningsAsErrors = "";
-  Defaults.User = sys::Process::GetEnv("USER");
   // The command line over any configuration, as clang-tidy's.
   ClangTidyOptions Overrides;
   if (Checks.getNumOccurrences())
@@ -240,7 +250,7 @@ const UnitConfig *TidyConfig::forFile(const std::string &File) {
     error("invalid configuration: " + Problems[Before]);
     return nullptr;
   }
-  ClangTidyOptions O = Provider->getOptions(normalized(File));
+  ClangTidyOptions O = merged(Raw);
   auto U = std::make_unique<UnitConfig>();
   U->Checks = O.Checks.value_or("");
   for (const auto &[Opts, Source] : Raw) {
@@ -315,7 +325,7 @@ std::string TidyConfig::dump(const std::string &File) {
 std::string TidyConfig::explain(const std::string &File) {
   std::vector<ClangTidyOptionsProvider::OptionsSource> Raw =
       Provider->getRawOptions(normalized(File));
-  ClangTidyOptions O = Provider->getOptions(normalized(File));
+  ClangTidyOptions O = merged(Raw);
   CheckFilter Enabled(O.Checks.value_or(""));
   std::string Out;
   for (const CheckInfo &Info : allChecks()) {
