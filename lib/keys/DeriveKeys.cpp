@@ -720,6 +720,13 @@ static std::string spelled(const SymExprPtr &V) {
 
 std::string defineProblem(const ConstructorParam &P, const std::string &Define,
                           const SymExprPtr &V) {
+  // The parameter itself: left open (what the editor's hover derives to
+  // show the keys a default switches off).
+  if (V && V->K == SymExpr::Kind::Param &&
+      (V->Name == P.Name || std::find(P.OtherNames.begin(),
+                                      P.OtherNames.end(),
+                                      V->Name) != P.OtherNames.end()))
+    return "";
   std::string Type = P.Type;
   std::string What = "'" + Define + "' is " + P.Type;
   if (Define != P.Name &&

@@ -46,6 +46,24 @@ const std::string &SourceLines::line(const std::string &File, unsigned N) {
   return It->second[N - 1];
 }
 
+void SourceLines::assign(const std::string &File, const std::string &Text) {
+  std::vector<std::string> Lines;
+  size_t Start = 0;
+  while (Start < Text.size()) {
+    size_t End = Text.find('\n', Start);
+    std::string L = Text.substr(Start, End == std::string::npos
+                                           ? std::string::npos
+                                           : End - Start);
+    if (!L.empty() && L.back() == '\r')
+      L.pop_back();
+    Lines.push_back(std::move(L));
+    if (End == std::string::npos)
+      break;
+    Start = End + 1;
+  }
+  Files[File] = std::move(Lines);
+}
+
 namespace {
 
 enum class Directive { Line, NextLine, Begin, End };

@@ -223,13 +223,21 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
 }
 
 std::unique_ptr<ClangTool> newTool(CompilationDatabase &DB,
-                                   const std::string &File) {
+                                   const std::string &File,
+                                   IntrusiveRefCntPtr<vfs::FileSystem> Base) {
   // Each tool gets a file system with a working directory of its own:
   // ClangTool moves to each compile command's directory, and the process's
   // shared one moved under the other units of `-j 2` (a relative source
   // name was then looked up in the build directory).
   IntrusiveRefCntPtr<vfs::FileSystem> FS(
       vfs::createPhysicalFileSystem().release());
+  if (Base) {
+    // Overlays keep one working directory for all their layers: the
+    // physical layer is this tool's own, the buffers' absolute.
+    auto Over = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(FS);
+    Over->pushOverlay(Base);
+    FS = Over;
+  }
   auto Tool = std::make_unique<ClangTool>(
       DB, ArrayRef<std::string>(File),
       std::make_shared<clang::PCHContainerOperations>(), FS);

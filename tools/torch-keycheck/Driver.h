@@ -16,6 +16,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 #include <functional>
 #include <memory>
@@ -41,9 +42,12 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
                  bool AllowSarif);
 
 /// A tool over File that can parse it as the user's compiler would, plus
-/// what an out-of-tree tool needs.
+/// what an out-of-tree tool needs. It reads the disk, or Base when given
+/// (the language server's unsaved buffers over the disk); either way
+/// with a working directory of its own.
 std::unique_ptr<clang::tooling::ClangTool>
-newTool(clang::tooling::CompilationDatabase &DB, const std::string &File);
+newTool(clang::tooling::CompilationDatabase &DB, const std::string &File,
+        llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Base = nullptr);
 
 /// A digest of this analysis module's own file: a rebuilt analyzer must
 /// not reuse what an older one cached.

@@ -109,17 +109,24 @@ std::string PreambleCache::prefixKey(CompilationDatabase &DB,
 }
 
 std::optional<PreambleCache::Use>
-PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
-  auto Buffer = MemoryBuffer::getFile(File);
-  if (!Buffer)
-    return std::nullopt;
+PreambleCache::use(CompilationDatabase &DB, const std::string &File,
+                   std::optional<StringRef> Contents, bool Eager) const {
+  std::unique_ptr<MemoryBuffer> Buffer;
+  if (Contents) {
+    Buffer = MemoryBuffer::getMemBuffer(*Contents, File);
+  } else {
+    auto Read = MemoryBuffer::getFile(File);
+    if (!Read)
+      return std::nullopt;
+    Buffer = std::move(*Read);
+  }
   clang::LangOptions Lang;
   Lang.CPlusPlus = Lang.CPlusPlus11 = Lang.CPlusPlus14 = Lang.CPlusPlus17 =
       true;
   clang::PreambleBounds Bounds =
-      clang::ComputePreambleBounds(Lang, **Buffer, /*MaxLines=*/0);
+      clang::ComputePreambleBounds(Lang, *Buffer, /*MaxLines=*/0);
   PreamblePrefix Prefix =
-      preamblePrefix((*Buffer)->getBuffer().substr(0, Bounds.Size));
+      preamblePrefix(Buffer->getBuffer().substr(0, Bounds.Size));
   if (Prefix.empty())
     return std::nullopt;
 
@@ -156,7 +163,7 @@ PreambleCache::use(CompilationDatabase &DB, const std::string &File) const {
   if (Results.lookup(Key + "\nrefused"))
     return std::nullopt;
   // First sighting: remember the prefix, parse without a PCH.
-  if (!Results.lookup(Key + "\nseen")) {
+  if (!Eager && !Results.lookup(Key + "\nseen")) {
     if (!Results.store(Key + "\nseen", {}, "{}"))
       warnCacheNotWritten(Results.directory());
     return std::nullopt;

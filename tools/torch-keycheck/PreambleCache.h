@@ -44,8 +44,13 @@ public:
   /// first sighting, or when the PCH cannot be written or cannot stand for
   /// the prefix (then not tried again while the files it read keep their
   /// content).
+  /// Contents, when given, stand for File's text (an editor's unsaved
+  /// buffer); Eager writes the PCH at the first sighting (a server, whose
+  /// next parse of the unit is seconds away).
   std::optional<Use> use(clang::tooling::CompilationDatabase &DB,
-                         const std::string &File) const;
+                         const std::string &File,
+                         std::optional<llvm::StringRef> Contents = std::nullopt,
+                         bool Eager = false) const;
 
 private:
   /// PCH files kept (tens of MB each); the least recently used go first.

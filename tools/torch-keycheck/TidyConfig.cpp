@@ -247,7 +247,8 @@ const UnitConfig *TidyConfig::forFile(const std::string &File) {
   std::vector<ClangTidyOptionsProvider::OptionsSource> Raw =
       Provider->getRawOptions(normalized(File));
   if (Problems.size() > Before) {
-    error("invalid configuration: " + Problems[Before]);
+    LastError = "invalid configuration: " + Problems[Before];
+    error(LastError);
     return nullptr;
   }
   ClangTidyOptions O = merged(Raw);
@@ -280,6 +281,7 @@ const UnitConfig *TidyConfig::forFile(const std::string &File) {
                                            O.ExcludeHeaderFilterRegex,
                                            ExcludeFrom);
       !Problem.empty()) {
+    LastError = Problem;
     error(Problem);
     return nullptr;
   }

@@ -85,6 +85,8 @@ public:
   /// nullptr (after printing which file and why) when a `.clang-tidy` it
   /// reads does not parse or a regex in it is not one.
   const UnitConfig *forFile(const std::string &File);
+  /// Why the last forFile returned nullptr.
+  const std::string &lastError() const { return LastError; }
 
   /// --dump-config: the configuration in force for File, as YAML.
   std::string dump(const std::string &File);
@@ -98,6 +100,7 @@ private:
   /// Problems met while reading configuration files.
   std::vector<std::string> Problems;
   std::map<std::string, std::unique_ptr<UnitConfig>> ByDirectory;
+  std::string LastError;
 };
 
 } // namespace cli

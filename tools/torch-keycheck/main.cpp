@@ -46,6 +46,9 @@ void printUsage(std::ostream &OS) {
         "  manifest   list the tensors a checkpoint holds (torch.save, "
         "torch::save,\n"
         "             safetensors, or a JSON manifest) without loading them\n"
+        "  lsp        a language server for editors, beside clangd: findings "
+        "as\n"
+        "             diagnostics, quick fixes, keys on hover\n"
         "\n"
         "Run 'torch-keycheck <command> --help' for the options of a command.\n";
 }
@@ -168,7 +171,8 @@ int main(int Argc, const char **Argv) {
   }
   if (Command == "manifest")
     return runManifest(std::vector<std::string>(Argv + 2, Argv + Argc));
-  if (Command == "keys" || Command == "check" || Command == "golden") {
+  if (Command == "keys" || Command == "check" || Command == "golden" ||
+      Command == "lsp") {
     // The command takes argv[0]'s place, so option parsing and usage
     // messages name it.
     std::string Program = "torch-keycheck " + Command;

@@ -22,6 +22,8 @@ public:
   /// Line N (1-based) of File without its newline; empty when there is no
   /// such line or file.
   const std::string &line(const std::string &File, unsigned N);
+  /// Reads File's lines from Text instead of the disk (an unsaved buffer).
+  void assign(const std::string &File, const std::string &Text);
 
 private:
   std::map<std::string, std::vector<std::string>> Files;
