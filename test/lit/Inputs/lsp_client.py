@@ -16,6 +16,8 @@ and then converts). Steps, one per line ('#' starts a comment):
   change FILE L:C-L:C TEXT  an incremental edit; TEXT is a JSON string
   replace FILE OLD NEW      an edit replacing the first OLD (JSON strings)
   write FILE                the document's text to disk (as a save would)
+  file PATH TEXT            write TEXT (a JSON string) to PATH
+  remove PATH               delete PATH
   save FILE                 didSave
   close FILE
   hover FILE L:C            print the hover
@@ -26,6 +28,9 @@ and then converts). Steps, one per line ('#' starts a comment):
   watch FILE KIND           didChangeWatchedFiles (created|changed|deleted)
   same-as-cli JSON          the diagnostics published for every file are
                             `check --format json`'s findings in JSON
+  show FILE                 print FILE's latest diagnostics, without waiting
+  sync                      the publications so far are seen: the next
+                            wait for a file takes a later one
   logs                      print the window/logMessage messages so far
   progress                  print the $/progress values so far
   shutdown                  shutdown and exit; print the exit code
@@ -66,6 +71,7 @@ class Client:
         self.notifications = []  # (time, method, params)
         self.diagnostics = {}  # path -> (version, list)
         self.published = {}  # path -> count of publications
+        self.waited = {}  # path -> that count at the last wait
         self.docs = {}  # path -> [text, version]
         self.encoding = "utf-8"
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -211,16 +217,17 @@ class Client:
             lines[line - 1].encode("utf-8")[:column - 1].decode("utf-8"))
 
     def wait_diagnostics(self, path):
-        """Diagnostics of the document's newest version (or, for a file
-        not open, the next publication)."""
+        """The first publication for path since the last wait for it,
+        of the document's newest version when it is open."""
         deadline = time.monotonic() + TIMEOUT
         want = self.docs[path][1] if path in self.docs else None
-        seen = self.published.get(path, 0)
         with self.lock:
             while True:
                 got = self.diagnostics.get(path)
-                if got and ((want is not None and got[0] == want) or
-                            (want is None and self.published[path] > seen)):
+                count = self.published.get(path, 0)
+                if count > self.waited.get(path, 0) and (
+                        want is None or got[0] == want):
+                    self.waited[path] = count
                     return got[1]
                 if self.proc.poll() is not None:
                     sys.exit("the server exited (%d)" % self.proc.returncode)
@@ -314,11 +321,11 @@ def run(script, command):
     client = Client(command)
     for raw in open(script, encoding="utf-8"):
         line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith(
-            ("change", "replace")) else raw.strip()
+            ("change", "replace", "file")) else raw.strip()
         if not line:
             continue
         words = shlex.split(line) if not line.startswith(
-            ("change", "replace")) else line.split(" ", 3)
+            ("change", "replace", "file")) else line.split(" ", 3)
         step, args = words[0], words[1:]
         if step == "initialize":
             client.encoding = "utf-16" if "utf-16" in args else "utf-8"
@@ -356,6 +363,11 @@ def run(script, command):
         elif step == "write":
             path = os.path.abspath(args[0])
             open(path, "w", encoding="utf-8").write(client.docs[path][0])
+        elif step == "file":
+            path, text = line.split(" ", 2)[1:]
+            open(path, "w", encoding="utf-8").write(json.loads(text))
+        elif step == "remove":
+            os.remove(args[0])
         elif step == "save":
             client.notify("textDocument/didSave",
                           {"textDocument": {"uri": uri(args[0])}})
@@ -414,6 +426,14 @@ def run(script, command):
                 "changes": [{"uri": uri(args[0]), "type": kind}]})
         elif step == "same-as-cli":
             same_as_cli(client, args[0])
+        elif step == "show":
+            path = os.path.abspath(args[0])
+            with client.lock:
+                client.print_diagnostics(
+                    path, client.diagnostics.get(path, (None, []))[1])
+        elif step == "sync":
+            with client.lock:
+                client.waited.update(client.published)
         elif step == "logs":
             for _, method, params in client.notifications:
                 if method == "window/logMessage":

@@ -638,11 +638,17 @@ void Server::publish(const std::set<std::string> &Files) {
     std::string Text = textOf(File);
     json Diagnostics = json::array();
     std::set<std::tuple<CheckId, std::string, std::string>> Seen;
+    // Of the units that read an edited file, those that read its newest
+    // text: another's findings there are of text no longer in the editor.
     std::optional<int64_t> Version;
-    for (const UnitState *U : unitsCovering(File)) {
+    std::vector<const UnitState *> Covering = unitsCovering(File);
+    for (const UnitState *U : Covering)
+      if (auto V = U->Versions.find(File); V != U->Versions.end())
+        Version = std::max(Version.value_or(V->second), V->second);
+    for (const UnitState *U : Covering) {
       auto V = U->Versions.find(File);
-      if (V != U->Versions.end())
-        Version = V->second;
+      if (Version && (V == U->Versions.end() || V->second != *Version))
+        continue;
       for (const auto &[F, S] : U->Snapshot->Findings)
         if (F.Loc.File.str() == File &&
             Seen.insert({F.Check, F.Loc.str(), F.Message}).second)
@@ -777,20 +783,23 @@ json Server::inlayHints(const Waiting &W) {
   const std::string &Text = Docs[W.Path].Text;
   int64_t First = W.Params.at("range").at("start").at("line");
   int64_t Last = W.Params.at("range").at("end").at("line");
-  std::set<std::pair<unsigned, unsigned>> Seen;
+  // In source order, once per place.
+  std::map<std::pair<unsigned, unsigned>, std::string> ByPlace;
   for (const UnitState *U : unitsCovering(W.Path))
     for (const InlayHintEntry &H : U->Snapshot->Hints) {
       int64_t Line = int64_t(H.Loc.Line) - 1;
-      if (H.Loc.File.str() != W.Path || Line < First || Line > Last ||
-          !Seen.insert({H.Loc.Line, H.Loc.Column}).second)
-        continue;
-      Hints.push_back(
-          {{"position",
-            {{"line", Line},
-             {"character", characterOf(Text, Line, H.Loc.Column - 1, Enc)}}},
-           {"label", H.Label},
-           {"paddingRight", true}});
+      if (H.Loc.File.str() == W.Path && Line >= First && Line <= Last)
+        ByPlace.emplace(std::make_pair(H.Loc.Line, H.Loc.Column), H.Label);
     }
+  for (const auto &[Place, Label] : ByPlace) {
+    int64_t Line = int64_t(Place.first) - 1;
+    Hints.push_back(
+        {{"position",
+          {{"line", Line},
+           {"character", characterOf(Text, Line, Place.second - 1, Enc)}}},
+         {"label", Label},
+         {"paddingRight", true}});
+  }
   return Hints;
 }
 
@@ -1019,9 +1028,13 @@ void Server::work() {
           Wake.notify_all();
           return;
         }
+        // Sources before headers: a header an open source reads is
+        // covered by that source's parse.
         auto Next = std::min_element(
-            Queue.begin(), Queue.end(),
-            [](const auto &A, const auto &B) { return A.second < B.second; });
+            Queue.begin(), Queue.end(), [](const auto &A, const auto &B) {
+              return std::make_pair(isHeader(A.first), A.second) <
+                     std::make_pair(isHeader(B.first), B.second);
+            });
         if (Next == Queue.end()) {
           Wake.wait(Lock);
           continue;
@@ -1036,6 +1049,8 @@ void Server::work() {
       }
       if (!Docs.count(Unit))
         continue; // closed since
+      if (isHeader(Unit) && !unitsReading(Unit).count(Unit))
+        continue; // an open source's parse covers it now
       Busy = Unit;
       if (ReloadDatabases) {
         Databases.clear();
@@ -1122,9 +1137,13 @@ void Server::work() {
           Units.erase(F);
           Queue.erase(F);
         }
-    // A newer version waiting supersedes this parse's publication.
-    if (!Queue.count(Unit))
+    // A newer version waiting supersedes this parse's publication. The
+    // unit's own file goes last: a client that has it has the rest.
+    if (!Queue.count(Unit)) {
+      Files.erase(Unit);
       publish(Files);
+      publish({Unit});
+    }
     answerReady();
   }
 }

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -131,6 +132,8 @@ std::string modelNotes(const ModelKeys &M) {
 }
 
 std::string configurationLabel(const Configuration &C) {
+  if (C.Name == "open")
+    return "its parameters left open";
   if (!C.Name.empty())
     return "configuration `" + C.Name + "`" +
            (C.Defines.empty() ? "" : " (" + defineText(C) + ")");
@@ -200,7 +203,9 @@ std::optional<ModelKeys> openKeys(const RegistrationGraph &TU,
 }
 
 /// The hover and hints of the register_* calls and container additions of
-/// M's class in M's keys: each place, the keys it contributes.
+/// M's class in M's keys: each place, the keys it contributes; places S
+/// has already are left alone (a registration the defaults switch off
+/// comes from the derivation with the parameters open).
 void siteEntries(const ModelKeys &M, UnitSnapshot &S) {
   std::vector<SourceLoc> Sites;
   auto AddSite = [&](const SourceLoc &L) {
@@ -208,6 +213,9 @@ void siteEntries(const ModelKeys &M, UnitSnapshot &S) {
       return;
     for (const SourceLoc &Seen : Sites)
       if (sameLoc(Seen, L))
+        return;
+    for (const HoverEntry &H : S.SiteHover)
+      if (sameLoc(H.Loc, L))
         return;
     Sites.push_back(L);
   };
@@ -291,6 +299,16 @@ SourceLoc errorLocation(const std::string &Error) {
   }
   if (Head.empty() || !sys::fs::exists(Head))
     return {};
+  // A JSON reader's `at line 3, column 7`.
+  size_t At = Error.find("at line ");
+  unsigned JsonLine = 0, JsonColumn = 0;
+  if (At != std::string::npos &&
+      std::sscanf(Error.c_str() + At, "at line %u, column %u", &JsonLine,
+                  &JsonColumn) == 2 &&
+      JsonLine > 0) {
+    Line = JsonLine;
+    Column = JsonColumn ? JsonColumn : 1;
+  }
   SourceLoc L;
   L.File = normalizedPath(Head.str());
   L.Line = Line;
@@ -314,11 +332,14 @@ std::shared_ptr<UnitSnapshot> analyseUnit(const UnitRequest &Req) {
   std::optional<cli::PreambleCache::Use> Pre;
   if (Req.Preambles) {
     auto Main = Req.Buffers.find(Req.File);
+    // While another file is being edited, no PCH is written: it could
+    // stand for that file's disk text, which the parse does not read.
+    bool OthersEdited = Req.Buffers.size() > (Main != Req.Buffers.end());
     Pre = Req.Preambles->use(
         *Req.DB, Req.File,
         Main == Req.Buffers.end() ? std::nullopt
                                   : std::optional<StringRef>(Main->second),
-        /*Eager=*/true);
+        /*Eager=*/!OthersEdited);
     if (Pre && std::any_of(Pre->Files.begin(), Pre->Files.end(),
                            [&](const std::string &F) {
                              return Req.Buffers.count(F) != 0;
@@ -380,13 +401,16 @@ std::shared_ptr<UnitSnapshot> analyseUnit(const UnitRequest &Req) {
         if (!isUnder(Req.Roots, normalizedPath(C.Loc.File)))
           continue;
         std::vector<ModelKeys> Configs = Models(C, Function);
-        std::string Text = classHover(C, Configs, openKeys(TU, C));
+        std::optional<ModelKeys> Open = openKeys(TU, C);
+        std::string Text = classHover(C, Configs, Open);
         for (const std::string &Name :
              {C.Name, lastComponent(C.Name), C.HolderName,
               lastComponent(C.HolderName)})
           if (!Name.empty())
             S->ClassHover.emplace(Name, Text);
         siteEntries(Configs.front(), *S);
+        if (Open)
+          siteEntries(*Open, *S);
       }
     for (const LoadSite &Site : TU.LoadSites)
       if (isUnder(Req.Roots, normalizedPath(Site.Loc.File)))
