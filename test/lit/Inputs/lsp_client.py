@@ -33,7 +33,11 @@ and then converts). Steps, one per line ('#' starts a comment):
                             wait for a file takes a later one
   logs                      print the window/logMessage messages so far
   progress                  print the $/progress values so far
+  request METHOD PARAMS     a request (PARAMS in JSON); print the answer
+  raw TEXT                  TEXT framed as a message as it is; print the
+                            answer when one comes (within 10 s)
   shutdown                  shutdown and exit; print the exit code
+  exit                      exit without shutdown; print the exit code
 """
 import json
 import os
@@ -321,11 +325,12 @@ def run(script, command):
     client = Client(command)
     for raw in open(script, encoding="utf-8"):
         line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith(
-            ("change", "replace", "file")) else raw.strip()
+            ("change", "replace", "file", "request", "raw")) else raw.strip()
         if not line:
             continue
         words = shlex.split(line) if not line.startswith(
-            ("change", "replace", "file")) else line.split(" ", 3)
+            ("change", "replace", "file", "request", "raw")) \
+            else line.split(" ", 3)
         step, args = words[0], words[1:]
         if step == "initialize":
             client.encoding = "utf-16" if "utf-16" in args else "utf-8"
@@ -445,6 +450,29 @@ def run(script, command):
                     v = params["value"]
                     print("progress %s %s" % (v["kind"], v.get("message", "")
                                               .split(":")[0]))
+        elif step == "request":
+            method, params = line.split(" ", 2)[1:]
+            r = client.call(method, json.loads(params))
+            print("%s: %s" % (method, json.dumps(
+                r.get("result") if "result" in r else
+                {"error": r["error"]["code"]})))
+        elif step == "raw":
+            body = line.split(" ", 1)[1].encode("utf-8")
+            client.proc.stdin.write(b"Content-Length: %d\r\n\r\n" %
+                                    len(body) + body)
+            client.proc.stdin.flush()
+            deadline = time.monotonic() + 10
+            with client.lock:
+                while None not in client.responses and \
+                        time.monotonic() < deadline:
+                    client.lock.wait(deadline - time.monotonic())
+                r = client.responses.pop(None, None)
+            print("raw: %s" % (json.dumps(r["error"]["code"]) if r else
+                               "no answer"))
+        elif step == "exit":
+            client.notify("exit", None)
+            client.proc.stdin.close()
+            print("exit code %d" % client.proc.wait(timeout=60))
         elif step == "shutdown":
             r = client.call("shutdown", None)
             print("shutdown: %s" % json.dumps(r.get("result")))

@@ -274,7 +274,10 @@ void Server::handle(const json &Message) {
 void Server::request(const json &Id, const std::string &Method,
                      const json &Params) {
   if (Method == "initialize") {
-    respond(Id, initialize(Params));
+    if (Initialized)
+      respondError(Id, InvalidRequest, "initialize was sent already");
+    else
+      respond(Id, initialize(Params));
     return;
   }
   if (!Initialized) {
