@@ -29,6 +29,8 @@ if [ "${1:-}" != "--build" ]; then
     # (it brings python3-yaml, which reads the example CI workflow); ccache
     # in front of a compile with the compiler plugin
     pre-commit python3-yaml ccache
+    # The language server's test in a real client (Neovim 0.7, headless)
+    neovim
   )
 fi
 
