@@ -7,7 +7,7 @@ _torch_keycheck() {
   local tool=${COMP_WORDS[0]} i
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
-    mapfile -t COMPREPLY < <(compgen -W "keys check golden manifest --help --version" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "keys check golden manifest lsp --help --version" -- "$cur")
     return
   fi
   local cmd=${COMP_WORDS[1]}
@@ -59,6 +59,8 @@ _torch_keycheck() {
   if [[ $cur == -* ]]; then
     if [ "$cmd" = manifest ]; then
       words="--entry --format --help --version"
+    elif [ "$cmd" = lsp ]; then
+      words="--compile-commands-dir= --cache-dir= --no-cache --debounce-ms= --inlay-hints --log= --max-seconds= --help"
     else
       words=$("$tool" "$cmd" --help-list 2>/dev/null |
         sed -n 's/^ *\(-[^ =<[]*\).*/\1/p')
