@@ -718,6 +718,9 @@ void Server::answerReady() {
 }
 
 json Server::answer(const Waiting &W) {
+  // Closed while the request waited.
+  if (!Docs.count(W.Path))
+    return W.Method == "textDocument/hover" ? json(nullptr) : json::array();
   if (W.Method == "textDocument/hover")
     return hover(W);
   if (W.Method == "textDocument/codeAction")
