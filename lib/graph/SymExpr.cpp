@@ -316,6 +316,15 @@ static SymExprPtr foldBinary(const std::string &Op, const SymExprPtr &A,
     if (SymExprPtr R = applyNumeric<double>(Op, X, Y))
       return R;
   }
+  // A parameter compared with itself: `in != out` in a block built with
+  // both from `width` is never true, whatever width is.
+  if (A->K == SymExpr::Kind::Param && B->K == SymExpr::Kind::Param &&
+      A->Name == B->Name) {
+    if (Op == "==" || Op == "<=" || Op == ">=")
+      return SymExpr::makeBool(true);
+    if (Op == "!=" || Op == "<" || Op == ">")
+      return SymExpr::makeBool(false);
+  }
   // Algebraic identities keep symbolic shapes readable (`h * 1` is `h`).
   if (Op == "*" && A->asInt() == 1 && A->K == SymExpr::Kind::Int)
     return B;

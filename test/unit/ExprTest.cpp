@@ -26,6 +26,19 @@ TEST(ExprTest, IdentitiesDropNeutralOperands) {
   EXPECT_EQ(fold(SymExpr::makeBinary("+", P("h"), I(0)), {})->str(), "h");
 }
 
+TEST(ExprTest, AParameterComparedWithItselfIsDecided) {
+  // A residual block built with in == out == width: its shortcut's
+  // condition `in != out` is false for every width.
+  EXPECT_EQ(fold(SymExpr::makeBinary("!=", P("width"), P("width")), {})
+                ->asBool(),
+            false);
+  EXPECT_EQ(fold(SymExpr::makeBinary("<=", P("width"), P("width")), {})
+                ->asBool(),
+            true);
+  EXPECT_EQ(fold(SymExpr::makeBinary("!=", P("in"), P("out")), {})->str(),
+            "in != out");
+}
+
 TEST(ExprTest, DivisionByZeroStaysSymbolicInsteadOfCrashing) {
   SymExprPtr E = fold(SymExpr::makeBinary("/", I(4), I(0)), {});
   EXPECT_EQ(E->K, SymExpr::Kind::Binary);

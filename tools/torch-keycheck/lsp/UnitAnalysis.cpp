@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <optional>
 #include <set>
@@ -163,9 +164,36 @@ std::string classHover(const ModuleClass &C,
   if (!C.HolderName.empty())
     Text += " (`TORCH_MODULE(" + lastComponent(C.HolderName) + ")`)";
   Text += "\n\n";
-  for (const ModelKeys &M : Configs) {
-    Text += "state_dict with " + configurationLabel(M.Config) + ": " +
-            countText(M.Keys.size()) + "\n" + keyBlock(allKeys(M)) +
+  const ModelKeys &Defaults = Configs.front();
+  Text += "state_dict with " + configurationLabel(Defaults.Config) + ": " +
+          countText(Defaults.Keys.size()) + "\n" +
+          keyBlock(allKeys(Defaults)) + modelNotes(Defaults) + "\n";
+  // The project's configurations, as what they change.
+  for (size_t I = 1; I < Configs.size(); ++I) {
+    const ModelKeys &M = Configs[I];
+    std::map<std::string, const Key *> Before;
+    for (const Key &K : Defaults.Keys)
+      Before[K.Name] = &K;
+    std::string Lines;
+    for (const Key &K : M.Keys) {
+      auto It = Before.find(K.Name);
+      if (It == Before.end())
+        Lines += "+ " + K.Name + "  " + keyShape(K) + "\n";
+      else if (keyShape(*It->second) != keyShape(K) ||
+               It->second->DType != K.DType)
+        Lines += "~ " + K.Name + "  " + keyShape(*It->second) + " -> " +
+                 keyShape(K) + "\n";
+      if (It != Before.end())
+        Before.erase(It);
+    }
+    for (const Key &K : Defaults.Keys)
+      if (Before.count(K.Name))
+        Lines += "- " + K.Name + "\n";
+    Text += "With " + configurationLabel(M.Config) + " (the project file): " +
+            countText(M.Keys.size()) +
+            (Lines.empty() ? ", the same\n"
+                           : ", against the defaults:\n```diff\n" + Lines +
+                                 "```\n") +
             modelNotes(M) + "\n";
   }
   if (Open) {
