@@ -1089,7 +1089,25 @@ void Server::work() {
     std::string Name = sys::path::filename(Unit).str();
     if (First)
       progress(Unit, true, "parsing " + Name);
-    std::shared_ptr<UnitSnapshot> S = analyseUnit(Req);
+    std::shared_ptr<UnitSnapshot> S;
+    try {
+      S = analyseUnit(Req);
+    } catch (const std::exception &E) {
+      // What the analysis could not survive ends this parse, not the
+      // server: the unit keeps its last result.
+      log(0, 1, Name + ": the analysis stopped: " + E.what());
+      if (First)
+        progress(Unit, false, Name + ": the analysis stopped");
+      std::lock_guard<std::mutex> Lock(M);
+      Busy.clear();
+      if (!Units.count(Unit)) {
+        Units[Unit].Snapshot = std::make_shared<UnitSnapshot>();
+        Units[Unit].Snapshot->File = Unit;
+      }
+      Units[Unit].Versions = Versions;
+      answerReady();
+      continue;
+    }
     if (!ConfigError.empty()) {
       // A .clang-tidy that does not parse is a diagnostic on it.
       StringRef Text = ConfigError;
