@@ -36,15 +36,6 @@ bool isLegacyTorchSave(const std::string &Head) {
   return Head.size() > 262 && Head.compare(257, 5, "ustar") == 0;
 }
 
-enum class Format {
-  Zip,
-  Safetensors,
-  SafetensorsIndex,
-  JsonManifest,
-  Legacy,
-  Unknown
-};
-
 /// A safetensors file: an 8-byte little-endian header length within the
 /// format's limit and the file, then the header's '{'. (The first byte of
 /// the length may itself be '{': 123, 379, ... are valid lengths.)
@@ -56,6 +47,8 @@ bool looksLikeSafetensors(const std::string &Head, uint64_t FileSize) {
     N |= uint64_t(uint8_t(Head[I])) << (8 * I);
   return N <= MaxSafetensorsHeader && N <= FileSize - 8;
 }
+
+} // namespace
 
 Format sniff(const std::string &Name, const std::string &Head,
              uint64_t FileSize) {
@@ -74,6 +67,8 @@ Format sniff(const std::string &Name, const std::string &Head,
     return Format::JsonManifest;
   return Format::Unknown;
 }
+
+namespace {
 
 void readZip(Manifest &M, const ZipArchive &Z, const ReadOptions &Opts) {
   std::vector<std::string> Names = Z.names();

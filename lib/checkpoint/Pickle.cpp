@@ -137,6 +137,8 @@ private:
       fail("no MARK to pop to", At);
     size_t M = Marks.back();
     Marks.pop_back();
+    LastMarkAt = MarkAt.back();
+    MarkAt.pop_back();
     std::vector<PickleRef> R(Stack.begin() + M, Stack.end());
     Stack.resize(M);
     chargeRefs(R.size());
@@ -149,11 +151,13 @@ private:
       charge(6 * sizeof(void *)); // a hash node and its bucket
     }
     Memo[Key] = top(At);
+    Doc.MemoPuts.push_back({At, Key});
   }
   void memoGet(uint64_t Key, size_t At) {
     auto It = Memo.find(Key);
     if (It == Memo.end())
       fail("memo key " + std::to_string(Key) + " was never stored", At);
+    Doc.MemoGets.push_back({At, Key});
     push(It->second, At);
   }
   void pushString(size_t N, size_t At) {
@@ -162,6 +166,9 @@ private:
     auto V = make(PickleValue::Kind::String);
     charge(N);
     V->Str = std::string(take(N, At));
+    V->Begin = At;
+    V->End = Pos;
+    V->Opcode = uint8_t(Data[At]);
     push(V, At);
   }
   void pushInt(int64_t I, size_t At) {
@@ -332,6 +339,7 @@ private:
       return;
     case 0x95: // FRAME: framing only
       uint(8, At);
+      Doc.Framed = true;
       return;
     case 'c': {
       std::string Module = line(At);
@@ -375,6 +383,7 @@ private:
       if (Marks.size() >= L.MaxStack)
         fail("too many MARKs", At);
       Marks.push_back(Stack.size());
+      MarkAt.push_back(At);
       return;
     case 'X':
       pushString(uint(4, At), At);
@@ -488,6 +497,8 @@ private:
         chargeRefs(2 * State->Entries.size());
         for (auto &E : State->Entries)
           Target->Entries.push_back(E);
+      } else if (Target->K == K::Dict) {
+        Target->State = State;
       }
       return;
     }
@@ -498,6 +509,12 @@ private:
         fail("SETITEM on something that is not a dict", At);
       chargeRefs(2);
       D->Entries.push_back({Key, V});
+      // The key was read just before its value, the SETITEM ends it.
+      D->EntrySpans.push_back(
+          Key->K == K::String && Key->End && Key->Begin < At &&
+                  Key->End <= At
+              ? std::make_pair(Key->Begin, At + 1)
+              : std::make_pair(size_t(0), size_t(0)));
       return;
     }
     case 'u': {
@@ -507,6 +524,18 @@ private:
         fail("SETITEMS on something that is not a dict", At);
       for (size_t I = 0; I < Items.size(); I += 2)
         D->Entries.push_back({Items[I], Items[I + 1]});
+      // Each entry runs from its key to the next key (the last to the
+      // SETITEMS), when the keys were read in order after the MARK.
+      for (size_t I = 0; I < Items.size(); I += 2) {
+        const PickleValue &Key = *Items[I];
+        size_t Next = I + 2 < Items.size() ? Items[I + 2]->Begin : At;
+        bool InOrder = Key.K == K::String && Key.End && Key.Begin > LastMarkAt &&
+                       Key.End <= Next && Next <= At &&
+                       (I + 2 >= Items.size() ||
+                        (Items[I + 2]->K == K::String && Items[I + 2]->End));
+        D->EntrySpans.push_back(InOrder ? std::make_pair(Key.Begin, Next)
+                                        : std::make_pair(size_t(0), size_t(0)));
+      }
       return;
     }
     case 'a': {
@@ -551,6 +580,9 @@ private:
   }
 
   std::string_view Data;
+  /// The offsets of the open MARKs, and of the one popped last.
+  std::vector<size_t> MarkAt;
+  size_t LastMarkAt = 0;
   const PickleLimits &L;
   size_t Pos = 0;
   PickleDocument Doc;

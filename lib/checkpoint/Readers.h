@@ -79,12 +79,31 @@ void checkStorages(const ZipArchive &Z, const std::string &Prefix,
 /// The optimizer a param group's option names belong to.
 std::string optimizerKind(const std::set<std::string> &Options);
 
+/// What the first bytes of a file (Head, at least 512 of them when the
+/// file has them) and its name say it is.
+enum class Format {
+  Zip,
+  Safetensors,
+  SafetensorsIndex,
+  JsonManifest,
+  Legacy,
+  Unknown
+};
+Format sniff(const std::string &Name, const std::string &Head,
+             uint64_t FileSize);
+
 // --- Each format's reader
 
 /// Python's torch.save: the state dict (or the one Opts.Entry names, or the
 /// one a nested training checkpoint holds) in the unpickled Root
 /// (TorchSave.cpp).
 void fromPythonPickle(Manifest &M, const PV *Root, const ReadOptions &Opts);
+/// The dict fromPythonPickle reads: the root, the one Opts.Entry names, or
+/// the one state dict a nested checkpoint holds; Entry gets its path.
+/// NestsOptimizer, when given, says whether the checkpoint also holds
+/// optimizer state beside it.
+const PV *chooseStateDict(const PV *Root, const ReadOptions &Opts,
+                          std::string &Entry, bool *NestsOptimizer);
 
 /// C++'s torch::save and TorchScript archives: Root is data.pkl's object,
 /// Prefix the archive's directory (TorchScriptArchive.cpp).

@@ -6,6 +6,7 @@ set(TORCHKC_MANIFEST_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/ManifestJson.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Pickle.cpp
   ${CMAKE_CURRENT_LIST_DIR}/PickleValues.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Rewrite.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Safetensors.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TorchSave.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TorchScriptArchive.cpp

@@ -100,8 +100,11 @@ void findCandidates(const PV *V, const std::string &Path, int Depth,
 
 } // namespace
 
-void fromPythonPickle(Manifest &M, const PV *Root, const ReadOptions &Opts) {
+const PV *chooseStateDict(const PV *Root, const ReadOptions &Opts,
+                          std::string &Entry, bool *NestsOptimizer) {
   const PV *Chosen = Root;
+  if (NestsOptimizer)
+    *NestsOptimizer = false;
   if (!Opts.Entry.empty()) {
     std::stringstream Parts(Opts.Entry);
     std::string Part;
@@ -112,7 +115,7 @@ void fromPythonPickle(Manifest &M, const PV *Root, const ReadOptions &Opts) {
                               "' in the checkpoint");
       Chosen = Next;
     }
-    M.Entry = Opts.Entry;
+    Entry = Opts.Entry;
   } else if (!isTensorDict(Root) && !isOptimizerStateDict(Root)) {
     std::vector<Candidate> Found;
     std::set<const PV *> Seen;
@@ -134,8 +137,21 @@ void fromPythonPickle(Manifest &M, const PV *Root, const ReadOptions &Opts) {
                             List);
     }
     Chosen = Pick[0].Value;
-    M.Entry = Pick[0].Path;
+    Entry = Pick[0].Path;
   }
+  if (NestsOptimizer && Chosen != Root && !isOptimizerStateDict(Chosen)) {
+    std::vector<Candidate> Found;
+    std::set<const PV *> Seen;
+    WalkBudget Budget("the search for state dicts");
+    findCandidates(Root, "", 0, Found, Seen, Budget);
+    for (const Candidate &C : Found)
+      *NestsOptimizer |= C.Optimizer;
+  }
+  return Chosen;
+}
+
+void fromPythonPickle(Manifest &M, const PV *Root, const ReadOptions &Opts) {
+  const PV *Chosen = chooseStateDict(Root, Opts, M.Entry, nullptr);
   if (isOptimizerStateDict(Chosen)) {
     M.Optimizer = pythonOptimizer(Chosen);
     return;

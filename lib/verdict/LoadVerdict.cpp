@@ -78,7 +78,46 @@ public:
     parameterOrder(Ckpt);
     if (Cost)
       *Cost = cost();
+    if (Opts.Mapping)
+      mapping(Ckpt, *Opts.Mapping);
     return std::move(Out);
+  }
+
+  /// The mapping the findings describe: each stored key through the
+  /// prefix put right, then a reordering or a rename, to the model's key.
+  void mapping(const std::vector<ManifestKey> &Ckpt, KeyMapping &Map) {
+    Map = KeyMapping();
+    std::unordered_set<std::string> Filled;
+    std::unordered_map<std::string, const Key *> ModelKey;
+    for (const Key &K : Model.Keys)
+      ModelKey.emplace(K.Name, &K);
+    std::string PrefixWhy =
+        !Stripped.empty()
+            ? "prefix '" + Stripped + "' stripped"
+            : !Added.empty() ? "saved alone: prefix '" + Added + "' added"
+                             : "";
+    for (size_t I = 0; I < Ckpt.size(); ++I) {
+      const std::string &Stored = M.Keys[I].Name;
+      std::string Name = Ckpt[I].Name, Why = PrefixWhy;
+      if (auto R = Remapped.find(Name); R != Remapped.end()) {
+        Why = (Why.empty() ? "" : Why + ", ") + R->second.second;
+        Name = R->second.first;
+      }
+      auto It = ModelKey.find(Name);
+      if (It == ModelKey.end()) {
+        Map.Unexpected.push_back(Stored);
+        continue;
+      }
+      Filled.insert(Name);
+      if (Name == Stored)
+        Map.Same.push_back(Stored);
+      else
+        Map.Renames.push_back({Stored, Name, Why});
+    }
+    for (const Key &K : Model.Keys)
+      if (!Filled.count(K.Name))
+        Map.Missing.push_back(K.Name);
+    Map.Mismatched.assign(MismatchedKeys.begin(), MismatchedKeys.end());
   }
 
   /// compareWithCheckpoint's Cost of Out.
@@ -321,6 +360,12 @@ private:
         Explained.insert(K->Name);
       for (const ManifestKey *K : TheirKeys)
         Explained.insert(K->Name);
+      // Checkpoint child J is the model's child I.
+      for (const auto &[I, J] : ModelToCkpt)
+        for (const auto &[Rest, Shape] : Theirs[J])
+          Remapped[Mod.Path + "." + std::to_string(J) + "." + Rest] = {
+              Mod.Path + "." + std::to_string(I) + "." + Rest,
+              "children of '" + Mod.Path + "' reordered"};
       report(CheckId::CheckpointReordered, Mod.Loc,
              "the checkpoint holds the children of '" + Mod.Path +
                  "' at other indices (a child moved, inserted or removed): " +
@@ -600,6 +645,9 @@ private:
     std::string Name = O.Path.substr(Parent.size() + (Parent.empty() ? 0 : 1));
     Explained.insert(O.Keys.begin(), O.Keys.end());
     Explained.insert(T.Keys.begin(), T.Keys.end());
+    for (const std::string &Theirs : T.Keys)
+      Remapped[Theirs] = {O.Path + Theirs.substr(T.Path.size()),
+                          "'" + T.Path + "' renamed '" + O.Path + "'"};
     // One registration that made many instances (a block built in a loop)
     // is one cause: one finding, counting the instances.
     SourceLoc At = O.NameLength ? O.NameLoc : O.Loc;
@@ -710,6 +758,9 @@ private:
     for (size_t I = 0; !RankDiffers && I < C.Shape.size(); ++I)
       if (*(*K.Shape)[I].Value != C.Shape[I])
         Differ.push_back(I);
+    if (RankDiffers || !Differ.empty() ||
+        (!K.DType.empty() && !C.DType.empty() && K.DType != C.DType))
+      MismatchedKeys.push_back(K.Name);
     if (RankDiffers || !Differ.empty()) {
       std::string Origins =
           RankDiffers ? "" : sizeOrigins(K, symbolicKey(K.Name), Differ);
@@ -762,6 +813,11 @@ private:
   std::vector<std::vector<size_t>> KeysUnder; ///< per module, key indices
   /// Keys a reordering finding accounts for.
   std::unordered_set<std::string> Explained;
+  /// Checkpoint keys (as the model names them, prefix put right) that a
+  /// reordering or rename makes other model keys, and why.
+  std::unordered_map<std::string, std::pair<std::string, std::string>>
+      Remapped;
+  std::vector<std::string> MismatchedKeys;
   std::vector<Finding> Out;
 };
 

@@ -150,6 +150,37 @@ def check(c, code, out, err, elapsed, rss, hung, args, case_dir, before):
     return problems
 
 
+def check_migrate(c, argv, case_dir, env, args, max_as, scratch):
+    """A checkpoint `manifest` refuses is refused by `migrate` too: exit 2
+    naming it, no crash, and no output file, whole or partial."""
+    if c["args"][0] != "manifest" or c.get("expect", "error") != "error":
+        return []
+    ckpt = c["args"][1]
+    if ckpt.startswith("/dev/") or not os.path.lexists(os.path.join(case_dir, ckpt)):
+        return []
+    mapping = os.path.join(scratch, "identity-mapping.json")
+    if not os.path.exists(mapping):
+        with open(mapping, "w") as f:
+            json.dump({"version": 1, "rename": [], "drop": []}, f)
+    migrate = [argv[0], "migrate", ckpt, "--mapping", mapping, "-o", "migrated.pt"]
+    code, out, err, elapsed, rss, hung = run_once(migrate, case_dir, env,
+                                                  args.timeout, max_as)
+    err = err.decode("utf-8", "replace") if isinstance(err, bytes) else err
+    problems = []
+    if hung:
+        problems.append("migrate: did not finish in %ds" % args.timeout)
+    elif code != 2:
+        problems.append("migrate: exit %d, not 2" % code)
+    if any(s in err for s in CRASH_SIGNS):
+        problems.append("migrate: crashed: " + err[-300:])
+    if code == 2 and os.path.basename(ckpt) not in err:
+        problems.append("migrate: the message does not name the file: " + err[-200:])
+    left = [n for n in os.listdir(case_dir) if n.startswith("migrated.pt")]
+    if left:
+        problems.append("migrate: left " + ", ".join(left))
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--keycheck", required=True)
@@ -201,6 +232,7 @@ def main():
             code, out, err, elapsed, rss, hung = run_once(argv, case_dir, env,
                                                           args.timeout, max_as)
             problems += check(c, code, out, err, elapsed, rss, hung, args, case_dir, before)
+        problems += check_migrate(c, argv, case_dir, env, args, max_as, scratch)
         outcome = "hang" if hung else f"exit {code}"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         if problems:

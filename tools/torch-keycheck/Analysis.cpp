@@ -32,6 +32,8 @@ torchkc_analysis_main(const char *Command, int Argc, const char **Argv) {
     return torchkc::cli::runCheck(Argc, Argv);
   if (Name == "golden")
     return torchkc::cli::runGolden(Argc, Argv);
+  if (Name == "migrate")
+    return torchkc::cli::runMigrate(Argc, Argv);
   if (Name == "lsp")
     return torchkc::cli::runLsp(Argc, Argv);
   return torchkc::cli::error("the analysis module has no command '" +

@@ -11,6 +11,8 @@ int runKeys(int Argc, const char **Argv);
 int runCheck(int Argc, const char **Argv);
 /// `golden`: the project's models against their goldens (GoldenCommand.cpp).
 int runGolden(int Argc, const char **Argv);
+/// `migrate`: a checkpoint renamed to fit the code (MigrateCommand.cpp).
+int runMigrate(int Argc, const char **Argv);
 /// `lsp`: the language server (LspCommand.cpp, lsp/).
 int runLsp(int Argc, const char **Argv);
 

@@ -46,6 +46,10 @@ void printUsage(std::ostream &OS) {
         "  manifest   list the tensors a checkpoint holds (torch.save, "
         "torch::save,\n"
         "             safetensors, or a JSON manifest) without loading them\n"
+        "  migrate    rename a checkpoint's keys to fit the model as the "
+        "code is now\n"
+        "             (reordered children, renames, prefixes), without "
+        "loading a tensor\n"
         "  lsp        a language server for editors, beside clangd: findings "
         "as\n"
         "             diagnostics, quick fixes, keys on hover\n"
@@ -172,7 +176,7 @@ int main(int Argc, const char **Argv) {
   if (Command == "manifest")
     return runManifest(std::vector<std::string>(Argv + 2, Argv + Argc));
   if (Command == "keys" || Command == "check" || Command == "golden" ||
-      Command == "lsp") {
+      Command == "lsp" || Command == "migrate") {
     // The command takes argv[0]'s place, so option parsing and usage
     // messages name it.
     std::string Program = "torch-keycheck " + Command;

@@ -52,6 +52,16 @@ struct PickleValue {
   bool IsParameter = false;
   std::vector<PickleRef> Items;                         ///< Tuple, List
   std::vector<std::pair<PickleRef, PickleRef>> Entries; ///< Dict, Object
+  /// Dict: the state BUILD gave it (an OrderedDict's `{'_metadata': ...}`).
+  PickleRef State = nullptr;
+  /// String: where its opcode is in the stream, [Begin, End), and which
+  /// opcode it is, so that a rewrite can replace it alone (`migrate`).
+  size_t Begin = 0, End = 0;
+  uint8_t Opcode = 0;
+  /// Dict: per entry, the bytes of the stream that add it (its key, its
+  /// value and, for SETITEM, the opcode), when its key is a string read at
+  /// that place; {0, 0} when they are not one contiguous run.
+  std::vector<std::pair<size_t, size_t>> EntrySpans;
 };
 
 /// Limits that keep hostile input from exhausting memory or time.
@@ -73,6 +83,12 @@ struct PickleLimits {
 struct PickleDocument {
   std::vector<std::unique_ptr<PickleValue>> Values;
   PickleRef Root = nullptr;
+  /// Where each memo index was stored and read (offset, index): a rewrite
+  /// that removes bytes must not remove a store another place reads.
+  std::vector<std::pair<size_t, uint64_t>> MemoPuts, MemoGets;
+  /// Whether the stream has FRAME opcodes (protocol 4 and later), whose
+  /// lengths a rewrite would have to follow.
+  bool Framed = false;
 };
 
 /// Bytes per element of a tensor dtype ("float32" -> 4), 0 when unknown.

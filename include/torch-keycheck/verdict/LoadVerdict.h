@@ -21,9 +21,32 @@
 
 namespace torchkc {
 
+/// How the checkpoint's keys load into the model, as the comparison found
+/// them: what a migration renames (`migrate`).
+struct KeyMapping {
+  struct Rename {
+    std::string From; ///< the key as the checkpoint stores it
+    std::string To;   ///< the model's key it is
+    std::string Why;  ///< `children of 'body' reordered`, `renamed`, ...
+  };
+  /// Every checkpoint key that is a model key under another name, in the
+  /// checkpoint's order.
+  std::vector<Rename> Renames;
+  /// Checkpoint keys (as stored) that are the model's under their own name.
+  std::vector<std::string> Same;
+  /// Checkpoint keys (as stored) that are no key of the model.
+  std::vector<std::string> Unexpected;
+  /// Model keys that nothing in the checkpoint is.
+  std::vector<std::string> Missing;
+  /// Model keys whose checkpoint tensor has another shape or dtype.
+  std::vector<std::string> Mismatched;
+};
+
 struct CompareOptions {
   /// load_state_dict(strict=False): unexpected keys are warnings.
   bool AllowUnexpected = false;
+  /// When set, filled with the mapping the findings describe.
+  KeyMapping *Mapping = nullptr;
 };
 
 /// Findings for loading M into the model whose keys Model lists. Keys that

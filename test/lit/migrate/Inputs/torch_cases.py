@@ -1,0 +1,178 @@
+"""torch_cases.py: checkpoints saved by real torch before a model changed,
+and the check that a migrated one loads into the model as it is now.
+
+  torch_cases.py save DIR      writes DIR/<case>.pt (and .safetensors)
+  torch_cases.py verify OLD NEW CASE
+      loads NEW into the new layout with load_state_dict(strict=True) and
+      compares every tensor, bit for bit, with OLD's under the case's
+      mapping; for a nested checkpoint also every other entry.
+
+The new layout is model.cpp's NetImpl: body = Sequential(Linear(4, 8),
+ReLU, Linear(8, 3)), classifier = Linear(3, 2), norm = BatchNorm1d(2).
+"""
+import json
+import struct
+import sys
+
+import torch
+import torch.nn as nn
+
+
+class New(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+        self.classifier = nn.Linear(3, 2)
+        self.norm = nn.BatchNorm1d(2)
+
+
+class OldOrder(nn.Module):
+    """The ReLU first: the Linears at 1 and 2."""
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.ReLU(), nn.Linear(4, 8), nn.Linear(8, 3))
+        self.classifier = nn.Linear(3, 2)
+        self.norm = nn.BatchNorm1d(2)
+
+
+class OldName(nn.Module):
+    """The classifier was called head."""
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+        self.head = nn.Linear(3, 2)
+        self.norm = nn.BatchNorm1d(2)
+
+
+class OldExtra(New):
+    """An auxiliary head since removed."""
+    def __init__(self):
+        super().__init__()
+        self.aux = nn.Linear(3, 3)
+
+
+class Wrapped(nn.Module):
+    """What DataParallel saves: every key under module."""
+    def __init__(self):
+        super().__init__()
+        self.module = New()
+
+
+# Per case: how an old key is named now.
+def renamed(case, key):
+    if case == "order":
+        return key.replace("body.1.", "body.0.", 1) if key.startswith("body.1.") else key
+    if case == "name":
+        return "classifier." + key[len("head."):] if key.startswith("head.") else key
+    if case == "prefix":
+        return key[len("module."):]
+    return key
+
+
+def trained(model, seed):
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.randn_like(p))
+    # Running statistics that are not the defaults.
+    model.train()
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm1d):
+            m(torch.randn(5, 2))
+    return model
+
+
+def write_safetensors(path, state):
+    header, data = {}, b""
+    for name, t in state.items():
+        raw = t.contiguous().numpy().tobytes()
+        dtype = {torch.float32: "F32", torch.int64: "I64"}[t.dtype]
+        header[name] = {"dtype": dtype, "shape": list(t.shape),
+                        "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + data)
+
+
+def read_safetensors(path):
+    import numpy as np
+    blob = open(path, "rb").read()
+    n = struct.unpack("<Q", blob[:8])[0]
+    header = json.loads(blob[8:8 + n])
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        b, e = info["data_offsets"]
+        dt = {"F32": np.float32, "I64": np.int64}[info["dtype"]]
+        out[name] = torch.from_numpy(
+            np.frombuffer(blob[8 + n + b:8 + n + e], dtype=dt).copy()
+        ).reshape(info["shape"])
+    return out
+
+
+def save(dir):
+    order = trained(OldOrder(), 1)
+    torch.save(order.state_dict(), dir + "/order.pt")
+    name = trained(OldName(), 2)
+    torch.save(name.state_dict(), dir + "/name.pt")
+    write_safetensors(dir + "/name.safetensors", name.state_dict())
+    wrapped = trained(Wrapped(), 3)
+    torch.save(wrapped.state_dict(), dir + "/prefix.pt")
+    opt = torch.optim.SGD(name.parameters(), lr=0.1, momentum=0.9)
+    loss = name.head(name.body(torch.randn(5, 4))).sum()
+    loss.backward()
+    opt.step()
+    torch.save({"epoch": 7, "model_state_dict": name.state_dict(),
+                "optimizer_state_dict": opt.state_dict()},
+               dir + "/nested.pt")
+    torch.save(trained(OldExtra(), 5).state_dict(), dir + "/extra.pt")
+    # A sub-module saved alone: the rest of the model is not in it.
+    torch.save(trained(New(), 4).body.state_dict(), dir + "/part.pt")
+
+
+def load(path):
+    if path.endswith(".safetensors"):
+        return read_safetensors(path)
+    return torch.load(path)
+
+
+def verify(old_path, new_path, case):
+    old, new = load(old_path), load(new_path)
+    if case == "nested":
+        for key in old:
+            if key != "model_state_dict":
+                same = (old[key] == new[key]) if not isinstance(old[key], dict) \
+                    else json.dumps(old[key], default=str) == json.dumps(new[key], default=str)
+                assert same, "entry %r changed" % key
+        old, new = old["model_state_dict"], new["model_state_dict"]
+        case = "name"
+    model = New()
+    model.load_state_dict(new, strict=True)
+    state = model.state_dict()
+    n = 0
+    for key, t in old.items():
+        if case == "extra" and key.startswith("aux."):
+            assert key not in new, "%s was not dropped" % key
+            continue
+        target = renamed(case, key)
+        assert t.dtype == state[target].dtype, key
+        assert torch.equal(t, state[target]), "%s -> %s differs" % (key, target)
+        n += 1
+    assert n == len(state), "%d tensors for %d keys" % (n, len(state))
+    # The _metadata of each module that holds tensors (its version, which
+    # load_state_dict hands to the module's loading) is under its new path.
+    if hasattr(new, "_metadata"):
+        for k in set(key.rpartition(".")[0] for key in state):
+            assert new._metadata.get(k) == state._metadata[k], \
+                "_metadata of module %r: %r" % (k, new._metadata.get(k))
+    print("%s: %d tensors load strictly, bit for bit" % (case, n))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "save":
+        save(sys.argv[2])
+    else:
+        verify(sys.argv[2], sys.argv[3], sys.argv[4])

@@ -1,0 +1,352 @@
+//===- MigrateCommand.cpp - torch-keycheck migrate -------------------------===//
+//
+// `migrate OLD --class NAME -o NEW [sources] [-- flags]`: the checkpoint
+// made to fit the code as it is now. The mapping is what `check` finds
+// when it compares OLD with the model's keys (children reordered in a
+// container, a module renamed, a wrapper's prefix, a sub-module saved
+// alone), nothing guessed: a key with no target, or a tensor of another
+// shape, stops the migration with the list. The mapping is printed, can be
+// written for review (--mapping-out) and applied as reviewed (--mapping);
+// NEW is written by rewriteCheckpoint, which loads no tensor and runs no
+// pickle, and never in place.
+//
+//===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Driver.h"
+#include "PreambleCache.h"
+
+#include "torch-keycheck/checkpoint/Manifest.h"
+#include "torch-keycheck/checkpoint/Rewrite.h"
+#include "torch-keycheck/keys/ModelKeys.h"
+#include "torch-keycheck/support/Files.h"
+#include "torch-keycheck/support/Json.h"
+#include "torch-keycheck/verdict/LoadVerdict.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+using namespace llvm;
+using namespace clang::tooling;
+
+namespace torchkc {
+namespace cli {
+
+static cl::OptionCategory MigrateCategory("torch-keycheck migrate options");
+static cl::opt<std::string> Output("o", cl::desc("The migrated checkpoint"),
+                                   cl::value_desc("file"),
+                                   cl::cat(MigrateCategory));
+static cl::opt<bool>
+    DryRun("dry-run", cl::desc("Print the mapping; write no checkpoint"),
+           cl::cat(MigrateCategory));
+static cl::opt<std::string>
+    MappingOut("mapping-out",
+               cl::desc("Write the mapping as JSON, for review"),
+               cl::value_desc("file"), cl::cat(MigrateCategory));
+static cl::opt<std::string>
+    MappingIn("mapping",
+              cl::desc("Apply this mapping (as --mapping-out wrote it, "
+                       "reviewed) instead of deriving one from the sources"),
+              cl::value_desc("file"), cl::cat(MigrateCategory));
+static cl::opt<bool> DropUnexpected(
+    "drop-unexpected",
+    cl::desc("Leave out the checkpoint's keys the model has no key for"),
+    cl::cat(MigrateCategory));
+
+namespace {
+
+const char Usage[] =
+    "usage: torch-keycheck migrate OLD --class NAME [--define name=value]... "
+    "-o NEW [sources] [-- flags]\n"
+    "       torch-keycheck migrate OLD --mapping FILE.json -o NEW\n";
+
+/// What the migration does, and to what.
+struct Plan {
+  std::string Class;
+  KeyMapping Map;
+  KeyRewrite Rewrite;
+};
+
+int printPlan(const Plan &P, const std::string &Old) {
+  outs() << "'" << Old << "' for '" << P.Class << "':\n";
+  size_t Width = 0;
+  for (const KeyMapping::Rename &R : P.Map.Renames)
+    Width = std::max(Width, R.From.size());
+  for (const std::string &K : P.Rewrite.Drop)
+    Width = std::max(Width, K.size());
+  for (const KeyMapping::Rename &R : P.Map.Renames)
+    outs() << "  " << R.From << std::string(Width - R.From.size() + 2, ' ')
+           << "-> " << R.To << (R.Why.empty() ? "" : "  (" + R.Why + ")")
+           << "\n";
+  for (const std::string &K : P.Rewrite.Drop)
+    outs() << "  " << K << std::string(Width - K.size() + 2, ' ')
+           << "-> (dropped: the model has no such key)\n";
+  outs() << "  " << P.Map.Same.size()
+         << (P.Map.Same.size() == 1 ? " key keeps its name" : " keys keep their names")
+         << "\n";
+  return Success;
+}
+
+/// The mapping in a file --mapping-out wrote; errors name the file.
+bool readMapping(const std::string &Path, Plan &P) {
+  std::string Text;
+  try {
+    Text = readRegularFile(Path, 64u << 20);
+  } catch (const FileError &E) {
+    error(Path + ": " + E.what());
+    return false;
+  }
+  nlohmann::json J = nlohmann::json::parse(Text, nullptr, false);
+  auto Bad = [&](const std::string &Why) {
+    error(Path + ": not a migration mapping: " + Why);
+    return false;
+  };
+  if (!J.is_object() || !J.contains("version") || J["version"] != 1)
+    return Bad("expected {\"version\": 1, ...}");
+  if (!J["rename"].is_array() || !J["drop"].is_array())
+    return Bad("it needs 'rename' and 'drop' lists");
+  if (J.contains("class") && !J["class"].is_string())
+    return Bad("'class' is not a string");
+  P.Class = J.value("class", "");
+  // A field of an object, when it is a string (const operator[] on a
+  // missing key is undefined behaviour).
+  auto Field = [](const nlohmann::json &O, const char *Name) {
+    auto It = O.find(Name);
+    return It != O.end() && It->is_string()
+               ? std::optional<std::string>(It->get<std::string>())
+               : std::nullopt;
+  };
+  for (const nlohmann::json &R : J["rename"]) {
+    std::optional<std::string> From, To, Why;
+    if (R.is_object()) {
+      From = Field(R, "from");
+      To = Field(R, "to");
+      Why = Field(R, "why");
+    }
+    if (!From || !To || To->empty())
+      return Bad("each rename needs 'from' and 'to' strings");
+    if (!P.Rewrite.Rename.emplace(*From, *To).second)
+      return Bad("'" + *From + "' is renamed twice");
+    P.Map.Renames.push_back({*From, *To, Why.value_or("")});
+  }
+  for (const nlohmann::json &D : J["drop"]) {
+    if (!D.is_string())
+      return Bad("'drop' lists key names");
+    P.Rewrite.Drop.insert(D.get<std::string>());
+  }
+  return true;
+}
+
+bool writeMapping(const std::string &Path, const Plan &P,
+                  const std::string &Old) {
+  nlohmann::json Renames = nlohmann::json::array();
+  for (const KeyMapping::Rename &R : P.Map.Renames)
+    Renames.push_back({{"from", R.From}, {"to", R.To}, {"why", R.Why}});
+  nlohmann::json J = {{"version", 1},
+                      {"checkpoint", Old},
+                      {"entry", Entry.getValue()},
+                      {"class", P.Class},
+                      {"rename", Renames},
+                      {"drop", P.Rewrite.Drop}};
+  std::error_code EC;
+  raw_fd_ostream OS(Path, EC);
+  if (!EC) {
+    OS << J.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+       << "\n";
+    OS.close();
+    EC = OS.error();
+  }
+  if (EC) {
+    error(Path + ": " + EC.message());
+    return false;
+  }
+  return true;
+}
+
+/// The mapping from the sources: --class's keys under the defines,
+/// compared with the checkpoint. Exit 1 when it is not whole.
+int deriveMapping(CompilationDatabase &DB, const Manifest &M, Plan &P) {
+  Configuration Given;
+  if (!parseDefines(Given.Defines))
+    return ToolError;
+  std::optional<ModelKeys> Keys;
+  std::string Problem;
+  auto OnTU = [&](size_t, RegistrationGraph &TU) {
+    if (Keys)
+      return;
+    const ModuleClass *C = FunctionName.empty() ? TU.find(ClassName)
+                                                : TU.findFunction(FunctionName);
+    if (!C)
+      return;
+    Keys = deriveKeys(TU, *C, Given);
+    Keys->Function = !FunctionName.empty();
+  };
+  RegistrationGraph Graph;
+  std::optional<PreambleCache> Preambles = openPreambles();
+  int ToolStatus =
+      forEachTranslationUnit(DB, OnTU, Graph, nullptr,
+                             Preambles ? &*Preambles : nullptr);
+  if (!Keys)
+    return FunctionName.empty() ? classNotFound(ClassName, Graph, false)
+                                : functionNotFound(FunctionName, Graph);
+  linkAcrossUnits(Graph, *Keys);
+  if (ToolStatus != 0)
+    return error(NotCompiled);
+  P.Class = Keys->Class;
+  if (!Keys->InvalidDefines.empty())
+    return error(Keys->InvalidDefines.front());
+  if (!Keys->Undefined.empty())
+    return error("the constructor of '" + Keys->Undefined.front() +
+                 "' is in no unit given: add the .cpp that defines it");
+  if (!isConcrete(*Keys)) {
+    std::string Knobs;
+    for (const std::string &K : Keys->Knobs)
+      Knobs += (Knobs.empty() ? "'" : ", '") + K + "'";
+    return error("the keys of '" + Keys->Class +
+                 "' still depend on its configuration" +
+                 (Knobs.empty() ? std::string()
+                                : " (" + Knobs + ")") +
+                 "; give the values the code is built with (--define), "
+                 "e.g. as 'check --checkpoint' names them");
+  }
+  CompareOptions Opts;
+  Opts.Mapping = &P.Map;
+  compareWithCheckpoint(*Keys, M, Opts);
+  // Nothing guessed: what has no place stops the migration.
+  auto List = [](const std::vector<std::string> &Keys) {
+    std::string S;
+    for (size_t I = 0; I < Keys.size() && I < 20; ++I)
+      S += "\n  " + Keys[I];
+    if (Keys.size() > 20)
+      S += "\n  ... and " + std::to_string(Keys.size() - 20) + " more";
+    return S;
+  };
+  if (!P.Map.Mismatched.empty()) {
+    errs() << "torch-keycheck: cannot migrate: these keys have another "
+              "shape or dtype in the checkpoint (a migration renames, it "
+              "does not reshape):"
+           << List(P.Map.Mismatched) << "\n";
+    return Findings;
+  }
+  if (!P.Map.Missing.empty()) {
+    errs() << "torch-keycheck: cannot migrate: nothing in the checkpoint "
+              "is these keys of '"
+           << P.Class << "':" << List(P.Map.Missing) << "\n";
+    return Findings;
+  }
+  if (!P.Map.Unexpected.empty() && !DropUnexpected) {
+    errs() << "torch-keycheck: cannot migrate: '" << P.Class
+           << "' has no key for these keys of the checkpoint (pass "
+              "--drop-unexpected to leave them out):"
+           << List(P.Map.Unexpected) << "\n";
+    return Findings;
+  }
+  for (const KeyMapping::Rename &R : P.Map.Renames)
+    P.Rewrite.Rename[R.From] = R.To;
+  P.Rewrite.Drop.insert(P.Map.Unexpected.begin(), P.Map.Unexpected.end());
+  return Success;
+}
+
+} // namespace
+
+int runMigrate(int Argc, const char **Argv) {
+  if (Argc >= 2 && (StringRef(Argv[1]) == "--help" ||
+                    StringRef(Argv[1]) == "-h")) {
+    outs() << Usage << "\n";
+    const char *Help[] = {Argv[0], "--help"};
+    cl::HideUnrelatedOptions({&Category, &MigrateCategory});
+    cl::ParseCommandLineOptions(2, Help,
+                                "torch-keycheck migrate: rename a "
+                                "checkpoint's keys to fit the code\n");
+    return Success;
+  }
+  if (Argc < 2 || StringRef(Argv[1]).starts_with("-")) {
+    errs() << Usage;
+    return error("the checkpoint to migrate comes first");
+  }
+  std::string Old = Argv[1];
+  std::vector<const char *> Args(Argv, Argv + Argc);
+  Args.erase(Args.begin() + 1);
+  bool FromFile = std::any_of(Args.begin(), Args.end(), [](const char *A) {
+    StringRef S(A);
+    return S == "--mapping" || S.starts_with("--mapping=") || S == "-mapping" ||
+           S.starts_with("-mapping=");
+  });
+  std::unique_ptr<CompilationDatabase> DB;
+  if (FromFile) {
+    cl::HideUnrelatedOptions({&Category, &MigrateCategory});
+    if (!cl::ParseCommandLineOptions(int(Args.size()), Args.data(), "",
+                                     &errs()))
+      return ToolError;
+    if (!Sources.empty() || !ClassName.empty() || !Defines.empty())
+      return error("--mapping applies a mapping as it is: give no sources, "
+                   "--class or --define with it");
+  } else {
+    DB = parseCommandLine(int(Args.size()), Args.data(),
+                          "torch-keycheck migrate: rename a checkpoint's "
+                          "keys to fit the code\n",
+                          {&Category, &MigrateCategory}, false);
+    if (!DB)
+      return ToolError;
+    if (ClassName.empty() == FunctionName.empty())
+      return error("give the model with --class (or --function)");
+  }
+  if (Output.empty() && !DryRun && MappingOut.empty())
+    return error("give the migrated checkpoint's name with -o (or "
+                 "--dry-run, --mapping-out)");
+  if (!Output.empty() && sys::fs::equivalent(Output, Old))
+    return error(Output + ": is the checkpoint to migrate: migrate never "
+                          "writes in place");
+  ReadOptions RO;
+  RO.Entry = Entry;
+  Manifest M;
+  try {
+    M = readCheckpoint(Old, RO);
+  } catch (const CheckpointError &E) {
+    return error(E.what());
+  }
+  if (M.Optimizer && M.Keys.empty())
+    return error(Old + ": holds optimizer state, not a model's: name the "
+                       "model's entry with --entry");
+
+  Plan P;
+  if (FromFile) {
+    if (!readMapping(MappingIn, P))
+      return ToolError;
+    P.Map.Same.clear();
+    for (const ManifestKey &K : M.Keys)
+      if (!P.Rewrite.Rename.count(K.Name) && !P.Rewrite.Drop.count(K.Name))
+        P.Map.Same.push_back(K.Name);
+  } else if (int Status = deriveMapping(*DB, M, P)) {
+    return Status;
+  }
+  printPlan(P, Old);
+  if (!M.Entry.empty() &&
+      std::any_of(P.Map.Renames.begin(), P.Map.Renames.end(),
+                  [](const KeyMapping::Rename &R) {
+                    return R.Why.find("reordered") != std::string::npos;
+                  }))
+    errs() << "torch-keycheck: warning: the other entries of '" << Old
+           << "' are copied as they are: optimizer state there still "
+              "follows the old parameter order\n";
+  if (!MappingOut.empty() && !writeMapping(MappingOut, P, Old))
+    return ToolError;
+  if (DryRun || Output.empty())
+    return Success;
+  try {
+    RewriteResult R = rewriteCheckpoint(Old, Output, P.Rewrite, RO);
+    errs() << "wrote " << Output << " (" << R.Format << "): " << R.Renamed
+           << (R.Renamed == 1 ? " key" : " keys") << " renamed, "
+           << R.Dropped << " dropped, " << R.BytesCopied
+           << " bytes of tensors copied as they were\n";
+  } catch (const CheckpointError &E) {
+    return error(E.what());
+  }
+  return Success;
+}
+
+} // namespace cli
+} // namespace torchkc
