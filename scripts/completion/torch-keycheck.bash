@@ -7,7 +7,7 @@ _torch_keycheck() {
   local tool=${COMP_WORDS[0]} i
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
-    mapfile -t COMPREPLY < <(compgen -W "keys check golden manifest lsp --help --version" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "keys check golden manifest migrate lsp --help --version" -- "$cur")
     return
   fi
   local cmd=${COMP_WORDS[1]}
@@ -42,7 +42,7 @@ _torch_keycheck() {
       return
       ;;
     --checkpoint | --optimizer-checkpoint | --project | --configurations | \
-      --export-fixes)
+      --export-fixes | -o | --mapping | --mapping-out)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return
       ;;
