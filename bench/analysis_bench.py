@@ -52,6 +52,19 @@ LAUNCHER = ("import os, sys, time\n"
             "print(os.waitstatus_to_exitcode(status), w, ru.ru_utime + ru.ru_stime, ru.ru_maxrss)\n")
 
 
+def write_docs(marker, text):
+    """Puts text into docs/performance.md between the marker's lines."""
+    path = os.path.join(ROOT, "docs", "performance.md")
+    doc = open(path).read()
+    begin, end = "<!-- %s:begin -->" % marker, "<!-- %s:end -->" % marker
+    if begin not in doc:
+        sys.exit("docs/performance.md has no %s markers" % marker)
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w") as f:
+        f.write(head + begin + "\n" + text + "\n" + end + tail)
+
+
 def measure(cmd, ok=(0,), cwd=None):
     proc = subprocess.run(["/usr/bin/python3", "-S", "-E", "-c", LAUNCHER, *cmd],
                           capture_output=True, text=True, cwd=cwd)
@@ -219,13 +232,7 @@ def main():
     print()
     print(machine)
     if args.write_docs:
-        path = os.path.join(ROOT, "docs/performance.md")
-        text = open(path).read()
-        begin, end = "<!-- analysis-bench:begin -->", "<!-- analysis-bench:end -->"
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        with open(path, "w") as f:
-            f.write(f"{head}{begin}\n{table}\n\n{machine}\n{end}{tail}")
+        write_docs("analysis-bench", f"{table}\n\n{machine}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "test", "lit", "Inputs"))
 import lsp_client  # noqa: E402
+sys.path.insert(0, HERE)
+from analysis_bench import write_docs  # noqa: E402
 
 FLAGS = "-std=c++17 -isystem /usr/include/torch/csrc/api/include"
 
@@ -152,14 +154,7 @@ def main():
     text = "\n".join(table)
     print(text)
     if args.write_docs:
-        path = os.path.join(ROOT, "docs", "performance.md")
-        doc = open(path).read()
-        begin, end = "<!-- lsp-bench:begin -->", "<!-- lsp-bench:end -->"
-        if begin not in doc:
-            sys.exit("docs/performance.md has no lsp-bench markers")
-        head, rest = doc.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        open(path, "w").write(head + begin + "\n" + text + "\n" + end + tail)
+        write_docs("lsp-bench", text)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from analysis_bench import measure  # noqa: E402
+from analysis_bench import measure, write_docs  # noqa: E402
 
 MODEL = """#include <torch/torch.h>
 struct BigImpl : torch::nn::Module {
@@ -101,12 +101,7 @@ def main():
     text = "\n".join(table)
     print(text)
     if args.write_docs:
-        path = os.path.join(ROOT, "docs", "performance.md")
-        doc = open(path).read()
-        begin, end = "<!-- migrate-bench:begin -->", "<!-- migrate-bench:end -->"
-        head, rest = doc.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        open(path, "w").write(head + begin + "\n" + text + "\n" + end + tail)
+        write_docs("migrate-bench", text)
 
 
 if __name__ == "__main__":

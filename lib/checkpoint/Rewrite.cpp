@@ -144,6 +144,48 @@ void putLe(std::string &S, uint64_t V, int Bytes) {
     S.push_back(char((V >> (8 * I)) & 0xff));
 }
 
+/// The names a rewrite gives, checked as the keys come: no two keys get
+/// one name, and every key R names is found.
+class NewNames {
+public:
+  NewNames(const std::string &Path, const KeyRewrite &R, RewriteResult &Result)
+      : Path(Path), R(R), Result(Result) {}
+  /// The stored key's new name (its own when R does not rename it), or
+  /// nothing when R drops it.
+  std::optional<std::string> of(const std::string &Stored) {
+    Seen.insert(Stored);
+    if (R.Drop.count(Stored)) {
+      ++Result.Dropped;
+      return std::nullopt;
+    }
+    std::string Name = Stored;
+    if (auto It = R.Rename.find(Stored); It != R.Rename.end()) {
+      Name = It->second;
+      ++Result.Renamed;
+    }
+    if (!Final.insert(Name).second)
+      fail(Path, "two keys would be named '" + Name + "'");
+    return Name;
+  }
+  /// After the last key.
+  void finish() const {
+    for (const auto &[From, To] : R.Rename)
+      if (!Seen.count(From))
+        fail(Path, "has no key '" + From + "' to rename");
+    for (const std::string &Key : R.Drop)
+      if (!Seen.count(Key))
+        fail(Path, "has no key '" + Key + "' to drop");
+  }
+  /// How many keys were seen.
+  size_t seen() const { return Seen.size(); }
+
+private:
+  const std::string &Path;
+  const KeyRewrite &R;
+  RewriteResult &Result;
+  std::set<std::string> Seen, Final;
+};
+
 // --- The zip of torch.save ------------------------------------------------
 
 struct ZipEntry {
@@ -463,13 +505,13 @@ std::string rewritePickle(const InputFile &In, const std::string &Pickle,
     std::string With;
   };
   std::vector<Splice> Splices;
-  std::set<std::string> Seen, Final;
+  NewNames Names(In.Path, R, Result);
   for (size_t I = 0; I < Dict->Entries.size(); ++I) {
     const PV &Key = *Dict->Entries[I].first;
     if (Key.K != PV::Kind::String)
       continue;
-    Seen.insert(Key.Str);
-    if (R.Drop.count(Key.Str)) {
+    std::optional<std::string> Name = Names.of(Key.Str);
+    if (!Name) {
       auto [B, E] = I < Dict->EntrySpans.size() ? Dict->EntrySpans[I]
                                                 : std::make_pair(size_t(0),
                                                                  size_t(0));
@@ -488,31 +530,20 @@ std::string rewritePickle(const InputFile &In, const std::string &Pickle,
                             "': another tensor shares what it stores (a "
                             "storage viewed by both)");
       Splices.push_back({B, E, ""});
-      ++Result.Dropped;
       continue;
     }
-    std::string Name = Key.Str;
-    if (auto It = R.Rename.find(Key.Str); It != R.Rename.end()) {
+    if (*Name != Key.Str) {
       if (Key.Opcode != 'X' && Key.Opcode != 0x8c && Key.Opcode != 0x8d)
         fail(In.Path, "key '" + Key.Str + "' is not a str in data.pkl");
-      Splices.push_back({Key.Begin, Key.End, unicodeOpcode(It->second)});
-      Name = It->second;
-      ++Result.Renamed;
+      Splices.push_back({Key.Begin, Key.End, unicodeOpcode(*Name)});
     }
-    if (!Final.insert(Name).second)
-      fail(In.Path, "two keys would be named '" + Name + "'");
   }
-  for (const auto &[From, To] : R.Rename)
-    if (!Seen.count(From))
-      fail(In.Path, "has no key '" + From + "' to rename");
-  for (const std::string &Key : R.Drop)
-    if (!Seen.count(Key))
-      fail(In.Path, "has no key '" + Key + "' to drop");
+  Names.finish();
   // The module paths of _metadata follow their keys. When every key
   // changed the same prefix (a wrapper's stripped, a part's path added),
   // so does every path, those of modules without keys too.
   std::optional<std::pair<std::string, std::string>> Prefix;
-  if (!R.Rename.empty() && R.Rename.size() + R.Drop.size() == Seen.size()) {
+  if (!R.Rename.empty() && R.Rename.size() + R.Drop.size() == Names.seen()) {
     const auto &[From0, To0] = *R.Rename.begin();
     std::pair<std::string, std::string> P;
     if (From0.size() > To0.size() &&
@@ -638,7 +669,7 @@ RewriteResult rewriteSafetensors(const InputFile &In,
   };
   std::vector<Tensor> Tensors;
   nlohmann::ordered_json Metadata;
-  std::set<std::string> Seen, Final;
+  NewNames Names(In.Path, R, Result);
   for (auto &[Name, Info] : Header.items()) {
     if (Name == "__metadata__") {
       Metadata = Info;
@@ -650,27 +681,11 @@ RewriteResult rewriteSafetensors(const InputFile &In,
         Offsets[0].get<uint64_t>() > Offsets[1].get<uint64_t>() ||
         Offsets[1].get<uint64_t>() > DataSize)
       fail(In.Path, "'" + Name + "' has data_offsets outside the data");
-    Seen.insert(Name);
-    if (R.Drop.count(Name)) {
-      ++Result.Dropped;
-      continue;
-    }
-    std::string New = Name;
-    if (auto It = R.Rename.find(Name); It != R.Rename.end()) {
-      New = It->second;
-      ++Result.Renamed;
-    }
-    if (!Final.insert(New).second)
-      fail(In.Path, "two keys would be named '" + New + "'");
-    Tensors.push_back({New, Info, Offsets[0].get<uint64_t>(),
-                       Offsets[1].get<uint64_t>()});
+    if (std::optional<std::string> New = Names.of(Name))
+      Tensors.push_back({*New, Info, Offsets[0].get<uint64_t>(),
+                         Offsets[1].get<uint64_t>()});
   }
-  for (const auto &[From, To] : R.Rename)
-    if (!Seen.count(From))
-      fail(In.Path, "has no key '" + From + "' to rename");
-  for (const std::string &Key : R.Drop)
-    if (!Seen.count(Key))
-      fail(In.Path, "has no key '" + Key + "' to drop");
+  Names.finish();
   // The kept tensors' bytes in their order, packed: a dropped tensor
   // leaves no hole (safetensors refuses one).
   std::vector<Tensor *> ByOffset;
@@ -721,30 +736,16 @@ RewriteResult rewriteJsonManifest(const InputFile &In,
   if (!Doc.is_object() || !Doc["keys"].is_array())
     fail(In.Path, "not a torch-keycheck manifest");
   nlohmann::ordered_json Keys = nlohmann::ordered_json::array();
-  std::set<std::string> Seen, Final;
+  NewNames Names(In.Path, R, Result);
   for (auto &K : Doc["keys"]) {
     if (!K.is_object() || !K["name"].is_string())
       fail(In.Path, "not a torch-keycheck manifest: a key without a name");
-    std::string Name = K["name"];
-    Seen.insert(Name);
-    if (R.Drop.count(Name)) {
-      ++Result.Dropped;
-      continue;
+    if (std::optional<std::string> Name = Names.of(K["name"])) {
+      K["name"] = *Name;
+      Keys.push_back(K);
     }
-    if (auto It = R.Rename.find(Name); It != R.Rename.end()) {
-      K["name"] = Name = It->second;
-      ++Result.Renamed;
-    }
-    if (!Final.insert(Name).second)
-      fail(In.Path, "two keys would be named '" + Name + "'");
-    Keys.push_back(K);
   }
-  for (const auto &[From, To] : R.Rename)
-    if (!Seen.count(From))
-      fail(In.Path, "has no key '" + From + "' to rename");
-  for (const std::string &Key : R.Drop)
-    if (!Seen.count(Key))
-      fail(In.Path, "has no key '" + Key + "' to drop");
+  Names.finish();
   Doc["keys"] = Keys;
   OutputFile Out(OutPath, In);
   Out.write(Doc.dump(2) + "\n");

@@ -320,13 +320,7 @@ void parseUnit(CompilationDatabase &DB, size_t I,
     std::unique_ptr<ClangTool> Tool = newTool(DB, Files[I]);
     Tool->setPrintErrorMessage(!With);
     if (With)
-      Tool->appendArgumentsAdjuster(
-          [&](const CommandLineArguments &Args, StringRef) {
-            CommandLineArguments R = Args;
-            R.insert(std::find(R.begin(), R.end(), "--"), With->Args.begin(),
-                     With->Args.end());
-            return R;
-          });
+      loadPreamble(*Tool, *With);
     Tool->setDiagnosticConsumer(&Printer);
     auto Factory =
         newExtractionActionFactory(U.Graph, [&, I](RegistrationGraph &TU) {

@@ -268,6 +268,17 @@ void PreambleCache::prune() const {
     sys::fs::remove(PCHs[I].second);
 }
 
+void loadPreamble(ClangTool &Tool, const PreambleCache::Use &U) {
+  // Before a `--` that ends the options.
+  Tool.appendArgumentsAdjuster(
+      [Args = U.Args](const CommandLineArguments &Command, StringRef) {
+        CommandLineArguments R = Command;
+        R.insert(std::find(R.begin(), R.end(), "--"), Args.begin(),
+                 Args.end());
+        return R;
+      });
+}
+
 std::optional<PreambleCache> openPreambles() {
   std::string Dir = cacheDir();
   if (Dir.empty())

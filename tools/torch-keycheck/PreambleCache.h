@@ -73,6 +73,9 @@ private:
   std::string Dir;
 };
 
+/// Makes Tool's parse load U's PCH.
+void loadPreamble(clang::tooling::ClangTool &Tool, const PreambleCache::Use &U);
+
 /// The preamble cache in the cache directory, if there is one.
 std::optional<PreambleCache> openPreambles();
 

@@ -452,13 +452,7 @@ std::shared_ptr<UnitSnapshot> analyseUnit(const UnitRequest &Req) {
     std::unique_ptr<ClangTool> Tool = cli::newTool(*Req.DB, Req.File, Memory);
     Tool->setPrintErrorMessage(false);
     if (With)
-      Tool->appendArgumentsAdjuster(
-          [&](const CommandLineArguments &Args, StringRef) {
-            CommandLineArguments R = Args;
-            R.insert(std::find(R.begin(), R.end(), "--"), With->Args.begin(),
-                     With->Args.end());
-            return R;
-          });
+      cli::loadPreamble(*Tool, *With);
     Tool->setDiagnosticConsumer(&Printer);
     RegistrationGraph Graph;
     auto Factory = newExtractionActionFactory(Graph, [&](RegistrationGraph &TU) {
