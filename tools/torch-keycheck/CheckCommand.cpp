@@ -591,6 +591,8 @@ int runCheck(int Argc, const char **Argv) {
   }
   if (int Refused = refuseMisusedOptions())
     return Refused;
+  if (int Refused = refuseMigrateOptions())
+    return Refused;
   // CheckOptions stand in for the flags not given.
   if (ProjectFile.empty())
     ProjectFile = ConfigOf.front()->ProjectFile;

@@ -13,6 +13,9 @@ int runCheck(int Argc, const char **Argv);
 int runGolden(int Argc, const char **Argv);
 /// `migrate`: a checkpoint renamed to fit the code (MigrateCommand.cpp).
 int runMigrate(int Argc, const char **Argv);
+/// In another command: migrate's options refused by name (ToolError), or
+/// Success when none was given.
+int refuseMigrateOptions();
 /// `lsp`: the language server (LspCommand.cpp, lsp/).
 int runLsp(int Argc, const char **Argv);
 

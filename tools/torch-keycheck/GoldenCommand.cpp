@@ -188,6 +188,8 @@ int runGolden(int Argc, const char **Argv) {
                  "project file; --class, --function, --define, "
                  "--configurations, "
                  "--checkpoint and --format do not apply");
+  if (int Refused = refuseMigrateOptions())
+    return Refused;
   if (!DB)
     return ToolError;
   int Status;

@@ -157,6 +157,8 @@ int runKeys(int Argc, const char **Argv) {
       {&Category}, /*AllowSarif=*/false);
   if (int Refused = refuseOtherCommandsOptions())
     return Refused;
+  if (int Refused = refuseMigrateOptions())
+    return Refused;
   if (!DB)
     return ToolError;
   std::vector<ClassConfiguration> Requests;

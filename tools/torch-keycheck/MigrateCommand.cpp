@@ -56,7 +56,31 @@ static cl::opt<bool> DropUnexpected(
     cl::desc("Leave out the checkpoint's keys the model has no key for"),
     cl::cat(MigrateCategory));
 
+int refuseMigrateOptions() {
+  if (Output.getNumOccurrences() || DryRun || MappingOut.getNumOccurrences() ||
+      MappingIn.getNumOccurrences() || DropUnexpected)
+    return error("-o, --dry-run, --mapping, --mapping-out and "
+                 "--drop-unexpected are options of 'migrate'");
+  return Success;
+}
+
 namespace {
+
+/// The options of check, keys and golden, refused by name.
+int refuseOtherCommandsOptions() {
+  if (Checks.getNumOccurrences() || WarningsAsErrors.getNumOccurrences() ||
+      ListChecks || !Checkpoint.empty() || AllowUnexpected ||
+      !ExportFixes.empty() || !OptimizerCheckpoint.empty() ||
+      !OptimizerKind.empty() || Config.getNumOccurrences() ||
+      !ConfigFile.empty() || DumpConfig || ExplainConfig || Fix ||
+      FixErrors || Update || !ConfigurationsFile.empty() ||
+      Format.getNumOccurrences())
+    return error("the checkpoint to migrate is the first argument; "
+                 "--checkpoint, --checks, --fix, --format, --update and "
+                 "the other options of 'check', 'keys' and 'golden' do not "
+                 "apply to 'migrate'");
+  return Success;
+}
 
 const char Usage[] =
     "usage: torch-keycheck migrate OLD --class NAME [--define name=value]... "
@@ -284,11 +308,15 @@ int runMigrate(int Argc, const char **Argv) {
     if (!Sources.empty() || !ClassName.empty() || !Defines.empty())
       return error("--mapping applies a mapping as it is: give no sources, "
                    "--class or --define with it");
+    if (int Refused = refuseOtherCommandsOptions())
+      return Refused;
   } else {
     DB = parseCommandLine(int(Args.size()), Args.data(),
                           "torch-keycheck migrate: rename a checkpoint's "
                           "keys to fit the code\n",
                           {&Category, &MigrateCategory}, false);
+    if (int Refused = refuseOtherCommandsOptions())
+      return Refused;
     if (!DB)
       return ToolError;
     if (ClassName.empty() == FunctionName.empty())

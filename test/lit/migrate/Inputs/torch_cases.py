@@ -51,6 +51,20 @@ class OldExtra(New):
         self.aux = nn.Linear(3, 3)
 
 
+class OldTied(New):
+    """An auxiliary head tied to the classifier's weight (one storage
+    for two keys), declared before (first) or after everything else."""
+    def __init__(self, first):
+        super().__init__()
+        aux = nn.Linear(3, 2)
+        if first:
+            # Registered first: its keys come first in the state dict.
+            self._modules = dict([("aux", aux)] + list(self._modules.items()))
+        else:
+            self.aux = aux
+        aux.weight = self.classifier.weight
+
+
 class Wrapped(nn.Module):
     """What DataParallel saves: every key under module."""
     def __init__(self):
@@ -129,6 +143,8 @@ def save(dir):
                 "optimizer_state_dict": opt.state_dict()},
                dir + "/nested.pt")
     torch.save(trained(OldExtra(), 5).state_dict(), dir + "/extra.pt")
+    torch.save(trained(OldTied(False), 6).state_dict(), dir + "/tied-last.pt")
+    torch.save(trained(OldTied(True), 6).state_dict(), dir + "/tied-first.pt")
     # A sub-module saved alone: the rest of the model is not in it.
     torch.save(trained(New(), 4).body.state_dict(), dir + "/part.pt")
 
@@ -154,7 +170,7 @@ def verify(old_path, new_path, case):
     state = model.state_dict()
     n = 0
     for key, t in old.items():
-        if case == "extra" and key.startswith("aux."):
+        if case in ("extra", "tied") and key.startswith("aux."):
             assert key not in new, "%s was not dropped" % key
             continue
         target = renamed(case, key)
