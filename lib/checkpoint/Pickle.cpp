@@ -174,6 +174,9 @@ private:
   void pushInt(int64_t I, size_t At) {
     auto V = make(PickleValue::Kind::Int);
     V->Int = I;
+    V->Begin = At;
+    V->End = Pos;
+    V->Opcode = uint8_t(Data[At]);
     push(V, At);
   }
   PickleRef tuple(std::vector<PickleRef> Items) {

@@ -104,6 +104,8 @@ void fromPythonPickle(Manifest &M, const PV *Root, const ReadOptions &Opts);
 /// optimizer state beside it.
 const PV *chooseStateDict(const PV *Root, const ReadOptions &Opts,
                           std::string &Entry, bool *NestsOptimizer);
+/// The optimizer state dicts (Python's optimizer.state_dict()) in Root.
+std::vector<const PV *> optimizerStateDicts(const PV *Root);
 
 /// C++'s torch::save and TorchScript archives: Root is data.pkl's object,
 /// Prefix the archive's directory (TorchScriptArchive.cpp).

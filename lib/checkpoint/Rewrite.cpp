@@ -433,6 +433,22 @@ void writeZip(const InputFile &In, OutputFile &Out,
 
 // --- data.pkl ---------------------------------------------------------------
 
+/// An integer opcode holding V (BININT1, BININT2 or BININT).
+std::string intOpcode(int64_t V) {
+  std::string R;
+  if (V >= 0 && V < 256) {
+    R = "K";
+    putLe(R, uint64_t(V), 1);
+  } else if (V >= 0 && V < 65536) {
+    R = "M";
+    putLe(R, uint64_t(V), 2);
+  } else {
+    R = "J";
+    putLe(R, uint64_t(uint32_t(int32_t(V))), 4);
+  }
+  return R;
+}
+
 /// A unicode string opcode (BINUNICODE) holding S.
 std::string unicodeOpcode(const std::string &S) {
   std::string R(1, 'X');
@@ -590,6 +606,38 @@ std::string rewritePickle(const InputFile &In, const std::string &Pickle,
           if (std::optional<std::string> To = MovedPath(K->Str, Moved);
               To && *To != K->Str)
             Splices.push_back({K->Begin, K->End, unicodeOpcode(*To)});
+    }
+  // Optimizer state beside the state dict is positional: each
+  // parameter's state goes to the position the parameter has now.
+  if (!R.ParameterMoves.empty() && Dict != Doc.Root)
+    for (const PV *Opt : optimizerStateDicts(Doc.Root)) {
+      const PV *State = dictGet(Opt, "state");
+      const PV *Groups = dictGet(Opt, "param_groups");
+      std::set<int64_t> Ids;
+      for (const PV *G : Groups ? Groups->Items : std::vector<PickleRef>())
+        if (const PV *Params = dictGet(G, "params"))
+          for (const PV *Id : Params->Items)
+            if (Id->K == PV::Kind::Int)
+              Ids.insert(Id->Int);
+      std::set<int64_t> Known;
+      for (const auto &[From, To] : R.ParameterMoves)
+        Known.insert(From);
+      if (Ids != Known)
+        fail(In.Path, "optimizer state for " + std::to_string(Ids.size()) +
+                          " parameters beside a state dict of " +
+                          std::to_string(Known.size()) +
+                          ": it cannot follow them");
+      if (!State || State->K != PV::Kind::Dict)
+        continue;
+      for (const auto &[K, V] : State->Entries) {
+        if (K->K != PV::Kind::Int || !K->End ||
+            !R.ParameterMoves.count(K->Int))
+          fail(In.Path, "optimizer state under a key that is no parameter's");
+        int64_t To = R.ParameterMoves.at(K->Int);
+        if (To != K->Int)
+          Splices.push_back({K->Begin, K->End, intOpcode(To)});
+      }
+      ++Result.OptimizersMoved;
     }
   std::sort(Splices.begin(), Splices.end(),
             [](const Splice &A, const Splice &B) { return A.Begin < B.Begin; });

@@ -150,6 +150,18 @@ const PV *chooseStateDict(const PV *Root, const ReadOptions &Opts,
   return Chosen;
 }
 
+std::vector<const PV *> optimizerStateDicts(const PV *Root) {
+  std::vector<Candidate> Found;
+  std::set<const PV *> Seen;
+  WalkBudget Budget("the search for state dicts");
+  findCandidates(Root, "", 0, Found, Seen, Budget);
+  std::vector<const PV *> R;
+  for (const Candidate &C : Found)
+    if (C.Optimizer)
+      R.push_back(C.Value);
+  return R;
+}
+
 void fromPythonPickle(Manifest &M, const PV *Root, const ReadOptions &Opts) {
   const PV *Chosen = chooseStateDict(Root, Opts, M.Entry, nullptr);
   if (isOptimizerStateDict(Chosen)) {

@@ -108,6 +108,14 @@ int printPlan(const Plan &P, const std::string &Old) {
   for (const std::string &K : P.Rewrite.Drop)
     outs() << "  " << K << std::string(Width - K.size() + 2, ' ')
            << "-> (dropped: the model has no such key)\n";
+  if (!P.Rewrite.ParameterMoves.empty()) {
+    outs() << "  parameters in another order; optimizer state beside the "
+              "state dict follows them:";
+    for (const auto &[From, To] : P.Rewrite.ParameterMoves)
+      if (From != To)
+        outs() << " " << From << "->" << To;
+    outs() << "\n";
+  }
   outs() << "  " << P.Map.Same.size()
          << (P.Map.Same.size() == 1 ? " key keeps its name" : " keys keep their names")
          << "\n";
@@ -161,6 +169,25 @@ bool readMapping(const std::string &Path, Plan &P) {
       return Bad("'drop' lists key names");
     P.Rewrite.Drop.insert(D.get<std::string>());
   }
+  if (J.contains("parameter_moves")) {
+    const nlohmann::json &Moves = J["parameter_moves"];
+    std::set<int64_t> To;
+    for (const nlohmann::json &Move : Moves.is_array() ? Moves
+                                                        : nlohmann::json())
+      if (Move.is_array() && Move.size() == 2 &&
+          Move[0].is_number_integer() && Move[1].is_number_integer() &&
+          Move[1].get<int64_t>() >= 0 &&
+          Move[1].get<int64_t>() < int64_t(Moves.size()) &&
+          To.insert(Move[1].get<int64_t>()).second &&
+          P.Rewrite.ParameterMoves
+              .emplace(Move[0].get<int64_t>(), Move[1].get<int64_t>())
+              .second)
+        continue;
+      else
+        return Bad("'parameter_moves' is a permutation: [[from, to], ...]");
+    if (!Moves.is_array() || P.Rewrite.ParameterMoves.size() != Moves.size())
+      return Bad("'parameter_moves' is a permutation: [[from, to], ...]");
+  }
   return true;
 }
 
@@ -175,6 +202,12 @@ bool writeMapping(const std::string &Path, const Plan &P,
                       {"class", P.Class},
                       {"rename", Renames},
                       {"drop", P.Rewrite.Drop}};
+  if (!P.Rewrite.ParameterMoves.empty()) {
+    nlohmann::json Moves = nlohmann::json::array();
+    for (const auto &[From, To] : P.Rewrite.ParameterMoves)
+      Moves.push_back({From, To});
+    J["parameter_moves"] = Moves;
+  }
   std::error_code EC;
   raw_fd_ostream OS(Path, EC);
   if (!EC) {
@@ -271,6 +304,27 @@ int deriveMapping(CompilationDatabase &DB, const Manifest &M, Plan &P) {
   for (const KeyMapping::Rename &R : P.Map.Renames)
     P.Rewrite.Rename[R.From] = R.To;
   P.Rewrite.Drop.insert(P.Map.Unexpected.begin(), P.Map.Unexpected.end());
+  // Positional optimizer state follows the parameters: the checkpoint's
+  // parameters in its order (what parameters() gave when it was saved),
+  // against the model's now.
+  std::map<std::string, int64_t> Now;
+  for (const Key &K : Keys->Keys)
+    if (K.K == Key::Kind::Parameter)
+      Now.emplace(K.Name, int64_t(Now.size()));
+  std::vector<int64_t> Then;
+  for (const ManifestKey &K : M.Keys) {
+    auto R = P.Rewrite.Rename.find(K.Name);
+    auto It = Now.find(R == P.Rewrite.Rename.end() ? K.Name : R->second);
+    if (It != Now.end())
+      Then.push_back(It->second);
+  }
+  if (Then.size() == Now.size())
+    for (size_t I = 0; I < Then.size(); ++I)
+      P.Rewrite.ParameterMoves[int64_t(I)] = Then[I];
+  if (std::all_of(P.Rewrite.ParameterMoves.begin(),
+                  P.Rewrite.ParameterMoves.end(),
+                  [](const auto &M) { return M.first == M.second; }))
+    P.Rewrite.ParameterMoves.clear();
   return Success;
 }
 
@@ -352,14 +406,6 @@ int runMigrate(int Argc, const char **Argv) {
     return Status;
   }
   printPlan(P, Old);
-  if (!M.Entry.empty() &&
-      std::any_of(P.Map.Renames.begin(), P.Map.Renames.end(),
-                  [](const KeyMapping::Rename &R) {
-                    return R.Why.find("reordered") != std::string::npos;
-                  }))
-    errs() << "torch-keycheck: warning: the other entries of '" << Old
-           << "' are copied as they are: optimizer state there still "
-              "follows the old parameter order\n";
   if (!MappingOut.empty() && !writeMapping(MappingOut, P, Old))
     return ToolError;
   if (DryRun || Output.empty())
@@ -369,7 +415,12 @@ int runMigrate(int Argc, const char **Argv) {
     errs() << "wrote " << Output << " (" << R.Format << "): " << R.Renamed
            << (R.Renamed == 1 ? " key" : " keys") << " renamed, "
            << R.Dropped << " dropped, " << R.BytesCopied
-           << " bytes of tensors copied as they were\n";
+           << " bytes of tensors copied as they were";
+    if (R.OptimizersMoved)
+      errs() << "; the state of " << R.OptimizersMoved
+             << (R.OptimizersMoved == 1 ? " optimizer" : " optimizers")
+             << " moved with its parameters";
+    errs() << "\n";
   } catch (const CheckpointError &E) {
     return error(E.what());
   }

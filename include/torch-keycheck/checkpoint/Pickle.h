@@ -54,8 +54,9 @@ struct PickleValue {
   std::vector<std::pair<PickleRef, PickleRef>> Entries; ///< Dict, Object
   /// Dict: the state BUILD gave it (an OrderedDict's `{'_metadata': ...}`).
   PickleRef State = nullptr;
-  /// String: where its opcode is in the stream, [Begin, End), and which
-  /// opcode it is, so that a rewrite can replace it alone (`migrate`).
+  /// String, Int: where its opcode is in the stream, [Begin, End), and
+  /// which opcode it is, so that a rewrite can replace it alone
+  /// (`migrate`).
   size_t Begin = 0, End = 0;
   uint8_t Opcode = 0;
   /// Dict: per entry, the bytes of the stream that add it (its key, its

@@ -29,11 +29,18 @@ struct KeyRewrite {
   std::map<std::string, std::string> Rename;
   /// Stored names to leave out.
   std::set<std::string> Drop;
+  /// The position each parameter had (its index in the optimizer state
+  /// beside the state dict) -> the one it has now; empty when the order
+  /// is kept. Applied to every optimizer state dict in the checkpoint,
+  /// which must hold exactly these parameters.
+  std::map<int64_t, int64_t> ParameterMoves;
 };
 
 struct RewriteResult {
   std::string Format; ///< as Manifest::Format
   size_t Renamed = 0, Dropped = 0;
+  /// Optimizer state dicts whose per-parameter state was moved.
+  size_t OptimizersMoved = 0;
   /// Bytes copied as they were (storages, tensor data).
   uint64_t BytesCopied = 0;
 };

@@ -65,6 +65,23 @@ class OldTied(New):
         aux.weight = self.classifier.weight
 
 
+class OldModuleOrder(nn.Module):
+    """The classifier registered before the body: the same keys, the
+    parameters in another order (optimizer state is by position)."""
+    def __init__(self):
+        super().__init__()
+        self.classifier = nn.Linear(3, 2)
+        self.body = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+        self.norm = nn.BatchNorm1d(2)
+
+    def forward(self, x):
+        return self.norm(self.classifier(self.body(x)))
+
+
+def forward_new(model, x):
+    return model.norm(model.classifier(model.body(x)))
+
+
 class Wrapped(nn.Module):
     """What DataParallel saves: every key under module."""
     def __init__(self):
@@ -145,6 +162,13 @@ def save(dir):
     torch.save(trained(OldExtra(), 5).state_dict(), dir + "/extra.pt")
     torch.save(trained(OldTied(False), 6).state_dict(), dir + "/tied-last.pt")
     torch.save(trained(OldTied(True), 6).state_dict(), dir + "/tied-first.pt")
+    moved = trained(OldModuleOrder(), 7)
+    opt = torch.optim.SGD(moved.parameters(), lr=0.1, momentum=0.9)
+    moved(torch.randn(5, 4)).sum().backward()
+    opt.step()
+    torch.save({"epoch": 3, "model_state_dict": moved.state_dict(),
+                "optimizer_state_dict": opt.state_dict()},
+               dir + "/moved.pt")
     # A sub-module saved alone: the rest of the model is not in it.
     torch.save(trained(New(), 4).body.state_dict(), dir + "/part.pt")
 
@@ -155,8 +179,35 @@ def load(path):
     return torch.load(path)
 
 
+def step_both(old, new):
+    """One more training step from each checkpoint, the old model with its
+    optimizer state and the new one with the migrated state: the same
+    parameters after it, bit for bit, when the state followed them."""
+    before = OldModuleOrder()
+    before.load_state_dict(old["model_state_dict"])
+    opt_before = torch.optim.SGD(before.parameters(), lr=0.1, momentum=0.9)
+    opt_before.load_state_dict(old["optimizer_state_dict"])
+    after = New()
+    after.load_state_dict(new["model_state_dict"], strict=True)
+    opt_after = torch.optim.SGD(after.parameters(), lr=0.1, momentum=0.9)
+    opt_after.load_state_dict(new["optimizer_state_dict"])
+    torch.manual_seed(0)
+    x = torch.randn(5, 4)
+    for model, opt, fwd in ((before, opt_before, lambda m, x: m(x)),
+                            (after, opt_after, forward_new)):
+        opt.zero_grad()
+        fwd(model, x).sum().backward()
+        opt.step()
+    a, b = before.state_dict(), after.state_dict()
+    for key in a:
+        assert torch.equal(a[key], b[key]), "%s differs after a step" % key
+    print("moved: %d tensors load strictly and step identically" % len(a))
+
+
 def verify(old_path, new_path, case):
     old, new = load(old_path), load(new_path)
+    if case == "moved":
+        return step_both(old, new)
     if case == "nested":
         for key in old:
             if key != "model_state_dict":
