@@ -18,6 +18,7 @@
 #include "llvm/Support/thread.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -140,7 +141,8 @@ private:
   ServerOptions Opts;
   Encoding Enc = Encoding::UTF16;
   std::vector<std::string> Roots;
-  bool Initialized = false, ShutdownRequested = false;
+  // Read by the worker too (log, schedule).
+  std::atomic<bool> Initialized{false}, ShutdownRequested{false};
   bool ClientProgress = false, ClientWatchRegistration = false;
   bool HintsOn = false;
 
@@ -1079,9 +1081,9 @@ void Server::work() {
           Req.Buffers[Path] = D.Text;
       }
       First = ParsedOnce.insert(Unit).second;
+      Req.Roots = Roots;
     }
     Req.File = Unit;
-    Req.Roots = Roots;
     std::string ConfigError;
     Req.Config = configFor(Unit, ConfigError);
     Req.DB = databaseFor(Unit);
