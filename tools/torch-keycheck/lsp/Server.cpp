@@ -965,10 +965,9 @@ Server::databaseFor(const std::string &File) {
 
 const cli::UnitConfig *Server::configFor(const std::string &File,
                                          std::string &Error) {
-  if (!Configs) {
-    std::cerr.flush();
+  // The .clang-tidy files as the CLI reads them with no flag given.
+  if (!Configs)
     Configs = cli::TidyConfig::fromCommandLine();
-  }
   if (Configs)
     if (const cli::UnitConfig *C = Configs->forFile(File))
       return C;
