@@ -5,7 +5,6 @@
 
 #include "torch-keycheck/checkpoint/Pickle.h"
 #include "torch-keycheck/support/Files.h"
-#include "torch-keycheck/support/Json.h"
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>

@@ -19,7 +19,6 @@
 #include "torch-keycheck/checkpoint/Rewrite.h"
 #include "torch-keycheck/keys/ModelKeys.h"
 #include "torch-keycheck/support/Files.h"
-#include "torch-keycheck/support/Json.h"
 #include "torch-keycheck/verdict/LoadVerdict.h"
 
 #include "llvm/Support/FileSystem.h"

@@ -1,7 +1,6 @@
 //===- Protocol.cpp - What the language server speaks ---------------------===//
 #include "Protocol.h"
 
-#include "torch-keycheck/support/Json.h"
 
 #include <cctype>
 #include <cstring>
