@@ -64,6 +64,10 @@ if config.tidy_plugin:
     config.substitutions.append(
         ("%clang-tidy", host + os.path.join(config.llvm_tools_dir, "clang-tidy")))
 config.substitutions.append(("%libtorch", config.libtorch_flags))
+# For clang and clang-tidy runs: the same headers, precompiled (built with
+# %libtorch's flags; any other flag that changes the language fails the
+# load loudly).
+config.substitutions.append(("%torch-pch", "-include-pch " + config.torch_pch))
 config.substitutions.append(("%resource-dir", config.clang_resource_dir))
 config.substitutions.append(
     ("%expect-exit", "%s %s" % (config.python_executable,

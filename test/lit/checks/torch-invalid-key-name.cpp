@@ -4,9 +4,9 @@
 // RUN: FileCheck %s --check-prefix=CHECK-MESSAGES -implicit-check-not='{{warning|error|note}}:' < %t.cli
 // The clang-tidy plugin and the compiler plugin report the same findings
 // and notes at the same places (Inputs/same_findings.py):
-// RUN: %if tidy-plugin %{ %clang-tidy --load=%tidy-plugin --checks='-*,torch-invalid-key-name' %s -- %libtorch -resource-dir=%resource-dir > %t.tidy 2>/dev/null %}
+// RUN: %if tidy-plugin %{ %clang-tidy --load=%tidy-plugin --checks='-*,torch-invalid-key-name' %s -- %libtorch %torch-pch -resource-dir=%resource-dir > %t.tidy 2>/dev/null %}
 // RUN: %if tidy-plugin %{ %python %S/../Inputs/same_findings.py %t.cli %t.tidy %}
-// RUN: %clangxx -fsyntax-only -fplugin=%clang-plugin -fplugin-arg-torchkeycheck-checks='-*,torch-invalid-key-name' %libtorch %s 2> %t.plugin
+// RUN: %clangxx -fsyntax-only -fplugin=%clang-plugin -fplugin-arg-torchkeycheck-checks='-*,torch-invalid-key-name' %libtorch %torch-pch %s 2> %t.plugin
 // RUN: %python %S/../Inputs/same_findings.py %t.cli %t.plugin
 #include <torch/torch.h>
 
