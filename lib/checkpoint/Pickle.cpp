@@ -309,6 +309,12 @@ private:
       T->DType = A[0]->DType;
       T->Shape = shapeOf(A[2], At);
       checkExtent(T->Shape, A, At);
+      chargeRefs(1 + T->Shape.size());
+      T->Items = {A[0]};
+      T->Int = A[1]->Int;
+      for (const PickleRef &S : A[3]->Items)
+        T->Stride.push_back(S->Int);
+      T->Bool = A.size() > 4 && A[4]->K == PickleValue::Kind::Bool && A[4]->Bool;
       push(T, At);
       return;
     }
@@ -319,6 +325,9 @@ private:
       auto T = make(PickleValue::Kind::Tensor);
       *T = *A[0];
       T->IsParameter = true;
+      // _rebuild_parameter(data, requires_grad, backward_hooks)
+      if (A.size() > 1 && A[1]->K == PickleValue::Kind::Bool)
+        T->Bool = A[1]->Bool;
       push(T, At);
       return;
     }
@@ -471,6 +480,7 @@ private:
       S->DType = Pid->Items[1]->DType;
       S->Str = Pid->Items[2]->Str;
       S->Int = Pid->Items[4]->Int;
+      S->Name = Pid->Items[3]->K == K::String ? Pid->Items[3]->Str : "cpu";
       push(S, At);
       return;
     }

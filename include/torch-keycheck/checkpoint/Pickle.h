@@ -36,8 +36,11 @@ struct PickleValue {
     Dict,    ///< dict and OrderedDict, in insertion order
     Global,  ///< an allowlisted global, not yet called: Module + Name
     Storage, ///< a persistent id: DType of the storage, Str its key (the
-             ///< zip entry data/<key>), Int its element count
-    Tensor,  ///< DType, Shape; IsParameter when rebuilt as a Parameter
+             ///< zip entry data/<key>), Int its element count, Name its
+             ///< location ("cpu", "cuda:0")
+    Tensor,  ///< DType, Shape; IsParameter when rebuilt as a Parameter;
+             ///< Items[0] its storage, Int its offset in it (elements),
+             ///< Stride, Bool whether it requires grad
     Object,  ///< a TorchScript object: Module is its class; Entries its
              ///< attributes
   };
@@ -46,9 +49,10 @@ struct PickleValue {
   double Float = 0;
   bool Bool = false;
   std::string Str;   ///< String; Global/Object: module
-  std::string Name;  ///< Global: name
+  std::string Name;  ///< Global: name; Storage: location
   std::string DType; ///< Storage, Tensor
   std::vector<int64_t> Shape;
+  std::vector<int64_t> Stride; ///< Tensor
   bool IsParameter = false;
   std::vector<PickleRef> Items;                         ///< Tuple, List
   std::vector<std::pair<PickleRef, PickleRef>> Entries; ///< Dict, Object
