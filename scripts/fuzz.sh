@@ -16,7 +16,7 @@ cmake --build "$build" > /dev/null
 mkdir -p "$build/findings"
 passed=0 failed=0
 for target in pickle zip safetensors manifest-json sharded-index walkers \
-    manifest-command writers define; do
+    manifest-command rewrite writers define; do
   work=$(mktemp -d)
   if [ -d test/fuzz/corpus/$target ]; then
     cp test/fuzz/corpus/$target/* "$work/"

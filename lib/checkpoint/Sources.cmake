@@ -4,6 +4,7 @@
 set(TORCHKC_MANIFEST_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/Checkpoint.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ManifestJson.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/ModuleArchive.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Pickle.cpp
   ${CMAKE_CURRENT_LIST_DIR}/PickleValues.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Rewrite.cpp

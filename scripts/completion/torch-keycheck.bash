@@ -30,6 +30,7 @@ _torch_keycheck() {
       words="text json"
       [ "$cmd" = check ] && words="$words sarif"
       [ "$cmd" = manifest ] && words="text json"
+      [ "$cmd" = migrate ] && words="libtorch"
       ;;
     --optimizer) words="sgd adam adamw adagrad rmsprop lbfgs" ;;
     --use-color) words="true false" ;;

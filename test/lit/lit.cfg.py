@@ -76,6 +76,9 @@ config.substitutions.append(
     ("%clang-apply-replacements",
      os.path.join(config.llvm_tools_dir, "clang-apply-replacements")))
 config.substitutions.append(("%torch-python", config.torch_python))
+if config.migrate_load:
+    config.available_features.add("libtorch-program")
+    config.substitutions.append(("%migrate-load", config.migrate_load))
 config.substitutions.append(("%python", config.python_executable))
 if config.torch_python:
     config.available_features.add("torch-python")

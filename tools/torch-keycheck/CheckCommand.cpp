@@ -543,7 +543,7 @@ int runCheck(int Argc, const char **Argv) {
       Argc, Argv,
       "torch-keycheck check: report registration hazards in LibTorch model "
       "classes\n",
-      {&Category, &CheckCategory}, /*AllowSarif=*/true);
+      {&Category, &CheckCategory}, {"text", "json", "sarif"});
   // The configuration, as clang-tidy reads it: .clang-tidy files (or
   // --config, --config-file) under the command line's flags.
   std::unique_ptr<TidyConfig> Configs = TidyConfig::fromCommandLine();

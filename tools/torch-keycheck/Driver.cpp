@@ -118,7 +118,7 @@ static bool hasFlag(const CommandLineArguments &Args, StringRef Prefix) {
 std::unique_ptr<CompilationDatabase>
 parseCommandLine(int Argc, const char **Argv, const char *Overview,
                  ArrayRef<const cl::OptionCategory *> Categories,
-                 bool AllowSarif) {
+                 ArrayRef<StringRef> Formats) {
   std::string FixedError;
   std::unique_ptr<FixedCompilationDatabase> Fixed =
       FixedCompilationDatabase::loadFromCommandLine(Argc, Argv, FixedError);
@@ -146,10 +146,12 @@ parseCommandLine(int Argc, const char **Argv, const char *Overview,
   }
   if (!cl::ParseCommandLineOptions(Argc, Argv, Overview, &errs()))
     return nullptr;
-  if (Format != "text" && Format != "json" &&
-      !(AllowSarif && Format == "sarif")) {
-    error("unknown --format '" + Format + "' (expected text" +
-          (AllowSarif ? ", json or sarif)" : " or json)"));
+  if (Format.getNumOccurrences() && !llvm::is_contained(Formats, Format)) {
+    std::string Expected;
+    for (size_t I = 0; I < Formats.size(); ++I)
+      Expected += (I == 0 ? "" : I + 1 == Formats.size() ? " or " : ", ") +
+                  Formats[I].str();
+    error("unknown --format '" + Format + "' (expected " + Expected + ")");
     return nullptr;
   }
   // Answered from the configuration alone.

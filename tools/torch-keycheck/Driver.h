@@ -35,11 +35,12 @@ int error(const llvm::Twine &Msg);
 void warnCacheNotWritten(const llvm::Twine &Why);
 
 /// The options after `--`, then the command's own options; null (after
-/// reporting why) when they are not usable. Fills Files.
+/// reporting why) when they are not usable, --format given a value not in
+/// Formats included. Fills Files.
 std::unique_ptr<clang::tooling::CompilationDatabase>
 parseCommandLine(int Argc, const char **Argv, const char *Overview,
                  llvm::ArrayRef<const llvm::cl::OptionCategory *> Categories,
-                 bool AllowSarif);
+                 llvm::ArrayRef<llvm::StringRef> Formats);
 
 /// A tool over File that can parse it as the user's compiler would, plus
 /// what an out-of-tree tool needs. It reads the disk, or Base when given

@@ -179,7 +179,7 @@ int runGolden(int Argc, const char **Argv) {
       Argc, Argv,
       "torch-keycheck golden: compare the keys of the models a project file "
       "names with their golden manifests, or write them (--update)\n",
-      {&Category, &GoldenCategory}, /*AllowSarif=*/false);
+      {&Category, &GoldenCategory}, {"text", "json"});
   if (!ClassName.empty() || !FunctionName.empty() || !Defines.empty() ||
       !ConfigurationsFile.empty() ||
       !Checkpoint.empty() || !OptimizerCheckpoint.empty() ||

@@ -154,7 +154,7 @@ int runKeys(int Argc, const char **Argv) {
       Argc, Argv,
       "torch-keycheck keys: list the state_dict keys of LibTorch model "
       "classes\n",
-      {&Category}, /*AllowSarif=*/false);
+      {&Category}, {"text", "json"});
   if (int Refused = refuseOtherCommandsOptions())
     return Refused;
   if (int Refused = refuseMigrateOptions())

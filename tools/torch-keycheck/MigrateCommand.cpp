@@ -8,7 +8,9 @@
 // shape, stops the migration with the list. The mapping is printed, can be
 // written for review (--mapping-out) and applied as reviewed (--mapping);
 // NEW is written by rewriteCheckpoint, which loads no tensor and runs no
-// pickle, and never in place.
+// pickle, and never in place; with --format libtorch, by
+// writeModuleArchive as the module archive C++'s torch::load reads, laid
+// out as the model's module tree.
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
@@ -72,26 +74,60 @@ int refuseOtherCommandsOptions() {
       !ExportFixes.empty() || !OptimizerCheckpoint.empty() ||
       !OptimizerKind.empty() || Config.getNumOccurrences() ||
       !ConfigFile.empty() || DumpConfig || ExplainConfig || Fix ||
-      FixErrors || Update || !ConfigurationsFile.empty() ||
-      Format.getNumOccurrences())
+      FixErrors || Update || !ConfigurationsFile.empty())
     return error("the checkpoint to migrate is the first argument; "
-                 "--checkpoint, --checks, --fix, --format, --update and "
-                 "the other options of 'check', 'keys' and 'golden' do not "
-                 "apply to 'migrate'");
+                 "--checkpoint, --checks, --fix, --update and the other "
+                 "options of 'check', 'keys' and 'golden' do not apply to "
+                 "'migrate'");
+  if (Format.getNumOccurrences() && Format != "libtorch")
+    return error("migrate writes NEW in OLD's format, or with --format "
+                 "libtorch as the module archive C++'s torch::load reads; "
+                 "not '" + Format + "'");
   return Success;
 }
 
+bool writesModuleArchive() { return Format.getNumOccurrences() > 0; }
+
 const char Usage[] =
     "usage: torch-keycheck migrate OLD --class NAME [--define name=value]... "
-    "-o NEW [sources] [-- flags]\n"
-    "       torch-keycheck migrate OLD --mapping FILE.json -o NEW\n";
+    "[--format libtorch] -o NEW [sources] [-- flags]\n"
+    "       torch-keycheck migrate OLD --mapping FILE.json [--format "
+    "libtorch] -o NEW\n";
 
 /// What the migration does, and to what.
 struct Plan {
   std::string Class;
   KeyMapping Map;
   KeyRewrite Rewrite;
+  /// The model's modules and tensors, for --format libtorch; empty when
+  /// a mapping file did not record them.
+  ModuleTree Tree;
 };
+
+/// What torch::save writes of the model: every module but Functional ones
+/// (not serializable) and what they hold, every key with its kind.
+ModuleTree moduleTree(const ModelKeys &Keys) {
+  ModuleTree T;
+  std::vector<std::string> Skipped;
+  auto Under = [](const std::string &Path, const std::string &Module) {
+    return Path.size() > Module.size() && Path.compare(0, Module.size(), Module) == 0 &&
+           Path[Module.size()] == '.';
+  };
+  for (const ModuleInstance &M : Keys.Modules) {
+    if (M.Origin == "Functional" ||
+        std::any_of(Skipped.begin(), Skipped.end(),
+                    [&](const std::string &S) { return Under(M.Path, S); })) {
+      Skipped.push_back(M.Path);
+      continue;
+    }
+    T.Modules.push_back(M.Path);
+  }
+  for (bool Buffers : {false, true})
+    for (const Key &K : Keys.Keys)
+      if ((K.K == Key::Kind::Buffer) == Buffers)
+        T.Tensors.push_back({K.Name, Buffers});
+  return T;
+}
 
 int printPlan(const Plan &P, const std::string &Old) {
   outs() << "'" << Old << "' for '" << P.Class << "':\n";
@@ -168,6 +204,29 @@ bool readMapping(const std::string &Path, Plan &P) {
       return Bad("'drop' lists key names");
     P.Rewrite.Drop.insert(D.get<std::string>());
   }
+  if (J.contains("model")) {
+    const nlohmann::json &Model = J["model"];
+    auto Names = [&](const char *Field, std::vector<std::string> &Out) {
+      auto It = Model.is_object() ? Model.find(Field) : Model.end();
+      if (It == Model.end() || !It->is_array())
+        return false;
+      for (const nlohmann::json &N : *It) {
+        if (!N.is_string())
+          return false;
+        Out.push_back(N.get<std::string>());
+      }
+      return true;
+    };
+    std::vector<std::string> Params, Buffers;
+    if (!Names("modules", P.Tree.Modules) || !Names("parameters", Params) ||
+        !Names("buffers", Buffers))
+      return Bad("'model' lists 'modules', 'parameters' and 'buffers' by "
+                 "name");
+    for (std::string &N : Params)
+      P.Tree.Tensors.push_back({std::move(N), false});
+    for (std::string &N : Buffers)
+      P.Tree.Tensors.push_back({std::move(N), true});
+  }
   if (J.contains("parameter_moves")) {
     const nlohmann::json &Moves = J["parameter_moves"];
     std::set<int64_t> To;
@@ -201,6 +260,16 @@ bool writeMapping(const std::string &Path, const Plan &P,
                       {"class", P.Class},
                       {"rename", Renames},
                       {"drop", P.Rewrite.Drop}};
+  if (!P.Tree.Tensors.empty()) {
+    nlohmann::json Params = nlohmann::json::array(),
+                   Buffers = nlohmann::json::array();
+    for (const auto &[Name, Buffer] : P.Tree.Tensors)
+      (Buffer ? Buffers : Params).push_back(Name);
+    // What --format libtorch lays the state dict out as.
+    J["model"] = {{"modules", P.Tree.Modules},
+                  {"parameters", Params},
+                  {"buffers", Buffers}};
+  }
   if (!P.Rewrite.ParameterMoves.empty()) {
     nlohmann::json Moves = nlohmann::json::array();
     for (const auto &[From, To] : P.Rewrite.ParameterMoves)
@@ -252,6 +321,7 @@ int deriveMapping(CompilationDatabase &DB, const Manifest &M, Plan &P) {
   if (ToolStatus != 0)
     return error(NotCompiled);
   P.Class = Keys->Class;
+  P.Tree = moduleTree(*Keys);
   if (!Keys->InvalidDefines.empty())
     return error(Keys->InvalidDefines.front());
   if (!Keys->Undefined.empty())
@@ -367,7 +437,7 @@ int runMigrate(int Argc, const char **Argv) {
     DB = parseCommandLine(int(Args.size()), Args.data(),
                           "torch-keycheck migrate: rename a checkpoint's "
                           "keys to fit the code\n",
-                          {&Category, &MigrateCategory}, false);
+                          {&Category, &MigrateCategory}, {"libtorch"});
     if (int Refused = refuseOtherCommandsOptions())
       return Refused;
     if (!DB)
@@ -407,10 +477,18 @@ int runMigrate(int Argc, const char **Argv) {
   printPlan(P, Old);
   if (!MappingOut.empty() && !writeMapping(MappingOut, P, Old))
     return ToolError;
+  if (FromFile && writesModuleArchive() && P.Tree.Tensors.empty())
+    return error(MappingIn + ": records no 'model' (its modules, parameters "
+                             "and buffers), which --format libtorch lays "
+                             "the checkpoint out as: write the mapping "
+                             "again with --mapping-out from the sources");
   if (DryRun || Output.empty())
     return Success;
   try {
-    RewriteResult R = rewriteCheckpoint(Old, Output, P.Rewrite, RO);
+    RewriteResult R =
+        writesModuleArchive()
+            ? writeModuleArchive(Old, Output, P.Rewrite, P.Tree, RO)
+            : rewriteCheckpoint(Old, Output, P.Rewrite, RO);
     errs() << "wrote " << Output << " (" << R.Format << "): " << R.Renamed
            << (R.Renamed == 1 ? " key" : " keys") << " renamed, "
            << R.Dropped << " dropped, " << R.BytesCopied
@@ -419,6 +497,11 @@ int runMigrate(int Argc, const char **Argv) {
       errs() << "; the state of " << R.OptimizersMoved
              << (R.OptimizersMoved == 1 ? " optimizer" : " optimizers")
              << " moved with its parameters";
+    if (R.EntriesLeftOut)
+      errs() << "; " << R.EntriesLeftOut
+             << (R.EntriesLeftOut == 1 ? " entry" : " entries")
+             << " beside the state dict (optimizer state, counters) left "
+                "out: a module archive holds the model alone";
     errs() << "\n";
   } catch (const CheckpointError &E) {
     return error(E.what());

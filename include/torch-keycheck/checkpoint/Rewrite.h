@@ -21,6 +21,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace torchkc {
 
@@ -43,6 +45,9 @@ struct RewriteResult {
   size_t OptimizersMoved = 0;
   /// Bytes copied as they were (storages, tensor data).
   uint64_t BytesCopied = 0;
+  /// Entries of a nested checkpoint beside the state dict that a module
+  /// archive does not hold (optimizer state, the epoch).
+  size_t EntriesLeftOut = 0;
 };
 
 /// Writes to Out the checkpoint at In with R applied to the state dict
@@ -55,6 +60,31 @@ struct RewriteResult {
 RewriteResult rewriteCheckpoint(const std::string &In, const std::string &Out,
                                 const KeyRewrite &R,
                                 const ReadOptions &Opts = {});
+
+/// The module tree C++'s `torch::load(model, path)` walks, as the model's
+/// source gives it.
+struct ModuleTree {
+  /// Every submodule torch::save writes (Functional ones are not
+  /// serializable), by dotted path, parents before their children, in
+  /// registration order.
+  std::vector<std::string> Modules;
+  /// Every tensor, named as after the rewrite, and whether it is a buffer:
+  /// parameters, then buffers, each in the model's order.
+  std::vector<std::pair<std::string, bool>> Tensors;
+};
+
+/// Writes to Out what C++'s `torch::save(model, path)` would have written
+/// for a model laid out as Tree holding the state dict readCheckpoint(In,
+/// Opts) reads with R applied: a TorchScript module archive, one object
+/// per module, parameters and buffers declared as the module's class code
+/// declares them, so that `torch::load(model, Out)` reads it. A torch.save
+/// checkpoint's storages are copied as they are; a safetensors tensor's
+/// bytes become a stored entry; no tensor is loaded. Throws
+/// CheckpointError, leaving nothing at Out, as rewriteCheckpoint does, and
+/// when the state dict lacks a tensor of Tree or holds one Tree lacks.
+RewriteResult writeModuleArchive(const std::string &In, const std::string &Out,
+                                 const KeyRewrite &R, const ModuleTree &Tree,
+                                 const ReadOptions &Opts = {});
 
 } // namespace torchkc
 

@@ -6,6 +6,10 @@ and the check that a migrated one loads into the model as it is now.
       loads NEW into the new layout with load_state_dict(strict=True) and
       compares every tensor, bit for bit, with OLD's under the case's
       mapping; for a nested checkpoint also every other entry.
+  torch_cases.py verify-libtorch OLD DUMP CASE
+      compares the tensors a LibTorch program loaded (DUMP, as
+      Inputs/cpp/load.cpp prints them) with OLD's under the mapping: every
+      key of the model, its kind, dtype, shape and bytes.
 
 The new layout is model.cpp's NetImpl: body = Sequential(Linear(4, 8),
 ReLU, Linear(8, 3)), classifier = Linear(3, 2), norm = BatchNorm1d(2).
@@ -238,8 +242,36 @@ def verify(old_path, new_path, case):
     print("%s: %d tensors load strictly, bit for bit" % (case, n))
 
 
+def verify_libtorch(old_path, dump_path, case):
+    old = load(old_path)
+    if "model_state_dict" in old:
+        old = old["model_state_dict"]
+    dump = {t["name"]: t for t in json.load(open(dump_path))}
+    model = New()
+    buffers = set(name for name, _ in model.named_buffers())
+    names = {torch.float32: "float", torch.int64: "long"}
+    n = 0
+    for key, t in old.items():
+        if case in ("extra", "tied") and key.startswith("aux."):
+            continue
+        target = renamed(case, key)
+        assert target in dump, "%s -> %s is not in what LibTorch loaded" % (key, target)
+        got = dump[target]
+        assert got["kind"] == ("buffer" if target in buffers else "parameter"), target
+        assert got["dtype"].lower() == names[t.dtype], (target, got["dtype"])
+        assert got["shape"] == list(t.shape), (target, got["shape"])
+        assert got["bytes"] == t.contiguous().numpy().tobytes().hex(), \
+            "%s -> %s differs" % (key, target)
+        n += 1
+    assert n == len(dump) == len(model.state_dict()), \
+        "%d tensors for %d loaded" % (n, len(dump))
+    print("%s: %d tensors load into LibTorch, bit for bit" % (case, n))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "save":
         save(sys.argv[2])
+    elif sys.argv[1] == "verify-libtorch":
+        verify_libtorch(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         verify(sys.argv[2], sys.argv[3], sys.argv[4])

@@ -1,0 +1,51 @@
+// load NEW: torch::load(net, NEW) as a LibTorch program does, then every
+// tensor of the model (named_parameters(), then named_buffers()) with its
+// kind, dtype, shape and bytes in hex, as JSON. Exit 1 with LibTorch's
+// message when the load fails.
+#include "net.h"
+
+#include <cstdio>
+#include <iostream>
+
+static void dump(const torch::OrderedDict<std::string, torch::Tensor> &D,
+                 const char *Kind, bool &First) {
+  for (const auto &Item : D) {
+    torch::Tensor T = Item.value().contiguous();
+    std::cout << (First ? "" : ",") << "\n {\"name\": \"" << Item.key()
+              << "\", \"kind\": \"" << Kind << "\", \"dtype\": \""
+              << c10::toString(T.scalar_type()) << "\", \"shape\": [";
+    for (int64_t I = 0; I < T.dim(); ++I)
+      std::cout << (I ? ", " : "") << T.size(I);
+    std::cout << "], \"bytes\": \"";
+    const auto *Bytes = static_cast<const unsigned char *>(T.data_ptr());
+    for (size_t I = 0; I < T.nbytes(); ++I) {
+      char Hex[3];
+      std::snprintf(Hex, sizeof Hex, "%02x", Bytes[I]);
+      std::cout << Hex;
+    }
+    std::cout << "\"}";
+    First = false;
+  }
+}
+
+int main(int Argc, char **Argv) {
+  if (Argc != 2) {
+    std::cerr << "usage: load NEW\n";
+    return 2;
+  }
+  Net Model;
+  try {
+    torch::load(Model, Argv[1]);
+  } catch (const std::exception &E) {
+    std::string Message = E.what();
+    std::cerr << "torch::load failed: " << Message.substr(0, Message.find('\n'))
+              << "\n";
+    return 1;
+  }
+  bool First = true;
+  std::cout << "[";
+  dump(Model->named_parameters(), "parameter", First);
+  dump(Model->named_buffers(), "buffer", First);
+  std::cout << "\n]\n";
+  return 0;
+}
