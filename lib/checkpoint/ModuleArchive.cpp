@@ -86,6 +86,30 @@ uint32_t crcOf(const InputFile &In, uint64_t Offset, uint64_t N) {
 
 // --- Reading the state dict ---------------------------------------------------
 
+/// The tensors of a torch::save archive's module object O and of its
+/// child modules, named by their dotted paths; other attributes (a
+/// TorchScript module's `training`) are not state. Bounded in depth and
+/// in steps: objects can share and cycle through the memo.
+void flattenModule(const InputFile &In, const PV *O, const std::string &Path,
+                   int Depth, size_t &Steps,
+                   std::vector<std::pair<std::string, const PV *>> &Out) {
+  if (Depth > MaxModuleDepth)
+    fail(In.Path, "module objects nested over " +
+                      std::to_string(MaxModuleDepth) + " deep");
+  for (const auto &[Attr, Value] : O->Entries) {
+    if (++Steps > MaxWalkSteps)
+      fail(In.Path, "module objects that share or cycle through over " +
+                        std::to_string(MaxWalkSteps) + " attributes");
+    if (Attr->K != PV::Kind::String)
+      continue;
+    std::string Name = Path.empty() ? Attr->Str : Path + "." + Attr->Str;
+    if (Value->K == PV::Kind::Tensor)
+      Out.push_back({Name, Value});
+    else if (Value->K == PV::Kind::Object)
+      flattenModule(In, Value, Name, Depth + 1, Steps, Out);
+  }
+}
+
 StateDict readTorchSave(const InputFile &In, const KeyRewrite &R,
                         const ReadOptions &Opts, RewriteResult &Result) {
   std::vector<ZipEntry> Entries = readDirectory(In);
@@ -105,36 +129,45 @@ StateDict readTorchSave(const InputFile &In, const KeyRewrite &R,
   std::map<std::string, const ZipEntry *> ByName;
   for (const ZipEntry &E : Entries)
     ByName[E.Name] = &E;
-  if (ByName.count(Prefix + "constants.pkl"))
-    fail(In.Path, "already a torch::save or TorchScript archive: C++ "
-                  "loads it as it is");
   PickleDocument Doc = unpickle(readEntry(In, *PickleEntry, MaxPickleBytes));
-  std::string Entry;
-  const PV *Dict = chooseStateDict(Doc.Root, Opts, Entry, nullptr);
-  if (Dict->K != PV::Kind::Dict || !isTensorDict(Dict))
-    fail(In.Path, "entry '" + Entry + "' is not a dict of tensors");
-  if (Dict != Doc.Root && Doc.Root->K == PV::Kind::Dict)
-    Result.EntriesLeftOut = Doc.Root->Entries.size() - 1;
+  // The tensors, by their dotted names: a torch::save archive's module
+  // objects flattened, or the state dict of a torch.save checkpoint.
+  std::vector<std::pair<std::string, const PV *>> Tensors;
+  if (ByName.count(Prefix + "constants.pkl")) {
+    if (Doc.Root->K != PV::Kind::Object)
+      fail(In.Path, "a TorchScript archive whose data.pkl is not a module "
+                    "(torch::save(optimizer) state has no model keys)");
+    size_t Steps = 0;
+    flattenModule(In, Doc.Root, "", 0, Steps, Tensors);
+  } else {
+    std::string Entry;
+    const PV *Dict = chooseStateDict(Doc.Root, Opts, Entry, nullptr);
+    if (Dict->K != PV::Kind::Dict || !isTensorDict(Dict))
+      fail(In.Path, "entry '" + Entry + "' is not a dict of tensors");
+    if (Dict != Doc.Root && Doc.Root->K == PV::Kind::Dict)
+      Result.EntriesLeftOut = Doc.Root->Entries.size() - 1;
+    for (const auto &[KeyValue, Value] : Dict->Entries)
+      if (KeyValue->K == PV::Kind::String)
+        Tensors.push_back({KeyValue->Str, Value});
+  }
 
   StateDict SD;
   NewNames Names(In.Path, R, Result);
-  for (const auto &[KeyValue, Value] : Dict->Entries) {
-    if (KeyValue->K != PV::Kind::String)
-      continue;
-    std::optional<std::string> Name = Names.of(KeyValue->Str);
+  for (const auto &[Stored, Value] : Tensors) {
+    std::optional<std::string> Name = Names.of(Stored);
     if (!Name)
       continue;
     const PV *Storage = Value->Items.empty() ? nullptr : Value->Items[0];
     if (Value->K != PV::Kind::Tensor || !Storage ||
         Storage->K != PV::Kind::Storage)
-      fail(In.Path, "'" + KeyValue->Str + "' is not a tensor of a storage");
+      fail(In.Path, "'" + Stored + "' is not a tensor of a storage");
     TensorSource T{Value->DType, Value->Shape, Value->Stride, Value->Int,
                    Storage->Str};
     auto [It, New] = SD.Storages.try_emplace(Storage->Str);
     if (New) {
       auto E = ByName.find(Prefix + "data/" + Storage->Str);
       if (E == ByName.end())
-        fail(In.Path, "'" + KeyValue->Str + "' has its bytes in '" + Prefix +
+        fail(In.Path, "'" + Stored + "' has its bytes in '" + Prefix +
                           "data/" + Storage->Str + "', which is not in the "
                                                    "archive");
       It->second = {Storage->DType, Storage->Name, Storage->Int, *E->second};

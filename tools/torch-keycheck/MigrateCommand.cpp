@@ -10,7 +10,8 @@
 // NEW is written by rewriteCheckpoint, which loads no tensor and runs no
 // pickle, and never in place; with --format libtorch, by
 // writeModuleArchive as the module archive C++'s torch::load reads, laid
-// out as the model's module tree.
+// out as the model's module tree (which a torch::save checkpoint always
+// is written as).
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
@@ -477,16 +478,19 @@ int runMigrate(int Argc, const char **Argv) {
   printPlan(P, Old);
   if (!MappingOut.empty() && !writeMapping(MappingOut, P, Old))
     return ToolError;
-  if (FromFile && writesModuleArchive() && P.Tree.Tensors.empty())
+  // A torch::save checkpoint stays one: C++ loads nothing else.
+  bool ModuleArchive = writesModuleArchive() || M.Format == "torch::save";
+  if (FromFile && ModuleArchive && P.Tree.Tensors.empty())
     return error(MappingIn + ": records no 'model' (its modules, parameters "
-                             "and buffers), which --format libtorch lays "
-                             "the checkpoint out as: write the mapping "
-                             "again with --mapping-out from the sources");
+                             "and buffers), which a module archive "
+                             "(--format libtorch, a torch::save checkpoint) "
+                             "is laid out as: write the mapping again with "
+                             "--mapping-out from the sources");
   if (DryRun || Output.empty())
     return Success;
   try {
     RewriteResult R =
-        writesModuleArchive()
+        ModuleArchive
             ? writeModuleArchive(Old, Output, P.Rewrite, P.Tree, RO)
             : rewriteCheckpoint(Old, Output, P.Rewrite, RO);
     errs() << "wrote " << Output << " (" << R.Format << "): " << R.Renamed

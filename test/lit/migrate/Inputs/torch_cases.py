@@ -10,6 +10,9 @@ and the check that a migrated one loads into the model as it is now.
       compares the tensors a LibTorch program loaded (DUMP, as
       Inputs/cpp/load.cpp prints them) with OLD's under the mapping: every
       key of the model, its kind, dtype, shape and bytes.
+  torch_cases.py verify-dumps OLD_DUMP NEW_DUMP CASE
+      the same for a checkpoint saved from C++: OLD_DUMP is what the
+      LibTorch program saved (load --save-old), NEW_DUMP what it loaded.
 
 The new layout is model.cpp's NetImpl: body = Sequential(Linear(4, 8),
 ReLU, Linear(8, 3)), classifier = Linear(3, 2), norm = BatchNorm1d(2).
@@ -268,9 +271,24 @@ def verify_libtorch(old_path, dump_path, case):
     print("%s: %d tensors load into LibTorch, bit for bit" % (case, n))
 
 
+def verify_dumps(old_path, new_path, case):
+    old = json.load(open(old_path))
+    new = {t["name"]: t for t in json.load(open(new_path))}
+    for t in old:
+        target = renamed(case, t["name"])
+        assert target in new, "%s -> %s is not in what LibTorch loaded" % (t["name"], target)
+        for field in ("kind", "dtype", "shape", "bytes"):
+            assert new[target][field] == t[field], \
+                "%s -> %s differs in its %s" % (t["name"], target, field)
+    assert len(old) == len(new), "%d tensors for %d loaded" % (len(old), len(new))
+    print("%s: %d tensors load into LibTorch, bit for bit" % (case, len(old)))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "save":
         save(sys.argv[2])
+    elif sys.argv[1] == "verify-dumps":
+        verify_dumps(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "verify-libtorch":
         verify_libtorch(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

@@ -2,6 +2,9 @@
 // tensor of the model (named_parameters(), then named_buffers()) with its
 // kind, dtype, shape and bytes in hex, as JSON. Exit 1 with LibTorch's
 // message when the load fails.
+// load --save-old OLD: an OldNet with random weights and running
+// statistics, saved with torch::save(model, OLD) as a C++ project saves
+// its checkpoints, and its tensors printed the same way.
 #include "net.h"
 
 #include <cstdio>
@@ -29,8 +32,25 @@ static void dump(const torch::OrderedDict<std::string, torch::Tensor> &D,
 }
 
 int main(int Argc, char **Argv) {
+  if (Argc == 3 && std::string(Argv[1]) == "--save-old") {
+    torch::manual_seed(1);
+    OldNet Old;
+    {
+      torch::NoGradGuard NoGrad;
+      for (auto &P : Old->parameters())
+        P.copy_(torch::randn_like(P));
+    }
+    Old->norm->forward(torch::randn({5, 2}));
+    torch::save(Old, Argv[2]);
+    bool First = true;
+    std::cout << "[";
+    dump(Old->named_parameters(), "parameter", First);
+    dump(Old->named_buffers(), "buffer", First);
+    std::cout << "\n]\n";
+    return 0;
+  }
   if (Argc != 2) {
-    std::cerr << "usage: load NEW\n";
+    std::cerr << "usage: load NEW | load --save-old OLD\n";
     return 2;
   }
   Net Model;
