@@ -68,6 +68,7 @@ public:
 
     reordered(Ckpt);
     renamed(Ckpt);
+    wrapped(Ckpt);
     missing();
     unexpected(Ckpt);
     for (size_t I = 0; I < Model.Keys.size(); ++I) {
@@ -627,6 +628,168 @@ private:
     }
   }
 
+  /// Names with every module level that only wraps another left out: a
+  /// module with exactly one child module and no tensor of its own, as
+  /// one side's key names show it (`features.0.Conv2dNormActivation.0.
+  /// weight` -> `features.0.0.weight` when `features.0` holds nothing
+  /// else).
+  class Unwrapper {
+  public:
+    template <typename KeyT, typename NameFn>
+    Unwrapper(const std::vector<KeyT> &Keys, NameFn Name) {
+      for (const KeyT &K : Keys) {
+        const std::string &N = Name(K);
+        size_t Start = 0;
+        for (size_t Dot = N.find('.'); Dot != std::string::npos;
+             Dot = N.find('.', Start)) {
+          Children[Start ? N.substr(0, Start - 1) : ""].first.insert(
+              N.substr(Start, Dot - Start));
+          Start = Dot + 1;
+        }
+        Children[Start ? N.substr(0, Start - 1) : ""].second = true;
+      }
+    }
+    /// Path (a key or a module path) without its wrapping levels.
+    std::string operator()(const std::string &Path) const {
+      std::string Out;
+      size_t Start = 0;
+      for (size_t Dot = Path.find('.');; Dot = Path.find('.', Start)) {
+        // The whole model is no wrapper: a prefix is put right elsewhere.
+        bool Wraps = false;
+        if (Start) {
+          auto P = Children.find(Path.substr(0, Start - 1));
+          Wraps = P != Children.end() && P->second.first.size() == 1 &&
+                  !P->second.second;
+        }
+        if (!Wraps)
+          Out.append(Path, Start,
+                     Dot == std::string::npos ? std::string::npos
+                                              : Dot + 1 - Start);
+        if (Dot == std::string::npos)
+          break;
+        Start = Dot + 1;
+      }
+      if (!Out.empty() && Out.back() == '.')
+        Out.pop_back();
+      return Out;
+    }
+
+  private:
+    /// Per module path, its child modules and whether it holds a tensor.
+    std::unordered_map<std::string, std::pair<std::set<std::string>, bool>>
+        Children;
+  };
+
+  /// A C++ port that wraps a container in a module of its own
+  /// (`features.0.Conv2dNormActivation.0.weight` where torchvision saves
+  /// `features.0.0.weight`), or names its wrapper otherwise: a missing key
+  /// and an unexpected one that are one name once each side's wrapping
+  /// levels are left out, each the only key of that name on its side,
+  /// with the same shape and dtype, are one tensor. One finding per
+  /// wrapping registration, counting its instances.
+  void wrapped(const std::vector<ManifestKey> &Ckpt) {
+    if (!AnyUnexpected || !anyMissing())
+      return;
+    Unwrapper OursUnwrapped(
+        Model.Keys, [](const Key &K) -> const std::string & { return K.Name; });
+    Unwrapper TheirsUnwrapped(Ckpt, [](const ManifestKey &K)
+                                        -> const std::string & { return K.Name; });
+    std::vector<std::string> Ours;
+    std::unordered_map<std::string, size_t> TheirsAt;
+    std::unordered_set<std::string> Once, Twice;
+    for (const Key &K : Model.Keys) {
+      Ours.push_back(OursUnwrapped(K.Name));
+      if (!Once.insert(Ours.back()).second)
+        Twice.insert(Ours.back());
+    }
+    for (size_t I = 0; I < Ckpt.size(); ++I)
+      if (std::string N = TheirsUnwrapped(Ckpt[I].Name);
+          !TheirsAt.emplace(N, I).second)
+        Twice.insert(N);
+    // A checkpoint key a model key has by name is not unexpected.
+    NameSet Known;
+    for (const Key &K : Model.Keys)
+      Known.insert(K.Name);
+    indexModules();
+    // In the model's order: the first instance names a finding.
+    for (size_t I = 0; I < Ours.size(); ++I) {
+      auto T = TheirsAt.find(Ours[I]);
+      if (!isMissing(I) || Twice.count(Ours[I]) || T == TheirsAt.end())
+        continue;
+      const Key &K = Model.Keys[I];
+      const ManifestKey &C = Ckpt[T->second];
+      if (Known.count(C.Name) || isExplained(C.Name) ||
+          C.Shape != concreteShape(K) ||
+          (!C.DType.empty() && !K.DType.empty() && C.DType != K.DType))
+        continue;
+      reportWrapped(K, C, OursUnwrapped, TheirsUnwrapped);
+    }
+  }
+
+  /// Where the two names part: the model's module there
+  /// (`features.0.Conv2dNormActivation`) and the checkpoint's module that
+  /// is the same once unwrapped (`features.0`).
+  void reportWrapped(const Key &K, const ManifestKey &C,
+                     const Unwrapper &OursUnwrapped,
+                     const Unwrapper &TheirsUnwrapped) {
+    size_t Common = 0;
+    for (size_t I = 0; I < K.Name.size() && I < C.Name.size() &&
+                       K.Name[I] == C.Name[I];
+         ++I)
+      if (K.Name[I] == '.')
+        Common = I + 1;
+    std::string OursPath = K.Name.substr(0, K.Name.find('.', Common));
+    std::string Target = OursUnwrapped(OursPath), TheirsPath;
+    for (size_t Dot = C.Name.find('.'); Dot != std::string::npos;
+         Dot = C.Name.find('.', Dot + 1))
+      if (TheirsUnwrapped(C.Name.substr(0, Dot)) == Target)
+        TheirsPath = C.Name.substr(0, Dot);
+    if (TheirsPath.empty())
+      TheirsPath = C.Name.substr(0, C.Name.find('.', Common));
+    Explained.insert(K.Name);
+    Explained.insert(C.Name);
+    Remapped[C.Name] = {K.Name, "'" + TheirsPath + "' is '" + OursPath +
+                                    "', module levels apart"};
+    SourceLoc At = K.Loc;
+    if (auto It = ModuleAt.find(OursPath); It != ModuleAt.end()) {
+      const ModuleInstance &Mod = Model.Modules[It->second];
+      At = Mod.NameLength ? Mod.NameLoc : Mod.Loc;
+    }
+    std::string Cause = At.str() + "|" + OursPath.substr(Common);
+    auto [It, First] = WrapFindings.try_emplace(
+        Cause, WrapGroup{Out.size(), OursPath, TheirsPath, {}});
+    WrapGroup &G = It->second;
+    bool NewInstance = G.Instances.insert(OursPath).second;
+    if (!First) {
+      Finding &F = Out[G.Index];
+      if (F.Keys.size() < 2 * MaxWrappedKeysListed) {
+        F.Keys.push_back(K.Name);
+        F.Keys.push_back(C.Name);
+      }
+      if (NewInstance)
+        F.Message = wrappedMessage(G.Theirs, G.Ours, G.Instances.size() - 1);
+      return;
+    }
+    // Ranked as a rename of like names: one cause, however many keys.
+    RenameFindings.emplace("wrapped|" + Cause,
+                           RenameGroup{Out.size(), OursPath, TheirsPath, 0, 1});
+    Finding &F = report(CheckId::CheckpointRenamed, At,
+                        wrappedMessage(TheirsPath, OursPath, 0));
+    F.Keys = {K.Name, C.Name};
+  }
+
+  static std::string wrappedMessage(const std::string &Theirs,
+                                    const std::string &Ours, size_t More) {
+    return "the checkpoint's '" + Theirs + "' is the model's '" + Ours +
+           "' with module levels apart (a module that only wraps another, "
+           "on one side or named otherwise: the same tensors below it)" +
+           (More ? ", and " + std::to_string(More) + " more " +
+                       (More == 1 ? "instance" : "instances") + " likewise"
+                 : "") +
+           "; loading by name fails: migrate the checkpoint, or register "
+           "the wrapped module as the checkpoint has it";
+  }
+
   static std::string renameMessage(const std::string &Ours,
                                    const std::string &Theirs,
                                    const std::string &Name, size_t More) {
@@ -798,6 +961,17 @@ private:
   };
   /// Rename findings by cause: where, the old name, the new name.
   std::map<std::string, RenameGroup> RenameFindings;
+  /// A wrapped finding: where it is in Out, its first instance's paths,
+  /// every instance (the model's module paths).
+  struct WrapGroup {
+    size_t Index;
+    std::string Ours, Theirs;
+    std::set<std::string> Instances;
+  };
+  /// Wrapped findings by cause: where, the model's name, the checkpoint's.
+  std::map<std::string, WrapGroup> WrapFindings;
+  /// Keys a wrapped finding lists (both sides), at most.
+  static constexpr size_t MaxWrappedKeysListed = 64;
   /// Every module path the checkpoint has keys under (`layer1`,
   /// `layer1.0`), views into its names.
   NameSet CkptModules;
