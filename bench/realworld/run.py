@@ -78,7 +78,8 @@ def prepare(project, checkout, work):
 def driver_source(project, checkout):
     """A LibTorch program that builds each configuration and prints its keys."""
     lines = [f'#include "{os.path.join(checkout, h)}"' for h in project["headers"]]
-    lines += ['#include "DumpKeys.h"', "#include <functional>", "#include <memory>",
+    lines += ['#include "DumpKeys.h"', "#include <fstream>", "#include <functional>",
+              "#include <memory>",
               "#include <type_traits>", "#include <vector>",
               "// A module class, or a TORCH_MODULE holder as a user names it.",
               "template <class T, class... A>",
@@ -88,7 +89,25 @@ def driver_source(project, checkout):
               "  else",
               "    return T(std::forward<A>(Args)...).ptr();",
               "}",
-              "int main() {",
+              "// load INDEX CHECKPOINT OUT: torch::load of CHECKPOINT into",
+              "// configuration INDEX, then each tensor's bytes into OUT and",
+              "// its name, kind, dtype, shape and place there as JSON.",
+              "void dumpBytes(const torch::OrderedDict<std::string, torch::Tensor> &D,",
+              "               const char *Kind, std::ofstream &Out, bool &First) {",
+              "  for (const auto &Item : D) {",
+              "    torch::Tensor T = Item.value().contiguous();",
+              "    std::cout << (First ? \"\" : \",\") << \"\\n {\\\"name\\\": \" << quote(Item.key())",
+              "              << \", \\\"kind\\\": \\\"\" << Kind << \"\\\", \\\"dtype\\\": \\\"\"",
+              "              << dtypeName(T.scalar_type()) << \"\\\", \\\"shape\\\": [\";",
+              "    for (int64_t I = 0; I < T.dim(); ++I)",
+              "      std::cout << (I ? \", \" : \"\") << T.size(I);",
+              "    std::cout << \"], \\\"offset\\\": \" << Out.tellp() << \", \\\"bytes\\\": \"",
+              "              << T.nbytes() << \"}\";",
+              "    Out.write(static_cast<const char *>(T.data_ptr()), std::streamsize(T.nbytes()));",
+              "    First = false;",
+              "  }",
+              "}",
+              "int main(int argc, char **argv) {",
               "  std::vector<std::function<std::shared_ptr<torch::nn::Module>()>> Make = {"]
     for c in project["configurations"]:
         args = ", ".join(argument_source(v) for _, v in c["args"])
@@ -96,7 +115,27 @@ def driver_source(project, checkout):
             lines.append(f"    [] {{ return asModule({c['function']}({args})); }},")
         else:
             lines.append(f"    [] {{ return makeModel<{c['class']}>({args}); }},")
-    lines += ["  };", '  std::cout << "[";',
+    lines += ["  };",
+              '  if (argc == 5 && std::string(argv[1]) == "load") {',
+              "    auto *Out = std::cout.rdbuf(std::cerr.rdbuf());",
+              "    std::shared_ptr<torch::nn::Module> M = Make[std::stoul(argv[2])]();",
+              "    std::cout.rdbuf(Out);",
+              "    try {",
+              "      torch::load(M, argv[3]);",
+              "    } catch (const std::exception &E) {",
+              "      std::string What = E.what();",
+              '      std::cerr << "torch::load failed: " << What.substr(0, What.find(\'\\n\')) << "\\n";',
+              "      return 1;",
+              "    }",
+              "    std::ofstream Bytes(argv[4], std::ios::binary);",
+              '    std::cout << "[";',
+              "    bool First = true;",
+              '    dumpBytes(M->named_parameters(), "parameter", Bytes, First);',
+              '    dumpBytes(M->named_buffers(), "buffer", Bytes, First);',
+              '    std::cout << "\\n]\\n";',
+              "    return 0;",
+              "  }",
+              '  std::cout << "[";',
               "  for (size_t I = 0; I < Make.size(); ++I) {",
               '    std::cout << (I ? "," : "") << "\\n {\\"keys\\": [";',
               "    bool First = true;",
@@ -136,6 +175,74 @@ def truth(project, checkout, work):
     if proc.returncode != 0:
         sys.exit(f"{project['name']}: the truth driver failed:\n{proc.stderr}")
     return json.loads(proc.stdout)
+
+
+# Run by the torch Python: the tensors LibTorch loaded (an index and their
+# bytes, as the driver's load mode writes them) against the Python
+# state_dict under migrate's mapping, every tensor byte for byte.
+COMPARE_LOADED = r"""
+import json, sys, torch
+state = torch.load(sys.argv[1])
+mapping = json.load(open(sys.argv[2]))
+loaded = {t["name"]: t for t in json.load(open(sys.argv[3]))}
+blob = open(sys.argv[4], "rb").read()
+rename = {r["from"]: r["to"] for r in mapping["rename"]}
+drop = set(mapping["drop"])
+seen = set()
+for key, t in state.items():
+    if key in drop:
+        continue
+    name = rename.get(key, key)
+    if name not in loaded:
+        sys.exit("%s -> %s: not loaded" % (key, name))
+    got = loaded[name]
+    raw = t.contiguous().numpy().tobytes()
+    if got["shape"] != list(t.shape) or \
+            blob[got["offset"]:got["offset"] + got["bytes"]] != raw:
+        sys.exit("%s -> %s: differs" % (key, name))
+    seen.add(name)
+if seen != set(loaded):
+    sys.exit("loaded but not from the checkpoint: " + ", ".join(sorted(set(loaded) - seen)))
+print(len(seen))
+"""
+
+
+def migrate_pair(project, tree, keycheck, c, index, path, work, torch_python):
+    """`migrate --format libtorch` of the pair's checkpoint, as a C++ user
+    would run it to load Python weights, then the archive loaded by the
+    truth driver with torch::load and compared with the Python tensors
+    under the mapping. Returns the outcome and a detail."""
+    kind = model_kind(c)
+    archive = os.path.join(work, f"pair-{index}-libtorch.pt")
+    mapping = os.path.join(work, f"pair-{index}-mapping.json")
+    cmd = ([keycheck, "migrate", path, f"--{kind}", c[kind], "--format",
+            "libtorch", "-o", archive, "--mapping-out", mapping, "--no-cache"] +
+           [f"--define={a}={define_text(v)}"
+            for a, v in configuration_defines(c).items()] +
+           (project["sources"] or project["headers"]) +
+           ["--", "-std=c++17", f"-I{TORCH_INCLUDE}"] + project.get("flags", []))
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tree)
+    if proc.returncode == 1:
+        lines = proc.stderr.strip().splitlines()
+        return "refused", (lines[1].strip() if len(lines) > 1 else lines[0]) if lines else ""
+    if proc.returncode != 0:
+        return "tool error", (proc.stderr.strip().splitlines() or ["?"])[-1]
+    renamed = sum(1 for line in proc.stdout.splitlines()
+                  if " -> " in line and "(dropped" not in line)
+    loaded = subprocess.run(
+        [os.path.join(work, "driver"), "load", str(project["configurations"].index(c)),
+         archive, archive + ".bytes"], capture_output=True, text=True)
+    if loaded.returncode != 0:
+        return "archive not loaded", loaded.stderr.strip()[-200:]
+    with open(archive + ".index", "w") as f:
+        f.write(loaded.stdout)
+    same = subprocess.run([torch_python, "-c", COMPARE_LOADED, path, mapping,
+                           archive + ".index", archive + ".bytes"],
+                          capture_output=True, text=True)
+    if same.returncode != 0:
+        return "loaded, tensors differ", same.stderr.strip()[-200:]
+    return "loads in C++", (f"{same.stdout.strip()} tensors bit for bit, "
+                            f"{renamed} renamed")
 
 
 def configuration_defines(configuration):
@@ -206,7 +313,9 @@ def judge_pair(project, tree, keycheck, pair, real, work, index, torch_python):
     python_keys, failure = python_state_dict(pair, path, torch_python)
     if failure:
         return {"label": pair["label"], "truth": "not run", "verdict": "not run",
-                "right": None, "first": f"the Python side failed: {failure}"}
+                "right": None, "first": f"the Python side failed: {failure}",
+                "migrate": "not run", "migrate_detail": "",
+                "migrate_right": None}
     cpp_keys = {k["name"]: k["shape"] for k in real["keys"]}
     loads = python_keys == cpp_keys
     kind = model_kind(c)
@@ -226,8 +335,16 @@ def judge_pair(project, tree, keycheck, pair, real, work, index, torch_python):
         f"{len(set(python_keys) ^ set(cpp_keys))} names differ, "
         f"{sum(1 for k in python_keys if k in cpp_keys and python_keys[k] != cpp_keys[k])}"
         " shapes differ")
+    migrated, detail = migrate_pair(project, tree, keycheck, c, index,
+                                           path, work, torch_python)
+    # Where the names and shapes agree, the archive must load; elsewhere
+    # a migration may rename its way there or refuse, never write an
+    # archive that does not load as the mapping says.
+    migrate_right = (migrated == "loads in C++" or
+                     (migrated == "refused" and not loads))
     return {"label": pair["label"], "truth": truth_text, "verdict": verdict,
-            "right": right, "first": first[:200]}
+            "right": right, "first": first[:200], "migrate": migrated,
+            "migrate_detail": detail[:200], "migrate_right": migrate_right}
 
 
 def lint_findings(project, tree, keycheck):
@@ -319,7 +436,11 @@ def main():
     pair_report = ["| project | Python model | truth (names, shapes) | "
                    "`check --checkpoint` | right | first finding |",
                    "| --- | --- | --- | --- | --- | --- |"]
+    migrate_report = ["| project | Python model | `migrate --format libtorch` | "
+                      "right | detail |",
+                      "| --- | --- | --- | --- | --- |"]
     exact = total = measured = pairs_right = pairs_total = 0
+    migrations_right = migrations_total = 0
     keys_time = compiler_time = 0.0
     lint_counts = {}
     lint_report = ["| project | where | check | message | judgement | why |",
@@ -376,9 +497,19 @@ def main():
                 f"{pair['verdict']} | "
                 f"{ {True: 'yes', False: 'no', None: 'not run'}[pair['right']]} | "
                 f"{pair['first'].replace('|', '/')} |")
+            if pair["migrate_right"] is not None:
+                migrations_total += 1
+                migrations_right += pair["migrate_right"]
+            print(f"  migrate {pair['migrate']}: {pair['migrate_detail']}")
+            migrate_report.append(
+                f"| {p['name']} | `{pair['label']}` | {pair['migrate']} | "
+                f"{ {True: 'yes', False: 'no', None: 'not run'}[pair['migrate_right']]} | "
+                f"{pair['migrate_detail'].replace('|', '/')} |")
     summary = (f"{exact} of {total} configurations exact, in {measured} "
                f"project{'s' if measured != 1 else ''}")
     pair_summary = f"{pairs_right} of {pairs_total} Python-port verdicts right"
+    migrate_summary = (f"{migrations_right} of {migrations_total} migrations "
+                       f"to C++ right")
     time_summary = (f"keys took {keys_time:.0f} s where clang++-19 "
                     f"-fsyntax-only takes {compiler_time:.0f} s "
                     f"({keys_time / max(compiler_time, 1e-9):.2f}x)")
@@ -388,6 +519,7 @@ def main():
                      or "none"))
     print(summary)
     print(pair_summary)
+    print(migrate_summary)
     print(lint_summary)
     print(time_summary)
     if args.write_docs:
@@ -408,6 +540,19 @@ def main():
                     "exit 0 when they are and 1 when not.\n\n"
                     f"**{pair_summary}.**\n\n" +
                     "\n".join(pair_report) + "\n\n"
+                    "## Python weights into the C++ model\n\n"
+                    "Each pair's checkpoint through `torch-keycheck migrate "
+                    "--format libtorch` from the project's sources, as a C++ "
+                    "user would run it to load Python-trained weights, then "
+                    "loaded into the C++ model with `torch::load` (the truth "
+                    "driver) and every tensor compared, byte for byte, with "
+                    "the Python one under the migration's mapping. Where "
+                    "names and shapes agree the archive must load; elsewhere "
+                    "the migration may rename its way there or refuse with "
+                    "the list (exit 1), never write an archive that does not "
+                    "load as its mapping says.\n\n"
+                    f"**{migrate_summary}.**\n\n" +
+                    "\n".join(migrate_report) + "\n\n"
                     "## Lint findings\n\n"
                     "`check` on each project's units, without a checkpoint, "
                     "as a user would run it; each finding judged by reading "
@@ -422,6 +567,7 @@ def main():
                     f"**{time_summary}.**\n\n" +
                     "\n".join(timing) + "\n")
     sys.exit(0 if exact == total and pairs_right == pairs_total and
+             migrations_right == migrations_total and
              set(lint_counts) <= {"real"} else 1)
 
 
