@@ -460,6 +460,12 @@ int runMigrate(int Argc, const char **Argv) {
   } catch (const CheckpointError &E) {
     return error(E.what());
   }
+  if (M.Optimizer && M.Keys.empty() && M.Format == "torch::save")
+    return error(Old + ": holds C++ optimizer state (torch::save(optimizer)), "
+                       "no model keys: migrate the model's checkpoint. This "
+                       "state is by position and migrate does not move it: "
+                       "it still fits when the parameters kept their order "
+                       "(check --optimizer-checkpoint says)");
   if (M.Optimizer && M.Keys.empty())
     return error(Old + ": holds optimizer state, not a model's: name the "
                        "model's entry with --entry");
