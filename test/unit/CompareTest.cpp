@@ -119,6 +119,66 @@ TEST(CompareTest, MovedChildIsAReorderingWithTheMapping) {
             std::string::npos);
 }
 
+/// A C++ port's block: 'block' wraps its Sequential as 'inner'; the
+/// Python twin's block is the Sequential itself.
+ModelKeys wrappingModel() {
+  ModelKeys M;
+  M.Class = "Port";
+  M.Loc = {"port.h", 1, 8};
+  M.Keys = {key("block.inner.0.weight", {4, 3}, 5),
+            key("block.inner.0.bias", {4}, 5),
+            key("block.inner.1.weight", {4}, 5),
+            key("head.weight", {2, 4}, 7)};
+  M.Modules = {{"block", "Block", {"port.h", 6, 5}},
+               {"block.inner", "Sequential", {"port.h", 5, 5}},
+               {"block.inner.0", "Linear", {"port.h", 5, 20}},
+               {"block.inner.1", "LayerNorm", {"port.h", 5, 30}},
+               {"head", "Linear", {"port.h", 7, 5}}};
+  return M;
+}
+
+TEST(CompareTest, ModuleLevelsApartAreOneFindingWithTheMapping) {
+  ModelKeys Model = wrappingModel();
+  Manifest M;
+  M.Keys = {tensor("block.0.weight", {4, 3}), tensor("block.0.bias", {4}),
+            tensor("block.1.weight", {4}), tensor("head.weight", {2, 4})};
+  KeyMapping Map;
+  CompareOptions Opts;
+  Opts.Mapping = &Map;
+  auto Fs = compareWithCheckpoint(Model, M, Opts);
+  ASSERT_EQ(checks(Fs), std::vector<std::string>{"torch-checkpoint-renamed"});
+  EXPECT_EQ(Fs[0].Loc.Line, 5u);
+  EXPECT_NE(Fs[0].Message.find("the checkpoint's 'block' is the model's "
+                               "'block.inner' with module levels apart"),
+            std::string::npos);
+  ASSERT_EQ(Map.Renames.size(), 3u);
+  EXPECT_EQ(Map.Renames[0].From, "block.0.weight");
+  EXPECT_EQ(Map.Renames[0].To, "block.inner.0.weight");
+  EXPECT_EQ(Map.Same, std::vector<std::string>{"head.weight"});
+  EXPECT_TRUE(Map.Missing.empty());
+  EXPECT_TRUE(Map.Unexpected.empty());
+}
+
+TEST(CompareTest, ModuleLevelsApartNeedTheSameShapesAndDTypes) {
+  ModelKeys Model = wrappingModel();
+  Manifest M;
+  M.Keys = {tensor("block.0.weight", {4, 5}), tensor("block.0.bias", {4}),
+            tensor("block.1.weight", {4}, "float16"),
+            tensor("head.weight", {2, 4})};
+  KeyMapping Map;
+  CompareOptions Opts;
+  Opts.Mapping = &Map;
+  auto Fs = compareWithCheckpoint(Model, M, Opts);
+  // The bias alone is the same tensor; the others are missing and
+  // unexpected, never mapped onto another shape or dtype.
+  ASSERT_EQ(Map.Renames.size(), 1u);
+  EXPECT_EQ(Map.Renames[0].From, "block.0.bias");
+  EXPECT_EQ(Map.Missing, (std::vector<std::string>{"block.inner.0.weight",
+                                                   "block.inner.1.weight"}));
+  EXPECT_EQ(Map.Unexpected,
+            (std::vector<std::string>{"block.0.weight", "block.1.weight"}));
+}
+
 TEST(CompareTest, SizesAndDTypes) {
   ModelKeys Model = sequentialModel();
   Manifest M = manifestOf(Model);
