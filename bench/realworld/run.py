@@ -207,7 +207,8 @@ print(len(seen))
 """
 
 
-def migrate_pair(project, tree, keycheck, c, index, path, work, torch_python):
+def migrate_pair(project, tree, keycheck, c, index, path, work, torch_python,
+                 extra_args=()):
     """`migrate --format libtorch` of the pair's checkpoint, as a C++ user
     would run it to load Python weights, then the archive loaded by the
     truth driver with torch::load and compared with the Python tensors
@@ -217,6 +218,7 @@ def migrate_pair(project, tree, keycheck, c, index, path, work, torch_python):
     mapping = os.path.join(work, f"pair-{index}-mapping.json")
     cmd = ([keycheck, "migrate", path, f"--{kind}", c[kind], "--format",
             "libtorch", "-o", archive, "--mapping-out", mapping, "--no-cache"] +
+           list(extra_args) +
            [f"--define={a}={define_text(v)}"
             for a, v in configuration_defines(c).items()] +
            (project["sources"] or project["headers"]) +
@@ -336,7 +338,8 @@ def judge_pair(project, tree, keycheck, pair, real, work, index, torch_python):
         f"{sum(1 for k in python_keys if k in cpp_keys and python_keys[k] != cpp_keys[k])}"
         " shapes differ")
     migrated, detail = migrate_pair(project, tree, keycheck, c, index,
-                                           path, work, torch_python)
+                                    path, work, torch_python,
+                                    pair.get("migrate_args", []))
     # Where the names and shapes agree, the archive must load; elsewhere
     # a migration may rename its way there or refuse, never write an
     # archive that does not load as the mapping says.
