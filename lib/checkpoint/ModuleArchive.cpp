@@ -182,20 +182,9 @@ StateDict readTorchSave(const InputFile &In, const KeyRewrite &R,
 
 StateDict readSafetensors(const InputFile &In, const KeyRewrite &R,
                           RewriteResult &Result) {
-  std::string LengthBytes = In.read(0, 8);
-  uint64_t HeaderSize = le(LengthBytes, 0, 8);
-  if (HeaderSize > In.Size - 8 || HeaderSize > MaxSafetensorsHeader)
-    fail(In.Path, "a safetensors header of " + std::to_string(HeaderSize) +
-                      " bytes, over the limit or the file");
-  nlohmann::ordered_json Header = nlohmann::ordered_json::parse(
-      In.read(8, HeaderSize), nullptr, /*allow_exceptions=*/false);
-  if (!Header.is_object())
-    fail(In.Path, "the safetensors header is not a JSON object");
-  static const std::map<std::string, std::string> DTypes = {
-      {"F64", "float64"}, {"F32", "float32"}, {"F16", "float16"},
-      {"BF16", "bfloat16"}, {"I64", "int64"}, {"I32", "int32"},
-      {"I16", "int16"}, {"I8", "int8"}, {"U8", "uint8"}, {"BOOL", "bool"}};
-  uint64_t DataStart = 8 + HeaderSize, DataSize = In.Size - DataStart;
+  uint64_t DataStart = 0;
+  nlohmann::ordered_json Header = readSafetensorsHeader(In, DataStart);
+  uint64_t DataSize = In.Size - DataStart;
   StateDict SD;
   NewNames Names(In.Path, R, Result);
   for (const auto &[Name, Info] : Header.items()) {
@@ -210,11 +199,10 @@ StateDict readSafetensors(const InputFile &In, const KeyRewrite &R,
     };
     nlohmann::ordered_json DType = Field("dtype"), Shape = Field("shape"),
                            Offsets = Field("data_offsets");
-    auto D = DType.is_string() ? DTypes.find(DType.get<std::string>())
-                               : DTypes.end();
-    if (D == DTypes.end())
-      fail(In.Path, "'" + Name + "' has a dtype a LibTorch module archive "
-                                 "cannot hold");
+    std::string Torch =
+        DType.is_string() ? safetensorsDType(DType.get<std::string>()) : "";
+    if (Torch.empty())
+      fail(In.Path, "'" + Name + "' has a dtype torch does not know");
     if (!Offsets.is_array() || Offsets.size() != 2 ||
         !Offsets[0].is_number_unsigned() || !Offsets[1].is_number_unsigned() ||
         Offsets[0].get<uint64_t>() > Offsets[1].get<uint64_t>() ||
@@ -222,7 +210,8 @@ StateDict readSafetensors(const InputFile &In, const KeyRewrite &R,
       fail(In.Path, "'" + Name + "' has data_offsets outside the data");
     if (!Shape.is_array())
       fail(In.Path, "'" + Name + "' has no shape");
-    TensorSource T{D->second, {}, {}, 0, Name};
+    TensorSource T{Torch, {}, {}, 0, Name};
+    storageClass(In.Path, Torch);
     unsigned __int128 Elements = 1;
     for (const auto &Dim : Shape) {
       if (!Dim.is_number_unsigned() || Dim.get<uint64_t>() > INT64_MAX)

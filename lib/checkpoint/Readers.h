@@ -113,6 +113,9 @@ void readTorchScriptArchive(Manifest &M, const ZipArchive &Z,
                             const std::string &Prefix, const PV *Root,
                             const ReadOptions &Opts);
 
+/// torch's spelling of a safetensors dtype ("F32" -> "float32"), or
+/// empty when it has none.
+std::string safetensorsDType(const std::string &DType);
 /// A safetensors header from the first bytes of a file of FileSize bytes;
 /// Head holds at least the first min(FileSize, 8 + header) bytes
 /// (Safetensors.cpp).

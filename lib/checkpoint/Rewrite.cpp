@@ -30,6 +30,21 @@ void putLe(std::string &S, uint64_t V, int Bytes) {
     S.push_back(char((V >> (8 * I)) & 0xff));
 }
 
+nlohmann::ordered_json readSafetensorsHeader(const InputFile &In,
+                                             uint64_t &DataStart) {
+  std::string LengthBytes = In.read(0, 8);
+  uint64_t HeaderSize = le(LengthBytes, 0, 8);
+  if (HeaderSize > In.Size - 8 || HeaderSize > MaxSafetensorsHeader)
+    fail(In.Path, "a safetensors header of " + std::to_string(HeaderSize) +
+                      " bytes, over the limit or the file");
+  nlohmann::ordered_json Header = nlohmann::ordered_json::parse(
+      In.read(8, HeaderSize), nullptr, /*allow_exceptions=*/false);
+  if (!Header.is_object())
+    fail(In.Path, "the safetensors header is not a JSON object");
+  DataStart = 8 + HeaderSize;
+  return Header;
+}
+
 std::vector<ZipEntry> readDirectory(const InputFile &In) {
   uint64_t Tail = std::min<uint64_t>(In.Size, 65535 + 22);
   std::string End = In.read(In.Size - Tail, Tail);
@@ -528,16 +543,9 @@ RewriteResult rewriteSafetensors(const InputFile &In,
                                  const KeyRewrite &R) {
   RewriteResult Result;
   Result.Format = "safetensors";
-  std::string LengthBytes = In.read(0, 8);
-  uint64_t HeaderSize = le(LengthBytes, 0, 8);
-  if (HeaderSize > In.Size - 8 || HeaderSize > (100u << 20))
-    fail(In.Path, "a safetensors header of " + std::to_string(HeaderSize) +
-                      " bytes, over the limit or the file");
-  nlohmann::ordered_json Header = nlohmann::ordered_json::parse(
-      In.read(8, HeaderSize), nullptr, /*allow_exceptions=*/false);
-  if (!Header.is_object())
-    fail(In.Path, "the safetensors header is not a JSON object");
-  uint64_t DataStart = 8 + HeaderSize, DataSize = In.Size - DataStart;
+  uint64_t DataStart = 0;
+  nlohmann::ordered_json Header = readSafetensorsHeader(In, DataStart);
+  uint64_t DataSize = In.Size - DataStart;
   struct Tensor {
     std::string Name;
     nlohmann::ordered_json Info;

@@ -13,6 +13,8 @@
 #include "torch-keycheck/checkpoint/Rewrite.h"
 #include "torch-keycheck/support/Files.h"
 
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -211,6 +213,11 @@ private:
   RewriteResult &Result;
   std::set<std::string> Seen, Final;
 };
+
+/// A safetensors file's header, checked as its reference reader checks
+/// it; DataStart gets where the tensors' bytes begin.
+nlohmann::ordered_json readSafetensorsHeader(const InputFile &In,
+                                             uint64_t &DataStart);
 
 /// An integer opcode holding V (BININT1, BININT2, BININT or LONG1).
 std::string intOpcode(int64_t V);

@@ -26,18 +26,6 @@ size_t itemSize(const std::string &DType) {
   return It == Sizes.end() ? 0 : It->second;
 }
 
-std::string torchDType(const std::string &DType) {
-  static const std::map<std::string, std::string> Names = {
-      {"F64", "float64"},        {"F32", "float32"},
-      {"F16", "float16"},        {"BF16", "bfloat16"},
-      {"I64", "int64"},          {"I32", "int32"},
-      {"I16", "int16"},          {"I8", "int8"},
-      {"U8", "uint8"},           {"BOOL", "bool"},
-      {"U16", "uint16"},         {"U32", "uint32"},
-      {"U64", "uint64"},         {"F8_E4M3", "float8_e4m3fn"},
-      {"F8_E5M2", "float8_e5m2"}};
-  return Names.at(DType);
-}
 
 //// bytes; Head holds at least the first min(FileSize, 8 + header) bytes.
 std::string directoryOf(const std::string &Path) {
@@ -64,7 +52,7 @@ std::pair<uint64_t, uint64_t> readTensorEntry(const std::string &Name,
     throw Bad("unknown dtype '" + DType + "'");
   ManifestKey K;
   K.Name = Name;
-  K.DType = torchDType(DType);
+  K.DType = safetensorsDType(DType);
   unsigned __int128 Bytes = Item;
   if (T["shape"].size() > 64)
     throw Bad("more than 64 dimensions");
@@ -97,6 +85,20 @@ std::pair<uint64_t, uint64_t> readTensorEntry(const std::string &Name,
 }
 
 } // namespace
+
+std::string safetensorsDType(const std::string &DType) {
+  static const std::map<std::string, std::string> Names = {
+      {"F64", "float64"},        {"F32", "float32"},
+      {"F16", "float16"},        {"BF16", "bfloat16"},
+      {"I64", "int64"},          {"I32", "int32"},
+      {"I16", "int16"},          {"I8", "int8"},
+      {"U8", "uint8"},           {"BOOL", "bool"},
+      {"U16", "uint16"},         {"U32", "uint32"},
+      {"U64", "uint64"},         {"F8_E4M3", "float8_e4m3fn"},
+      {"F8_E5M2", "float8_e5m2"}};
+  auto It = Names.find(DType);
+  return It == Names.end() ? "" : It->second;
+}
 
 void readSafetensors(Manifest &M, const std::string &Head, uint64_t FileSize) {
   if (FileSize < 8 || Head.size() < 8)
