@@ -31,6 +31,14 @@ static void dump(const torch::OrderedDict<std::string, torch::Tensor> &D,
   }
 }
 
+static void dumpModel(const torch::nn::Module &M) {
+  bool First = true;
+  std::cout << "[";
+  dump(M.named_parameters(), "parameter", First);
+  dump(M.named_buffers(), "buffer", First);
+  std::cout << "\n]\n";
+}
+
 int main(int Argc, char **Argv) {
   if (Argc == 3 && std::string(Argv[1]) == "--save-old") {
     torch::manual_seed(1);
@@ -42,11 +50,7 @@ int main(int Argc, char **Argv) {
     }
     Old->norm->forward(torch::randn({5, 2}));
     torch::save(Old, Argv[2]);
-    bool First = true;
-    std::cout << "[";
-    dump(Old->named_parameters(), "parameter", First);
-    dump(Old->named_buffers(), "buffer", First);
-    std::cout << "\n]\n";
+    dumpModel(*Old);
     return 0;
   }
   if (Argc != 2) {
@@ -62,10 +66,6 @@ int main(int Argc, char **Argv) {
               << "\n";
     return 1;
   }
-  bool First = true;
-  std::cout << "[";
-  dump(Model->named_parameters(), "parameter", First);
-  dump(Model->named_buffers(), "buffer", First);
-  std::cout << "\n]\n";
+  dumpModel(*Model);
   return 0;
 }
