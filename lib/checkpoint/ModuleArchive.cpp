@@ -55,20 +55,14 @@ struct StateDict {
   size_t EntriesLeftOut = 0;
 };
 
+/// What a storage of DType is pickled as; an error naming Path when
+/// torch has no storage class for it.
 std::string storageClass(const std::string &Path, const std::string &DType) {
-  static const std::map<std::string, std::string> Classes = {
-      {"float32", "FloatStorage"},       {"float64", "DoubleStorage"},
-      {"float16", "HalfStorage"},        {"bfloat16", "BFloat16Storage"},
-      {"int64", "LongStorage"},          {"int32", "IntStorage"},
-      {"int16", "ShortStorage"},         {"int8", "CharStorage"},
-      {"uint8", "ByteStorage"},          {"bool", "BoolStorage"},
-      {"complex64", "ComplexFloatStorage"},
-      {"complex128", "ComplexDoubleStorage"}};
-  auto It = Classes.find(DType);
-  if (It == Classes.end())
+  std::string Class = storageClassOf(DType);
+  if (Class.empty())
     fail(Path, "a tensor of dtype '" + DType +
                    "', which a LibTorch module archive cannot hold");
-  return It->second;
+  return Class;
 }
 
 /// The CRC-32 of N bytes of In from Offset, read through a bounded buffer.

@@ -614,6 +614,13 @@ size_t dtypeItemSize(const std::string &DType) {
   return 0;
 }
 
+std::string storageClassOf(const std::string &DType) {
+  for (const auto &[Name, T] : storageDTypes())
+    if (DType == T.DType)
+      return Name;
+  return "";
+}
+
 PickleDocument unpickle(std::string_view Data, const PickleLimits &Limits) {
   return Unpickler(Data, Limits).run();
 }

@@ -98,6 +98,9 @@ struct PickleDocument {
 
 /// Bytes per element of a tensor dtype ("float32" -> 4), 0 when unknown.
 size_t dtypeItemSize(const std::string &DType);
+/// The storage class torch pickles a tensor of that dtype with
+/// ("float32" -> "FloatStorage"), empty when there is none.
+std::string storageClassOf(const std::string &DType);
 
 /// Unpickles Data. Throws CheckpointError naming the opcode and offset of
 /// what is malformed, or the global that is refused.
