@@ -696,6 +696,9 @@ private:
                                         -> const std::string & { return K.Name; });
     std::vector<std::string> Ours;
     std::unordered_map<std::string, size_t> TheirsAt;
+    // Leaving wrapping levels out never makes two names one (a wrapper has
+    // one child); a name seen twice is a key listed twice (a duplicate
+    // registration, a hand-written manifest), and matches nothing.
     std::unordered_set<std::string> Once, Twice;
     for (const Key &K : Model.Keys) {
       Ours.push_back(OursUnwrapped(K.Name));

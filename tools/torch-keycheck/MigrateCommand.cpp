@@ -106,23 +106,13 @@ struct Plan {
 };
 
 /// What torch::save writes of the model: every module but Functional ones
-/// (not serializable) and what they hold, every key with its kind.
+/// (not serializable), every key with its kind.
 ModuleTree moduleTree(const ModelKeys &Keys) {
   ModuleTree T;
-  std::vector<std::string> Skipped;
-  auto Under = [](const std::string &Path, const std::string &Module) {
-    return Path.size() > Module.size() && Path.compare(0, Module.size(), Module) == 0 &&
-           Path[Module.size()] == '.';
-  };
-  for (const ModuleInstance &M : Keys.Modules) {
-    if (M.Origin == "Functional" ||
-        std::any_of(Skipped.begin(), Skipped.end(),
-                    [&](const std::string &S) { return Under(M.Path, S); })) {
-      Skipped.push_back(M.Path);
-      continue;
-    }
-    T.Modules.push_back(M.Path);
-  }
+  // A Functional wraps a function: it holds nothing and has no children.
+  for (const ModuleInstance &M : Keys.Modules)
+    if (M.Origin != "Functional")
+      T.Modules.push_back(M.Path);
   for (bool Buffers : {false, true})
     for (const Key &K : Keys.Keys)
       if ((K.K == Key::Kind::Buffer) == Buffers)
